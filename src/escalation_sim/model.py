@@ -1,0 +1,841 @@
+"""The day's schedule: one Mesa model advancing R replications in lockstep.
+
+``EscalationModel`` is built from a typed :class:`~escalation_sim.config.Scenario`
+and seeds; it never reads files, prints or writes. Every agent state variable
+is a numpy array whose last axis is the replication; every parameter may be
+a scalar or a per-replication array (``overrides``), so a sweep can batch many
+design points into one model.
+
+Randomness: replications are grouped in blocks of at most ``BLOCK_SIZE``; each
+block has its own generator seeded with a recorded integer, and each day draws
+a full block of uniforms of fixed shape. Replication ``j`` of a block therefore
+depends only on the block seed and ``j``: never on how many other replications
+or blocks share the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from escalation_sim import rules
+from escalation_sim.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.config import (
+    CrisisMeeting,
+    Exercise,
+    SanctionsRound,
+    Scenario,
+    SupplyCut,
+    parameter_fields,
+)
+from escalation_sim.outcomes import SERIES_NAMES, DailySummary, EventLog
+from escalation_sim.results import ModelResult, runs_frame
+from escalation_sim.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN, MOVES
+
+BLOCK_SIZE = 1000
+
+# Uniform draws per border per day, by purpose (see ODD, "Stochasticity").
+DYAD_SLOTS = (
+    "provoke",
+    "rung",
+    "retaliate",
+    "covert",
+    "patron",
+    "respond",
+    "amb",
+    "att_bg",
+    "att_cov",
+    "clash",
+    "armed",
+    "att_clash",
+    "pb_incident",
+    "pf_move",
+    "pf_gesture",
+    "pf_amb",
+    "pf_clash",
+    "pm_move",
+    "pm_pushback",
+    "pm_clash",
+)
+
+
+def block_seed(master: int, *key: int) -> int:
+    """A 63-bit integer seed for block ``key`` of master seed ``master`` (SeedSequence)."""
+    a, b = np.random.SeedSequence(master, spawn_key=key).generate_state(2, np.uint32)
+    return ((int(a) << 32) | int(b)) >> 1
+
+
+@dataclass(frozen=True)
+class Block:
+    """A group of replications sharing one generator: its seed and its size."""
+
+    seed: int
+    size: int
+
+
+def make_blocks(master: int, replications: int, *key: int) -> list[Block]:
+    """Blocks for ``replications`` replications of master seed ``master``.
+
+    Block ``b`` always gets the same seed and holds replications
+    ``b * BLOCK_SIZE ..``, so replication ``i`` is the same whatever the total.
+    """
+    if replications < 1:
+        raise ValueError("replications must be at least 1")
+    n = -(-replications // BLOCK_SIZE)
+    return [
+        Block(block_seed(master, *key, b), min(BLOCK_SIZE, replications - b * BLOCK_SIZE))
+        for b in range(n)
+    ]
+
+
+@dataclass
+class FrontState:
+    """Shared (F, R) state of the frontline states."""
+
+    posture: np.ndarray
+    threat: np.ndarray
+    pressure: np.ndarray
+    stranded: np.ndarray
+    unanswered: np.ndarray
+
+
+@dataclass
+class SanctionState:
+    """Shared (S, R) state of the sanctioners."""
+
+    level: np.ndarray
+    hostility: np.ndarray
+    ema: np.ndarray
+    pending: np.ndarray
+    last_change: np.ndarray
+    last_decision: np.ndarray
+
+
+@dataclass
+class Schedule:
+    """Scenario events turned into per-day arrays."""
+
+    supply: np.ndarray  # (days,) multiplier on migrant supply
+    exercise_posture: np.ndarray  # (days,) instigator posture added at every border
+    exercise_threat: np.ndarray  # (days,) frontline threat added (first day of a window)
+    meeting: np.ndarray  # (S, days) threshold factor, 1 when no meeting
+    rounds: np.ndarray  # (S, days) bool: scheduled sanctions round
+    notes: dict[int, list[tuple[str, str]]]  # day -> (actor, what) for the event log
+
+
+def build_schedule(sc: Scenario) -> Schedule:
+    """Turn a scenario's dated events into per-day arrays."""
+    days = sc.days
+    sanctioners = [a.name for a in sc.actors_of("sanctioner")]
+    supply = np.ones(days, F32)
+    ex_posture = np.zeros(days, F32)
+    ex_threat = np.zeros(days, F32)
+    meeting = np.ones((len(sanctioners), days), F32)
+    rounds = np.zeros((len(sanctioners), days), bool)
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for ev in sc.events:
+        if isinstance(ev, SupplyCut):
+            a = sc.day_of(ev.start)
+            b = days if ev.end is None else sc.day_of(ev.end) + 1
+            supply[a:b] *= ev.factor
+            notes.setdefault(a, []).append(("scenario", f"supply cut to {ev.factor:.0%}"))
+        elif isinstance(ev, Exercise):
+            a, b = sc.day_of(ev.start), sc.day_of(ev.end) + 1
+            ex_posture[a:b] += ev.posture_boost
+            ex_threat[a] += ev.threat_boost
+            notes.setdefault(a, []).append((ev.actor, f"exercise {ev.name or ''} starts".strip()))
+            if b < days:
+                notes.setdefault(b, []).append((ev.actor, "exercise ends"))
+        elif isinstance(ev, CrisisMeeting):
+            s, d = sanctioners.index(ev.actor), sc.day_of(ev.date)
+            meeting[s, d] = min(meeting[s, d], ev.threshold_factor)
+            notes.setdefault(d, []).append((ev.actor, "crisis meeting"))
+        elif isinstance(ev, SanctionsRound):
+            rounds[sanctioners.index(ev.actor), sc.day_of(ev.date)] = True
+    return Schedule(supply, ex_posture, ex_threat, meeting, rounds, notes)
+
+
+def _per_replication(value: Any, R: int, name: str) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.ndim != 1 or arr.shape[0] != R:
+        raise ValueError(f"override {name!r} must have shape ({R},), got {arr.shape}")
+    return arr.astype(bool) if arr.dtype == bool else arr.astype(F32)
+
+
+def _mechanisms(sc: Scenario, overrides: Mapping[str, np.ndarray], R: int) -> SimpleNamespace:
+    def ns(obj: Any, prefix: str) -> SimpleNamespace:
+        out = {}
+        for key in type(obj).model_fields:
+            value = getattr(obj, key)
+            path = f"{prefix}.{key}"
+            if hasattr(value, "model_fields"):
+                out[key] = ns(value, path)
+            elif path in overrides:
+                out[key] = _per_replication(overrides[path], R, path)
+            elif isinstance(value, (bool, int)):
+                out[key] = value
+            else:
+                out[key] = F32(value)
+        return SimpleNamespace(**out)
+
+    return ns(sc.mechanisms, "mechanisms")
+
+
+def _actor_params(
+    actors: list[Any],
+    overrides: Mapping[str, np.ndarray],
+    R: int,
+) -> dict[str, np.ndarray]:
+    """Per-actor parameters as (k, 1) arrays, or (k, R) where any actor is overridden."""
+    if not actors:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for key, info in type(actors[0]).model_fields.items():
+        if info.annotation not in (int, float):
+            continue
+        rows = [
+            _per_replication(overrides[p], R, p)
+            if (p := f"actors.{a.name}.{key}") in overrides
+            else np.full(1, getattr(a, key), F32)
+            for a in actors
+        ]
+        width = max(r.shape[0] for r in rows)
+        out[key] = np.stack([np.broadcast_to(r, (width,)) for r in rows]).astype(F32)
+    return out
+
+
+class EscalationModel(mesa.Model):
+    """R replications of one scenario, advanced in lockstep one day at a time.
+
+    Args:
+        scenario: the validated scenario.
+        replications: number of replications (used with ``seed``).
+        seed: master seed; block ``b`` gets :func:`block_seed` ``(seed, b)``.
+        blocks: explicit blocks (seeds and sizes) instead of ``replications``/``seed``.
+        overrides: per-replication parameter arrays by dotted path
+            (see :func:`~escalation_sim.config.parameter_fields`).
+        keep_traces: keep daily traces and the event log of the first this many
+            replications of this model.
+        replication_offset: index of this model's first replication in a larger run.
+
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replications: int = 1,
+        seed: int = 0,
+        *,
+        blocks: Sequence[Block] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        keep_traces: int = 0,
+        replication_offset: int = 0,
+    ) -> None:
+        self.blocks = list(blocks) if blocks is not None else make_blocks(seed, replications)
+        if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
+            raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
+        super().__init__(rng=self.blocks[0].seed)
+        self.config = sc = scenario
+        self.R = R = sum(b.size for b in self.blocks)
+        overrides = dict(overrides or {})
+        known = parameter_fields(sc)
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
+        if "days" in overrides:
+            raise ValueError("days cannot vary between replications of one model")
+        self.offset = replication_offset
+        self.keep = max(0, min(keep_traces, R))
+        self._rngs = [np.random.default_rng(b.seed) for b in self.blocks]
+
+        self.m = _mechanisms(sc, overrides, R)
+        frontline, sanctioners = sc.actors_of("frontline"), sc.actors_of("sanctioner")
+        self.F, self.S = F, S = len(frontline), len(sanctioners)
+        self.dyads = [a.name for a in frontline]
+        self.sanctioner_names = [a.name for a in sanctioners]
+        self.front_p = _actor_params(frontline, overrides, R)
+        self.sanc_params = _actor_params(sanctioners, overrides, R)
+        (inst_cfg,) = sc.actors_of("instigator")
+        inst_p = {k: v[0] for k, v in _actor_params([inst_cfg], overrides, R).items()}
+        self.schedule = build_schedule(sc)
+        self.day = 0
+
+        # Agents: one per actor, in file order of roles.
+        self.instigator = Instigator(self, inst_cfg.name, inst_p)
+        self.frontline = [Frontline(self, a.name, i) for i, a in enumerate(frontline)]
+        self.sanctioners = [Sanctioner(self, a.name, i) for i, a in enumerate(sanctioners)]
+        patrons = sc.actors_of("patron")
+        self.patron = Patron(self, patrons[0].name) if patrons else None
+
+        fp, sp = self.front_p, self.sanc_params
+        self.front = FrontState(
+            posture=np.broadcast_to(fp["posture"], (F, R)).astype(F32),
+            threat=np.broadcast_to(fp["threat"], (F, R)).astype(F32),
+            pressure=np.zeros((F, R), F32),
+            stranded=np.zeros((F, R), F32),
+            unanswered=np.zeros((F, R), F32),
+        )
+        self.instigator.threat[:] = self.front.threat  # mutual: both sides start equally wary
+        self.sanc = SanctionState(
+            level=np.broadcast_to(sp["level"], (S, R)).astype(np.int32)
+            if S
+            else np.zeros((0, R), np.int32),
+            hostility=np.zeros((S, R), F32),
+            ema=np.zeros((S, R), F32),
+            pending=np.full((S, R), -1, np.int32),
+            last_change=np.full((S, R), -10_000, np.int32),
+            last_decision=np.full((S, R), -10_000, np.int32),
+        )
+        self.last_armed = np.full((F, R), -10_000, np.int32)
+        self._slots = {name: slice(i * F, (i + 1) * F) for i, name in enumerate(DYAD_SLOTS)}
+        base = len(DYAD_SLOTS) * F
+        self._slots["pm_sanctions"] = slice(base, base + S)
+        self._slots["counter"] = slice(base + S, base + 2 * S)
+        self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
+        self._n_uniform = base + 2 * S + 1
+        self._init_records()
+
+    # ------------------------------------------------------------------ randomness
+    def _draw(self) -> np.ndarray:
+        """Today's uniforms, (n, R): a fixed-shape block per generator, then trimmed."""
+        parts = [
+            g.random((self._n_uniform, BLOCK_SIZE), dtype=F32)[:, : b.size]
+            for g, b in zip(self._rngs, self.blocks, strict=True)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+    def _normal(self) -> np.ndarray:
+        parts = [
+            g.standard_normal((self.F, BLOCK_SIZE), dtype=F32)[:, : b.size]
+            for g, b in zip(self._rngs, self.blocks, strict=True)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+    # ------------------------------------------------------------------ records
+    def _init_records(self) -> None:
+        F, R, K, days = self.F, self.R, self.keep, self.config.days
+        nan = np.full(R, np.nan, np.float32)
+        z = np.zeros(R, np.int32)
+        self.acc = SimpleNamespace(
+            first_armed=nan.copy(),
+            first_nonlethal=nan.copy(),
+            nonlethal=z.copy(),
+            armed=z.copy(),
+            conflict=np.zeros(R, bool),
+            max_rung=np.zeros((F, R), np.int8),
+            days3=z.copy(),
+            new_packages=z.copy(),
+            eased=z.copy(),
+            arrivals=np.zeros((F, R), np.float64),
+            pushbacks=np.zeros((F, R), np.float64),
+            stranded_peak=np.zeros(R, F32),
+            ambiguous=z.copy(),
+            blamed=z.copy(),
+            caused=z.copy(),
+            caused_blamed=z.copy(),
+            interventions=z.copy(),
+            provocations=z.copy(),
+            hostile_moves=z.copy(),
+            retaliations=z.copy(),
+            responses=z.copy(),
+            counter_sanctions=z.copy(),
+            goldstein=np.zeros((F, R), np.float64),
+            goldstein_other=np.zeros(R, np.float64),
+            tension_sum=np.zeros(R, np.float64),
+        )
+        self.daily = DailySummary.empty(self.config.start, self.dyads, days)
+        self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
+        self.trace_rungs = np.zeros((days, F, K), np.int8)
+        self.log = EventLog()
+
+    # ------------------------------------------------------------------ the day
+    def step(self) -> None:
+        """One day: events, sanctions, migration, decisions, incidents, perception."""
+        d, m, sch = self.day, self.m, self.schedule
+        U = self._draw()
+        u = {name: U[s] for name, s in self._slots.items()}
+        inst, front, sanc = self.instigator, self.front, self.sanc
+        R = self.R
+
+        # 1. Sanctions that fall due today; easing if the ratchet is off.
+        if self.S:
+            new, eased = Sanctioner.adopt_and_ease(self, d)
+        else:
+            new = eased = np.zeros((0, R), np.int16)
+        new_r, eased_r = new.sum(axis=0), eased.sum(axis=0)
+
+        # 2. Instrumentalised migration: flow through the valve, pushbacks, stranded.
+        mig = m.migration
+        expected = mig.supply * sch.supply[d] * inst.valve * self.front_p["migrant_share"]
+        arrived = rules.arrivals(expected, self._normal())
+        pushed = arrived * rules.pushback_rate(
+            self.front_p["pushback"], front.pressure, mig.pushback_pressure
+        )
+        front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
+        front.pressure = (
+            front.pressure * (1 - mig.pressure_decay)
+            + (arrived - pushed) / self.front_p["capacity"]
+        )
+        pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
+            pushed, mig.pushback_incident_scale
+        )
+
+        # 3. Decisions, simultaneously, on yesterday's perceptions.
+        room = (
+            rules.sanctions_room(sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
+            if self.S
+            else np.ones(R, F32)
+        )
+        if self.keep:  # what each side perceived yesterday, for the event log's "why"
+            self._last_seen_m = inst.unanswered[:, : self.keep].copy()
+            self._last_seen_f = front.unanswered[:, : self.keep].copy()
+        moves = inst.decide(u, room)
+        if self.patron is not None:
+            self.patron.review(moves, u["patron"])
+        rung_f = Frontline.respond(self, u)
+        inst.posture = np.minimum(inst.posture + m.posture_step * (moves.rung == 3), 1)
+        front.posture = np.minimum(front.posture + m.posture_step * (rung_f == 3), 1)
+
+        # 4. Ambiguous incidents and the clash hazard.
+        blame_p = rules.attribution_probability(inst.reputation, m.benefit_of_doubt)
+        amb_bg = u["amb"] < m.ambiguous_rate
+        blamed_bg = amb_bg & (u["att_bg"] < blame_p)
+        blamed_cov = moves.covert & (u["att_cov"] < blame_p)
+        posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)
+        hostility = F32(0.5) * (inst.threat + front.threat)
+        p_clash = rules.clash_probability(m.incident_hazard, posture_m, front.posture, hostility)
+        clash = u["clash"] < p_clash
+        armed = clash & (u["armed"] < rules.armed_probability(m.armed_escalation, hostility))
+        if m.max_deliberate_rung >= 4:  # counterfactual only: force chosen on purpose
+            chosen = np.maximum(moves.rung, rung_f)
+            clash |= chosen >= 4
+            armed |= chosen >= 5
+        conflict = armed & (d - self.last_armed <= m.conflict_window)
+        self.last_armed[armed] = d
+        clash_rung = np.where(conflict, 6, np.where(armed, 5, np.where(clash, 4, 0))).astype(
+            np.int8
+        )
+        blamed_clash = clash & (u["att_clash"] < blame_p)
+        inst.posture = np.minimum(inst.posture + m.posture_step * clash, 1)
+        front.posture = np.minimum(front.posture + m.posture_step * clash, 1)
+        if self.patron is not None:
+            self.patron.pull_back(inst, armed)
+
+        # 5. The frontline states read the instigator's day (mutual hostile interpretation).
+        bias, noise = m.hostile_bias, m.perception_noise
+        seen_move = np.where(
+            moves.rung > 0, rules.perceive(moves.rung, u["pf_move"], bias, noise), 0
+        )
+        seen_gesture = rules.perceive(0, u["pf_gesture"], bias, noise)
+        gesture_hostile = moves.gesture & (seen_gesture >= 0.5)
+        gesture_kind = moves.gesture & ~gesture_hostile
+        seen_amb = np.where(blamed_bg | blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0)
+        seen_clash_f = np.where(
+            blamed_clash, rules.perceive(clash_rung, u["pf_clash"], bias, noise), 0
+        )
+        parts = (
+            _hostile(seen_move),
+            np.where(gesture_hostile, seen_gesture, 0),
+            _hostile(seen_amb),
+            _hostile(seen_clash_f),
+        )
+        sum_f = parts[0] + parts[1] + parts[2] + parts[3]
+        max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
+        front.threat = rules.update_threat(
+            front.threat, sum_f, gesture_kind, m.threat_gain, m.threat_decay
+        )
+        if sch.exercise_threat[d] > 0:  # fears that the exercise is cover for an attack
+            front.threat = np.minimum(front.threat + sch.exercise_threat[d], 1)
+            max_f = np.maximum(max_f, 3)
+        front.unanswered = max_f.astype(F32)
+        attributed = sum_f.sum(axis=0) / rules.MAX_RUNG
+        if self.S:
+            Sanctioner.attribute_and_decide(self, d, attributed)
+        inst.reputation = rules.update_reputation(
+            inst.reputation,
+            attributed,
+            gesture_kind.sum(axis=0),
+            m.reputation_gain,
+            m.reputation_loss,
+        )
+
+        # 6. The instigator reads its neighbours' day and the sanctioners'.
+        seen_f = np.where(rung_f > 0, rules.perceive(rung_f, u["pm_move"], bias, noise), 0)
+        seen_pb = np.where(pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
+        seen_clash_m = np.where(clash, rules.perceive(clash_rung, u["pm_clash"], bias, noise), 0)
+        seen_s = np.where(new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
+        seen_s = _hostile(seen_s).max(axis=0, initial=0)[None, :]
+        parts_m = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
+        sum_m = parts_m[0] + parts_m[1] + parts_m[2] + seen_s
+        max_m = np.maximum(np.maximum(parts_m[0], parts_m[1]), np.maximum(parts_m[2], seen_s))
+        inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(eased_r > 0, sum_m.shape))
+        counter = (new > 0) & (u["counter"] < m.retaliation)
+        inst.react_to_sanctions(new_r, eased_r)
+
+        # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
+        cushion = self.patron.cushion() if self.patron is not None else 0.0
+        pain = rules.sanctions_pain(sanc.level.sum(axis=0), m.pain_per_package, cushion)
+        inst.update_domestic(pain)
+
+        # 8. Forces relax towards their baselines (frontline: raised by domestic pressure).
+        inst.posture = rules.relax_posture(inst.posture, inst.p["posture"], m.posture_decay)
+        base_f = np.minimum(self.front_p["posture"] + mig.posture_pressure * front.pressure, 1)
+        front.posture = rules.relax_posture(front.posture, base_f, m.posture_decay)
+
+        # 9. Today's rung per border, and the records.
+        standing = np.where(
+            np.maximum(posture_m, front.posture) >= m.militarised_posture,
+            3,
+            np.where(arrived >= 1, 2, 0),
+        )
+        ambiguous_here = (amb_bg | moves.covert) * 2
+        rung = np.maximum.reduce(
+            [moves.rung, rung_f, clash_rung, standing, pb_incident * 2, ambiguous_here]
+        ).astype(np.int8)
+        p_any = 1 - np.prod(1 - p_clash, axis=0)
+        self._record(
+            d,
+            rung,
+            moves,
+            rung_f,
+            arrived,
+            pushed,
+            pb_incident,
+            amb_bg,
+            blamed_bg,
+            blamed_cov,
+            clash,
+            armed,
+            conflict,
+            clash_rung,
+            blamed_clash,
+            new,
+            eased,
+            counter,
+            p_any,
+            hostility,
+            posture_m,
+            seen_move,
+            seen_gesture,
+            seen_amb,
+            seen_clash_f,
+            seen_f,
+            seen_pb,
+            seen_clash_m,
+            seen_s,
+        )
+        self.day += 1
+
+    def _record(
+        self,
+        d: int,
+        rung: np.ndarray,
+        moves: Any,
+        rung_f: np.ndarray,
+        arrived: np.ndarray,
+        pushed: np.ndarray,
+        pb_incident: np.ndarray,
+        amb_bg: np.ndarray,
+        blamed_bg: np.ndarray,
+        blamed_cov: np.ndarray,
+        clash: np.ndarray,
+        armed: np.ndarray,
+        conflict: np.ndarray,
+        clash_rung: np.ndarray,
+        blamed_clash: np.ndarray,
+        new: np.ndarray,
+        eased: np.ndarray,
+        counter: np.ndarray,
+        p_any: np.ndarray,
+        hostility: np.ndarray,
+        posture_m: np.ndarray,
+        *seen: np.ndarray,
+    ) -> None:
+        a, inst, front = self.acc, self.instigator, self.front
+        nonlethal = clash & ~armed
+        a.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
+        a.armed += armed.sum(axis=0, dtype=np.int32)
+        a.conflict |= conflict.any(axis=0)
+        a.first_armed[np.isnan(a.first_armed) & armed.any(axis=0)] = d
+        a.first_nonlethal[np.isnan(a.first_nonlethal) & nonlethal.any(axis=0)] = d
+        np.maximum(a.max_rung, rung, out=a.max_rung)
+        overall = rung.max(axis=0)
+        a.days3 += overall >= 3
+        a.new_packages += new.sum(axis=0, dtype=np.int32)
+        a.eased += eased.sum(axis=0, dtype=np.int32)
+        a.arrivals += arrived
+        a.pushbacks += pushed
+        stranded = self.front.stranded.sum(axis=0)
+        np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
+        a.ambiguous += (amb_bg.sum(axis=0) + moves.covert.sum(axis=0)).astype(np.int32)
+        a.blamed += (blamed_bg.sum(axis=0) + blamed_cov.sum(axis=0)).astype(np.int32)
+        a.caused += moves.covert.sum(axis=0, dtype=np.int32)
+        a.caused_blamed += blamed_cov.sum(axis=0, dtype=np.int32)
+        a.interventions += moves.restrained.sum(axis=0, dtype=np.int32)
+        a.provocations += moves.provoked.sum(axis=0, dtype=np.int32)
+        a.hostile_moves += (moves.rung > 0).sum(axis=0, dtype=np.int32)
+        a.retaliations += moves.retaliated.sum(axis=0, dtype=np.int32)
+        a.responses += (rung_f > 0).sum(axis=0, dtype=np.int32)
+        a.counter_sanctions += counter.sum(axis=0, dtype=np.int32)
+        gold = (
+            INSTIGATOR_GOLDSTEIN[moves.rung]
+            + FRONTLINE_GOLDSTEIN[rung_f]
+            + pb_incident * MOVES["pushback"][1]
+            + (blamed_bg | blamed_cov) * MOVES["ambiguous_incident"][1]
+            + np.where(clash_rung > 0, INSTIGATOR_GOLDSTEIN[clash_rung], 0)
+            + moves.gesture * MOVES["conciliatory_gesture"][1]
+        )
+        a.goldstein += gold
+        a.goldstein_other += (
+            new.sum(axis=0) * MOVES["impose_sanctions"][1]
+            + eased.sum(axis=0) * MOVES["ease_sanctions"][1]
+            + counter.sum(axis=0) * MOVES["counter_sanctions"][1]
+        )
+        tension = hostility.mean(axis=0)
+        a.tension_sum += tension
+        values = np.stack(
+            [
+                tension,
+                p_any,
+                self.sanc.level.sum(axis=0).astype(F32),
+                a.arrivals.sum(axis=0),
+                stranded,
+                inst.reputation,
+                inst.support,
+                front.posture.mean(axis=0),
+                posture_m.mean(axis=0),
+                inst.valve,
+            ]
+        ).astype(F32)
+        self.daily.add_day(d, np.vstack([overall[None, :], rung]), values)
+        if self.keep:
+            K = self.keep
+            self.trace_values[d] = values[:, :K]
+            self.trace_rungs[d] = rung[:, :K]
+            self._log_day(
+                d,
+                moves,
+                rung_f,
+                pb_incident,
+                amb_bg,
+                blamed_bg,
+                blamed_cov,
+                clash_rung,
+                blamed_clash,
+                new,
+                eased,
+                counter,
+                *seen,
+            )
+
+    def _log_day(
+        self,
+        d: int,
+        moves: Any,
+        rung_f: np.ndarray,
+        pb_incident: np.ndarray,
+        amb_bg: np.ndarray,
+        blamed_bg: np.ndarray,
+        blamed_cov: np.ndarray,
+        clash_rung: np.ndarray,
+        blamed_clash: np.ndarray,
+        new: np.ndarray,
+        eased: np.ndarray,
+        counter: np.ndarray,
+        seen_move: np.ndarray,
+        seen_gesture: np.ndarray,
+        seen_amb: np.ndarray,
+        seen_clash_f: np.ndarray,
+        seen_f: np.ndarray,
+        seen_pb: np.ndarray,
+        seen_clash_m: np.ndarray,
+        seen_s: np.ndarray,
+    ) -> None:
+        """Event-log rows for the kept replications (only the first ``keep`` columns)."""
+        K, off, log = self.keep, self.offset, self.log
+        me = self.instigator.name
+        allk = np.arange(K)
+        for actor, what in self.schedule.notes.get(d, []):
+            log.add(allk + off, d, actor, "all", "scheduled event", 0, 0.0, None, what)
+        for i, target in enumerate(self.dyads):
+            for k in np.nonzero(moves.rung[i, :K] > 0)[0]:
+                if moves.restrained[i, k]:
+                    why = "patron restraint: downgraded to rhetoric"
+                elif moves.retaliated[i, k]:
+                    why = f"retaliation for perceived rung {self._last_seen_m[i, k]:.1f}"
+                else:
+                    why = "provocation (restraint eroded: nothing to lose)"
+                name = rules.INSTIGATOR_MOVE_BY_RUNG[int(moves.rung[i, k])]
+                log.add(
+                    np.array([k + off]),
+                    d,
+                    me,
+                    target,
+                    name,
+                    MOVES[name][0],
+                    MOVES[name][1],
+                    seen_move[i, k : k + 1],
+                    why,
+                )
+            j = np.nonzero(moves.covert[i, :K])[0]
+            log.add(
+                j + off,
+                d,
+                me,
+                target,
+                "ambiguous_incident",
+                2,
+                MOVES["ambiguous_incident"][1],
+                seen_amb[i, j],
+                "covert provocation (author unobservable)",
+                blamed=blamed_cov[i, j],
+            )
+            j = np.nonzero(amb_bg[i, :K])[0]
+            log.add(
+                j + off,
+                d,
+                "unknown",
+                target,
+                "ambiguous_incident",
+                2,
+                MOVES["ambiguous_incident"][1],
+                seen_amb[i, j],
+                "ambiguous incident not caused by the instigator",
+                blamed=blamed_bg[i, j],
+            )
+            j = np.nonzero(moves.gesture[:K])[0]
+            log.add(
+                j + off,
+                d,
+                me,
+                target,
+                "conciliatory_gesture",
+                0,
+                MOVES["conciliatory_gesture"][1],
+                seen_gesture[i, j],
+                "restraint",
+            )
+            j = np.nonzero(rung_f[i, :K] > 0)[0]
+            for k in j:
+                name = rules.FRONTLINE_MOVE_BY_RUNG[int(rung_f[i, k])]
+                log.add(
+                    np.array([k + off]),
+                    d,
+                    target,
+                    me,
+                    name,
+                    MOVES[name][0],
+                    MOVES[name][1],
+                    seen_f[i, k : k + 1],
+                    f"response to perceived rung {self._last_seen_f[i, k]:.1f}",
+                )
+            j = np.nonzero(pb_incident[i, :K])[0]
+            log.add(
+                j + off,
+                d,
+                target,
+                me,
+                "pushback",
+                2,
+                MOVES["pushback"][1],
+                seen_pb[i, j],
+                "migration pushbacks",
+            )
+            j = np.nonzero(clash_rung[i, :K] > 0)[0]
+            for k in j:
+                name = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}[
+                    int(clash_rung[i, k])
+                ]
+                log.add(
+                    np.array([k + off]),
+                    d,
+                    "border",
+                    f"{me}-{target}",
+                    name,
+                    MOVES[name][0],
+                    MOVES[name][1],
+                    seen_clash_f[i, k : k + 1],
+                    "incident hazard (posture x mutual threat)",
+                    blamed=blamed_clash[i, k : k + 1],
+                )
+        for s, name in enumerate(self.sanctioner_names):
+            j = np.nonzero(new[s, :K])[0]
+            log.add(
+                j + off,
+                d,
+                name,
+                me,
+                "impose_sanctions",
+                2,
+                MOVES["impose_sanctions"][1],
+                seen_s[0, j],
+                "attributed hostility passed threshold / scheduled round",
+            )
+            j = np.nonzero(eased[s, :K])[0]
+            log.add(
+                j + off,
+                d,
+                name,
+                me,
+                "ease_sanctions",
+                0,
+                MOVES["ease_sanctions"][1],
+                None,
+                "hostility subsided (ratchet off)",
+            )
+            j = np.nonzero(counter[s, :K])[0]
+            log.add(
+                j + off,
+                d,
+                me,
+                name,
+                "counter_sanctions",
+                2,
+                MOVES["counter_sanctions"][1],
+                None,
+                "retaliation for sanctions",
+            )
+
+    # ------------------------------------------------------------------ run & results
+    def run(self) -> EscalationModel:
+        """Advance all replications to the horizon."""
+        while self.day < self.config.days:
+            self.step()
+        return self
+
+    def result(self) -> ModelResult:
+        """Per-replication outcomes, daily summary, kept traces and event log."""
+        traces = None
+        if self.keep:
+            traces = _traces_frame(self, self.config.start)
+        return ModelResult(
+            runs=runs_frame(self),
+            daily=self.daily,
+            traces=traces,
+            events=self.log.to_frame(self.config.start),
+        )
+
+
+def _hostile(seen: np.ndarray) -> np.ndarray:
+    """Perceived rungs of acts read as hostile (>= 0.5), else 0."""
+    return np.where(seen >= 0.5, seen, 0).astype(F32)
+
+
+def _traces_frame(model: EscalationModel, start: dt.date) -> pd.DataFrame:
+    days, _n, K = model.trace_values.shape
+    rep = np.repeat(np.arange(K) + model.offset, days)
+    day = np.tile(np.arange(days), K)
+    cols: dict[str, Any] = {"replication": rep, "day": day}
+    cols["date"] = pd.to_datetime(start) + pd.to_timedelta(day, unit="D")
+    for s, name in enumerate(SERIES_NAMES):
+        cols[name] = model.trace_values[:, s, :].T.ravel()
+    for i, name in enumerate(model.dyads):
+        cols[f"rung_{name}"] = model.trace_rungs[:, i, :].T.ravel()
+    return pd.DataFrame(cols)

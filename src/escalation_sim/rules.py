@@ -1,0 +1,245 @@
+"""Pure functions: the arithmetic of the ten mechanisms.
+
+Agents decide, these compute. Every function works element-wise on scalars or
+numpy arrays (the replication axis is the last one), never draws random
+numbers itself (it is given uniforms), and has no side effects, so each one is
+testable without Mesa. Equation numbers refer to ``docs/ODD.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+F32 = np.float32
+Array = NDArray[np.float32]
+
+MAX_RUNG = 6
+
+# ----------------------------------------------------------------- moves
+# Each move: (rung on the ladder, Goldstein (1992) score as GDELT codes the CAMEO event).
+MOVES: dict[str, tuple[int, float]] = {
+    "conciliatory_gesture": (0, 3.5),  # CAMEO 03 express intent to cooperate
+    "ease_sanctions": (0, 7.0),  # CAMEO 081 ease administrative sanctions
+    "rhetoric": (1, -4.4),  # CAMEO 13 threaten
+    "denounce_and_call_for_sanctions": (1, -2.0),  # CAMEO 111 criticize or denounce
+    "escort_migrants_to_line": (2, -5.0),  # CAMEO 174 expel or deport individuals
+    "pushback": (2, -5.0),  # CAMEO 174 expel or deport individuals
+    "counter_sanctions": (2, -8.0),  # CAMEO 163 impose embargo, boycott or sanctions
+    "national_measures": (2, -7.5),  # CAMEO 191 impose blockade, restrict movement
+    "impose_sanctions": (2, -8.0),  # CAMEO 163
+    "troops_to_border": (3, -7.2),  # CAMEO 15 exhibit military posture
+    "ambiguous_incident": (2, -5.0),  # unverified shots, trespass, a death abroad
+    "nonlethal_clash": (4, -9.0),  # CAMEO 18 assault (water cannon, warning shots)
+    "armed_incident": (5, -10.0),  # CAMEO 19 fight with conventional weapons
+    "armed_conflict": (6, -10.0),  # CAMEO 19, sustained
+}
+MOVE_NAMES = list(MOVES)
+MOVE_CODE = {name: i for i, name in enumerate(MOVE_NAMES)}
+
+# Deliberate moves by rung, for the instigator towards a neighbour and the reverse.
+# Rungs 4-6 are only ever chosen when max_deliberate_rung allows it (a counterfactual).
+_FORCE = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}
+INSTIGATOR_MOVE_BY_RUNG = {
+    1: "rhetoric",
+    2: "escort_migrants_to_line",
+    3: "troops_to_border",
+    **_FORCE,
+}
+FRONTLINE_MOVE_BY_RUNG = {
+    1: "denounce_and_call_for_sanctions",
+    2: "national_measures",
+    3: "troops_to_border",
+    **_FORCE,
+}
+# Goldstein score of a deliberate move of rung 1..6 (index by rung), per side.
+INSTIGATOR_GOLDSTEIN = np.array([0.0, -4.4, -5.0, -7.2, -9.0, -10.0, -10.0], dtype=F32)
+FRONTLINE_GOLDSTEIN = np.array([0.0, -2.0, -7.5, -7.2, -9.0, -10.0, -10.0], dtype=F32)
+
+
+# ----------------------------------------------------------------- 1. no benefit of the doubt
+def attribution_probability(reputation: ArrayLike, benefit_of_doubt: ArrayLike) -> Array:
+    """P(observers blame the instigator for an ambiguous incident) (eq. 1).
+
+    Rises with pariah reputation; benefit of the doubt discounts it to zero at 1.
+    """
+    return np.clip(
+        np.asarray(reputation, F32) * (F32(1) - np.asarray(benefit_of_doubt, F32)), 0, 1
+    ).astype(F32)
+
+
+def update_reputation(
+    reputation: ArrayLike,
+    hostile: ArrayLike,
+    conciliatory: ArrayLike,
+    gain: ArrayLike,
+    loss: ArrayLike,
+) -> Array:
+    """Sticky pariah reputation (eq. 2): hostile acts raise it fully, gestures barely lower it.
+
+    ``hostile`` is the day's attributed hostility (sum of perceived rungs / 6);
+    ``conciliatory`` the number of gestures perceived as such.
+    """
+    r = np.asarray(reputation, F32)
+    r = r + np.asarray(gain, F32) * np.asarray(hostile, F32) * (1 - r)
+    r = r - np.asarray(loss, F32) * np.asarray(conciliatory, F32) * r
+    return np.clip(r, 0, 1).astype(F32)
+
+
+# ----------------------------------------------------------------- 2. nothing to lose
+def sanctions_room(level: ArrayLike, max_packages: ArrayLike) -> Array:
+    """Remaining room for further sanctions, 1 (none adopted) .. 0 (exhausted)."""
+    return np.clip(1 - np.asarray(level, F32) / np.asarray(max_packages, F32), 0, 1).astype(F32)
+
+
+def restraint(
+    base: ArrayLike, reputation: ArrayLike, room: ArrayLike, nothing_to_lose: ArrayLike
+) -> Array:
+    """Instigator restraint (eq. 3): falls with reputation and as sanctions room shrinks."""
+    erosion = (
+        np.asarray(nothing_to_lose, F32)
+        * F32(0.5)
+        * (np.asarray(reputation, F32) + (1 - np.asarray(room, F32)))
+    )
+    return np.clip(np.asarray(base, F32) * (1 - erosion), 0, 1).astype(F32)
+
+
+def provocation_probability(
+    rate: ArrayLike, restraint_: ArrayLike, war_atmosphere: ArrayLike, support_deficit: ArrayLike
+) -> Array:
+    """Daily probability of a deliberate provocation at one border (eq. 4).
+
+    Restraint holds it back; a domestic support deficit pushes it up in
+    proportion to how much the regime values a war atmosphere.
+    """
+    p = np.asarray(rate, F32) * (1 - np.asarray(restraint_, F32))
+    p = p * (1 + np.asarray(war_atmosphere, F32) * np.asarray(support_deficit, F32))
+    return np.clip(p, 0, 1).astype(F32)
+
+
+def provocation_rung(u: ArrayLike, escalation: ArrayLike) -> NDArray[np.int8]:
+    """Rung of a provocation from one uniform (eq. 5): P(>=2) = e, P(3) = e**2."""
+    u, e = np.asarray(u, F32), np.clip(np.asarray(escalation, F32), 0, 1)
+    return (1 + (u < e) + (u < e * e)).astype(np.int8)
+
+
+# ----------------------------------------------------------------- 3. retaliation
+def counter_rung(perceived: ArrayLike, cap: int) -> NDArray[np.int8]:
+    """Rung of a counter-move: at least the perceived rung (eq. 6), capped at ``cap``."""
+    return np.clip(np.ceil(np.asarray(perceived, F32) - F32(1e-4)), 1, cap).astype(np.int8)
+
+
+# ----------------------------------------------------------------- 4. mutual hostile interpretation
+def perceive(rung: ArrayLike, u: ArrayLike, hostile_bias: ArrayLike, noise: ArrayLike) -> Array:
+    """Perceived rung of a move (eq. 7), from one uniform ``u``.
+
+    The error is upward with probability (1 + hostile_bias) / 2 and has a
+    uniform magnitude up to ``noise`` rungs; the upper and lower parts of ``u``
+    serve as the magnitude, so one draw gives both sign and size.
+    """
+    u = np.asarray(u, F32)
+    p_up = (1 + np.asarray(hostile_bias, F32)) * F32(0.5)
+    up = u < p_up
+    mag = np.where(
+        up, u / np.maximum(p_up, F32(1e-6)), (u - p_up) / np.maximum(1 - p_up, F32(1e-6))
+    )
+    err = np.where(up, mag, -mag) * np.asarray(noise, F32)
+    return np.clip(np.asarray(rung, F32) + err, 0, MAX_RUNG).astype(F32)
+
+
+def update_threat(
+    threat: ArrayLike,
+    hostile_rungs: ArrayLike,
+    conciliatory: ArrayLike,
+    gain: ArrayLike,
+    decay: ArrayLike,
+) -> Array:
+    """Perceived threat (eq. 8): decays, rises with perceived hostility, falls with gestures."""
+    t = np.asarray(threat, F32) * (1 - np.asarray(decay, F32))
+    t = t + np.asarray(gain, F32) * np.asarray(hostile_rungs, F32) / MAX_RUNG
+    t = t - np.asarray(gain, F32) * F32(0.5) * np.asarray(conciliatory, F32) * t
+    return np.clip(t, 0, 1).astype(F32)
+
+
+# ----------------------------------------------------------------- 5. unintended armed incidents
+def clash_probability(
+    scale: ArrayLike, posture_a: ArrayLike, posture_b: ArrayLike, hostility: ArrayLike
+) -> Array:
+    """Daily probability of a clash at one border (eq. 9).
+
+    Zero when either side has no forces there or nobody feels threatened: no
+    constant base hazard, so incidents need posture and mutual hostility.
+    """
+    rate = (
+        np.asarray(scale, F32)
+        * np.asarray(posture_a, F32)
+        * np.asarray(posture_b, F32)
+        * np.asarray(hostility, F32)
+    )
+    return (1 - np.exp(-rate)).astype(F32)
+
+
+def armed_probability(escalation: ArrayLike, hostility: ArrayLike) -> Array:
+    """P(a clash becomes an exchange of fire) (eq. 10), rising with mutual threat."""
+    return np.clip(np.asarray(escalation, F32) * np.asarray(hostility, F32), 0, 1).astype(F32)
+
+
+def relax_posture(posture: ArrayLike, baseline: ArrayLike, decay: ArrayLike) -> Array:
+    """Posture relaxes towards its baseline (eq. 11)."""
+    p = np.asarray(posture, F32)
+    return (p + np.asarray(decay, F32) * (np.asarray(baseline, F32) - p)).astype(F32)
+
+
+# ----------------------------------------------------------------- 7. war atmosphere
+def update_support(
+    support: ArrayLike,
+    reference: ArrayLike,
+    threat: ArrayLike,
+    pain: ArrayLike,
+    war_atmosphere: ArrayLike,
+    rate: ArrayLike,
+) -> Array:
+    """Domestic support moves towards reference + rally effect - sanctions pain (eq. 12)."""
+    target = np.clip(
+        np.asarray(reference, F32)
+        + np.asarray(war_atmosphere, F32)
+        * np.asarray(threat, F32)
+        * (1 - np.asarray(reference, F32))
+        - np.asarray(pain, F32),
+        0,
+        1,
+    )
+    s = np.asarray(support, F32)
+    return np.clip(s + np.asarray(rate, F32) * (target - s), 0, 1).astype(F32)
+
+
+def support_deficit(support: ArrayLike, reference: ArrayLike) -> Array:
+    """Relative shortfall of support below its reference, 0 .. 1."""
+    ref = np.maximum(np.asarray(reference, F32), F32(1e-6))
+    return np.clip((ref - np.asarray(support, F32)) / ref, 0, 1).astype(F32)
+
+
+def sanctions_pain(level: ArrayLike, per_package: ArrayLike, cushion: ArrayLike) -> Array:
+    """Support lost to sanctions in force, after the patron's cushion (eq. 13)."""
+    return (
+        np.asarray(level, F32) * np.asarray(per_package, F32) * (1 - np.asarray(cushion, F32))
+    ).astype(F32)
+
+
+# ----------------------------------------------------------------- 9. migration
+def pushback_rate(base: ArrayLike, pressure: ArrayLike, per_pressure: ArrayLike) -> Array:
+    """Share of arrivals a frontline state pushes back (eq. 14), rising with pressure."""
+    return np.clip(
+        np.asarray(base, F32) + np.asarray(per_pressure, F32) * np.asarray(pressure, F32), 0, 1
+    ).astype(F32)
+
+
+def arrivals(expected: ArrayLike, z: ArrayLike) -> Array:
+    """Arrivals, Gaussian approximation of a Poisson count (eq. 15), never negative."""
+    mu = np.asarray(expected, F32)
+    return np.maximum(mu + np.sqrt(mu) * np.asarray(z, F32), 0).astype(F32)
+
+
+def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
+    """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
+    return (1 - np.exp(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)
