@@ -169,7 +169,10 @@ class Mechanisms(_Frozen):
         "Article: 'No hostile action must go unpunished, so as not to appear weak.'",
     )
     answer_rung: float = P(
-        1.5, 0, 6, "rung",
+        1.5,
+        0,
+        6,
+        "rung",
         "Smallest perceived rung that demands an answer; rhetoric below it is let pass.",
         "Article: the hostile acts answered are sanctions, pushbacks, deployments (rung 2+).",
     )
@@ -201,7 +204,10 @@ class Mechanisms(_Frozen):
         "Assumption: one rung of confusion between, e.g., a pushback and a clash.",
     )
     frontline_response: float = P(
-        0.5, 0, 1, "probability",
+        0.5,
+        0,
+        1,
+        "probability",
         "Probability that a frontline state answers a perceived hostile act in kind "
         "(before forgiveness).",
         "Assumption: frontline states answer often, but not as reflexively as Minsk.",

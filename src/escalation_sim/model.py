@@ -16,6 +16,8 @@ or blocks share the model.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -237,6 +239,7 @@ class EscalationModel(mesa.Model):
         overrides: Mapping[str, Any] | None = None,
         keep_traces: int = 0,
         replication_offset: int = 0,
+        groups: Sequence[int] | None = None,
     ) -> None:
         self.blocks = list(blocks) if blocks is not None else make_blocks(seed, replications)
         if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
@@ -252,6 +255,11 @@ class EscalationModel(mesa.Model):
         if "days" in overrides:
             raise ValueError("days cannot vary between replications of one model")
         self.offset = replication_offset
+        sizes = list(groups) if groups is not None else [R]
+        if sum(sizes) != R or any(n < 1 for n in sizes):
+            raise ValueError(f"group sizes must be positive and add up to {R}")
+        bounds = np.cumsum([0, *sizes])
+        self._group_slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
         self.keep = max(0, min(keep_traces, R))
         self._rngs = [np.random.default_rng(b.seed) for b in self.blocks]
 
@@ -350,7 +358,9 @@ class EscalationModel(mesa.Model):
             goldstein_other=np.zeros(R, np.float64),
             tension_sum=np.zeros(R, np.float64),
         )
-        self.daily = DailySummary.empty(self.config.start, self.dyads, days)
+        self.daily_by_group = [
+            DailySummary.empty(self.config.start, self.dyads, days) for _ in self._group_slices
+        ]
         self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
         self.trace_rungs = np.zeros((days, F, K), np.int8)
         self.log = EventLog()
@@ -614,7 +624,9 @@ class EscalationModel(mesa.Model):
                 inst.valve,
             ]
         ).astype(F32)
-        self.daily.add_day(d, np.vstack([overall[None, :], rung]), values)
+        rungs = np.vstack([overall[None, :], rung])
+        for daily, g in zip(self.daily_by_group, self._group_slices, strict=True):
+            daily.add_day(d, rungs[:, g], values[:, g])
         if self.keep:
             K = self.keep
             self.trace_values[d] = values[:, :K]
@@ -817,7 +829,8 @@ class EscalationModel(mesa.Model):
             traces = _traces_frame(self, self.config.start)
         return ModelResult(
             runs=runs_frame(self),
-            daily=self.daily,
+            daily=functools.reduce(DailySummary.merge, self.daily_by_group),
+            daily_by_group=self.daily_by_group,
             traces=traces,
             events=self.log.to_frame(self.config.start),
         )

@@ -18,15 +18,15 @@ from scipy import stats
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 N_RUNGS = 7
-N_BINS = 2000
+N_BINS = 1000  # resolution: 0.001 on [0, 1]; 1.6% relative for counts
 COUNT_MAX = 1e7  # upper end of the log-spaced bins for count series
 _LOG_SCALE = N_BINS / np.log1p(COUNT_MAX)
 
-# Continuous daily series: name -> kind ("unit": values in [0, 1]; "count": >= 0).
+# Daily series: name -> kind ("unit": values in [0, 1]; "count": >= 0; "int": integers >= 0).
 SERIES: dict[str, str] = {
     "tension": "unit",  # mean over borders of mutual perceived threat
     "clash_hazard": "unit",  # P(a clash somewhere today)
-    "sanctions_level": "count",  # packages in force, all sanctioners
+    "sanctions_level": "int",  # packages in force, all sanctioners
     "arrivals": "count",  # cumulative migrant arrivals, all borders
     "stranded": "count",  # migrants stranded between the lines, all borders
     "reputation": "unit",  # instigator pariah reputation
@@ -36,7 +36,8 @@ SERIES: dict[str, str] = {
     "valve": "unit",  # migrant valve opening
 }
 SERIES_NAMES = list(SERIES)
-_IS_COUNT = np.array([SERIES[s] == "count" for s in SERIES_NAMES])
+_IS_COUNT = np.array([SERIES[s] in ("count", "int") for s in SERIES_NAMES])
+_IS_INT = np.array([SERIES[s] == "int" for s in SERIES_NAMES])
 
 
 def to_bins(values: np.ndarray) -> np.ndarray:
@@ -50,6 +51,8 @@ def to_bins(values: np.ndarray) -> np.ndarray:
 
 def from_bins(series: int, position: np.ndarray) -> np.ndarray:
     """Fractional bin position -> value (inverse of :func:`to_bins`)."""
+    if _IS_INT[series]:  # integer data: the quantile is the integer in that bin
+        return np.round(np.expm1(np.floor(position) / _LOG_SCALE + 0.5 / _LOG_SCALE))
     if _IS_COUNT[series]:
         return np.expm1(position / _LOG_SCALE)
     return position / N_BINS
@@ -62,7 +65,8 @@ class DailySummary:
     start: dt.date
     dyads: list[str]
     rung_counts: np.ndarray  # (days, 1 + F, 7) int64: overall max rung, then each border
-    hist: np.ndarray  # (days, n_series, N_BINS) int64
+    hist: np.ndarray  # (days, n_series, N_BINS) int32
+    sums: np.ndarray  # (days, n_series) float64: exact daily means = sums / replications
 
     @classmethod
     def empty(cls, start: dt.date, dyads: list[str], days: int) -> DailySummary:
@@ -71,7 +75,8 @@ class DailySummary:
             start,
             list(dyads),
             np.zeros((days, 1 + len(dyads), N_RUNGS), np.int64),
-            np.zeros((days, len(SERIES), N_BINS), np.int64),
+            np.zeros((days, len(SERIES), N_BINS), np.int32),
+            np.zeros((days, len(SERIES)), np.float64),
         )
 
     def add_day(self, day: int, rungs: np.ndarray, values: np.ndarray) -> None:
@@ -82,11 +87,16 @@ class DailySummary:
         n = values.shape[0]
         flat = (np.arange(n)[:, None] * N_BINS + to_bins(values)).ravel()
         self.hist[day] += np.bincount(flat, minlength=n * N_BINS).reshape(n, N_BINS)
+        self.sums[day] += values.sum(axis=1, dtype=np.float64)
 
     def merge(self, other: DailySummary) -> DailySummary:
         """Sum of two summaries over disjoint replications."""
         return DailySummary(
-            self.start, self.dyads, self.rung_counts + other.rung_counts, self.hist + other.hist
+            self.start,
+            self.dyads,
+            self.rung_counts + other.rung_counts,
+            self.hist + other.hist,
+            self.sums + other.sums,
         )
 
     @property
@@ -126,7 +136,9 @@ class DailySummary:
             for r in range(N_RUNGS):
                 cols[f"rung{r}_{who}"] = self.rung_counts[:, k, r]
         qv = self.quantiles()
+        n = np.maximum(self.rung_counts[:, 0].sum(axis=1), 1)
         for s, name in enumerate(SERIES_NAMES):
+            cols[f"{name}_mean"] = self.sums[:, s] / n
             for j, q in enumerate(QUANTILES):
                 cols[f"{name}_q{round(q * 100):02d}"] = qv[:, s, j]
         frame = pd.DataFrame(cols)

@@ -22,6 +22,7 @@ class ModelResult:
     daily: DailySummary
     traces: pd.DataFrame | None
     events: pd.DataFrame
+    daily_by_group: list[DailySummary] | None = None  # one per group (sweep design point)
 
     def merge(self, other: ModelResult) -> ModelResult:
         """Combine results over disjoint replications (runs appended, summaries added)."""

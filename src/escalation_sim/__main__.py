@@ -1,0 +1,5 @@
+"""python -m escalation_sim."""
+
+from escalation_sim.cli import entry
+
+entry()

@@ -1,0 +1,214 @@
+"""Command line: a thin layer over the Python API, testable in-process via ``main(argv)``.
+
+Exit status: 0 success, 2 bad input (nothing written), 1 an internal error
+(rerun with ``--debug`` for the traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from escalation_sim import __version__
+from escalation_sim.scenario import ScenarioError, content_hash, load, resolved_yaml
+
+
+class UsageError(Exception):
+    """Bad command-line input that argparse cannot catch (exit status 2)."""
+
+
+# ---------------------------------------------------------------------- run
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run one scenario and print its summary",
+        description="Run replications of a scenario; write results to OUT.",
+    )
+    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument(
+        "-n", "--replications", type=int, default=1000, help="number of replications (default 1000)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a parameter, e.g. mechanisms.hostile_bias=0.8 (repeatable)",
+    )
+    p.add_argument("--out", type=Path, help="output folder (default results/<scenario name>)")
+    p.add_argument(
+        "--keep-traces",
+        type=int,
+        default=100,
+        metavar="N",
+        help="keep daily traces and event logs of the first N replications",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a scenario, write results atomically, print the summary."""
+    from escalation_sim.outcomes import format_summary, summarise
+    from escalation_sim.progress import Progress
+    from escalation_sim.runner import run_scenario
+    from escalation_sim.store import git_commit, now_iso, save_run, versions
+
+    if args.replications < 1:
+        raise UsageError(f"--replications must be at least 1, got {args.replications}")
+    if args.keep_traces < 0:
+        raise UsageError(f"--keep-traces must not be negative, got {args.keep_traces}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must not be negative, got {args.seed}")
+    scenario = load(args.scenario, args.set)
+    out = args.out if args.out is not None else Path("results") / scenario.name
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    progress = Progress(args.replications, "runs", enabled=not args.quiet)
+    started = time.perf_counter()
+    result = run_scenario(
+        scenario,
+        args.replications,
+        args.seed,
+        keep_traces=args.keep_traces,
+        on_progress=progress.update,
+    )
+    progress.close()
+    wall = time.perf_counter() - started
+    manifest = {
+        "kind": "run",
+        "scenario": scenario.name,
+        "scenario_file": str(args.scenario),
+        "scenario_hash": content_hash(scenario),
+        "overrides": list(args.set),
+        "seed": args.seed,
+        "replications": args.replications,
+        "keep_traces": args.keep_traces,
+        "config": scenario.model_dump(mode="json"),
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "created": now_iso(),
+        "wall_seconds": round(wall, 3),
+        "command": "escalation-sim " + " ".join(sys.argv[1:]) if sys.argv else "",
+    }
+    save_run(out, result, manifest)
+    title = (
+        f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
+        f"{scenario.days} days from {scenario.start}"
+    )
+    print(format_summary(summarise(result.runs), title))
+    print(f"  results in {out}/ ({wall:.1f} s)")
+    return 0
+
+
+# ---------------------------------------------------------------------- validate
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check scenario files without running them")
+    p.add_argument("files", nargs="+", type=Path, help="scenario YAML files")
+    p.add_argument("--show", action="store_true", help="print each fully resolved scenario")
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate every file; report each problem; exit 2 if any file is bad."""
+    bad = 0
+    for path in args.files:
+        try:
+            sc = load(path)
+        except ScenarioError as exc:
+            bad += 1
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        print(
+            f"ok: {path} ({sc.name}: {len(sc.actors)} actors, {len(sc.events)} events, "
+            f"{sc.days} days from {sc.start})"
+        )
+        if args.show:
+            print(resolved_yaml(sc))
+    return 2 if bad else 0
+
+
+# ---------------------------------------------------------------------- describe
+def _add_describe(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("describe", help="every parameter: meaning, default, range, unit, source")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        type=Path,
+        help="also show this scenario's values and its resolved YAML",
+    )
+    p.add_argument("--format", choices=("text", "markdown"), default="text")
+    p.set_defaults(func=cmd_describe)
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """Print the parameter table (from the code), optionally with a scenario's values."""
+    from escalation_sim.params import format_rows, parameter_rows
+
+    sc = load(args.scenario) if args.scenario is not None else None
+    print(format_rows(parameter_rows(sc), args.format))
+    if sc is not None:
+        print("\n# resolved scenario\n" + resolved_yaml(sc))
+    return 0
+
+
+# ---------------------------------------------------------------------- main
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_run,
+    _add_validate,
+    _add_describe,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="escalation-sim",
+        description="Crisis escalation on the Belarus-EU border (2021) when nobody gives the "
+        "other side the benefit of the doubt.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of internal errors"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status instead of exiting."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\nrerun with --debug for the traceback",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
