@@ -26,6 +26,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel
 
 from escalation_sim import rules
 from escalation_sim.agents import Frontline, Instigator, Patron, Sanctioner
@@ -177,7 +178,7 @@ def _mechanisms(sc: Scenario, overrides: Mapping[str, np.ndarray], R: int) -> Si
         for key in type(obj).model_fields:
             value = getattr(obj, key)
             path = f"{prefix}.{key}"
-            if hasattr(value, "model_fields"):
+            if isinstance(value, BaseModel):
                 out[key] = ns(value, path)
             elif path in overrides:
                 out[key] = _per_replication(overrides[path], R, path)

@@ -176,7 +176,7 @@ def clash_probability(
         * np.asarray(posture_b, F32)
         * np.asarray(hostility, F32)
     )
-    return (1 - np.exp(-rate)).astype(F32)
+    return (-np.expm1(-rate)).astype(F32)
 
 
 def armed_probability(escalation: ArrayLike, hostility: ArrayLike) -> Array:
@@ -242,4 +242,4 @@ def arrivals(expected: ArrayLike, z: ArrayLike) -> Array:
 
 def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
     """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
-    return (1 - np.exp(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)
+    return (-np.expm1(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)

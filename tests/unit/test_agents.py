@@ -1,0 +1,119 @@
+"""Each agent's decision on scripted inputs (Axelrod-style: given these perceptions, this move)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from escalation_sim.agents import Frontline, Sanctioner
+from escalation_sim.model import EscalationModel
+from tests.support import with_changes
+
+R = 4
+
+
+def uniforms(model: EscalationModel, **rows: float | list[float]) -> dict[str, np.ndarray]:
+    """A full set of slots, 'never fires' (0.999) unless given."""
+    u = {name: np.full((s.stop - s.start, R), 0.999, np.float32)
+         for name, s in model._slots.items()}
+    for name, value in rows.items():
+        u[name][:] = np.asarray(value, np.float32)
+    return u
+
+
+@pytest.fixture
+def model(base):
+    return EscalationModel(base, replications=R, seed=3)
+
+
+def test_instigator_answers_every_perceived_act_at_least_in_kind(model):
+    inst = model.instigator
+    inst.unanswered[:] = np.array([2.3, 0.0, 2.3, 1.2], np.float32)  # same on every border
+    u = uniforms(model, retaliate=[0.1, 0.1, 0.95, 0.1])
+    moves = inst.decide(u, room=np.ones(R, np.float32))
+    # 2.3 -> rung 3; nothing to answer; unlucky draw (>= retaliation 0.8); 1.2 below answer_rung
+    np.testing.assert_array_equal(moves.rung[0], [3, 0, 0, 0])
+    np.testing.assert_array_equal(moves.retaliated[0], [True, False, False, False])
+    assert not inst.unanswered.any(), "each act gets one chance of an answer"
+
+
+def test_instigator_never_chooses_force_by_default(model):
+    inst = model.instigator
+    inst.unanswered[:] = 5.8  # perceived an armed incident
+    moves = inst.decide(uniforms(model, retaliate=0.0), room=np.ones(R, np.float32))
+    assert moves.rung.max() == 3  # max_deliberate_rung
+
+
+def test_pariah_provokes_more_than_pragmatic_partner(model):
+    inst = model.instigator
+    room = np.ones(R, np.float32)
+    inst.reputation[:] = [0.1, 0.1, 0.95, 0.95]
+    # restraint 0.7*(1-0.05)=0.665 vs 0.7*(1-0.475)=0.3675; p = 0.15*(1-restraint)*(1+...)
+    moves = inst.decide(uniforms(model, provoke=0.07), room)
+    np.testing.assert_array_equal(moves.provoked[0], [False, False, True, True])
+
+
+def test_covert_provocation_is_unobservable(model):
+    inst = model.instigator
+    moves = inst.decide(uniforms(model, provoke=0.0, covert=0.0), np.ones(R, np.float32))
+    assert moves.provoked.all() and moves.covert.all()
+    assert not moves.rung.any()
+
+
+def test_patron_talks_minsk_down_from_militarised_moves(model):
+    inst = model.instigator
+    inst.unanswered[:] = 2.5
+    moves = inst.decide(uniforms(model, retaliate=0.0), np.ones(R, np.float32))
+    model.patron.review(moves, np.array([[0.1, 0.9, 0.1, 0.9]] * 3, np.float32))
+    np.testing.assert_array_equal(moves.rung[0], [1, 3, 1, 3])
+    np.testing.assert_array_equal(moves.restrained[0], [True, False, True, False])
+
+
+def test_frontline_answers_in_kind_unless_forgiving(base):
+    for forgiveness, expect in ((0.0, [2, 3, 0, 0]), (0.9, [0, 0, 0, 0])):
+        m = EscalationModel(with_changes(base, forgiveness=forgiveness), replications=R, seed=1)
+        m.front.unanswered[:] = np.array([1.9, 2.4, 1.0, 0.0], np.float32)
+        # respond fires when u < frontline_response * (1 - forgiveness) = 0.5 or 0.05
+        rung = Frontline.respond(m, uniforms(m, respond=0.2))
+        np.testing.assert_array_equal(rung[0], expect)
+        assert not m.front.unanswered.any()
+
+
+def test_sanctioner_decides_after_threshold_and_adopts_after_lag(model):
+    s = model.sanc
+    eu = model.sanctioner_names.index("EU")
+    threshold = model.sanc_params["threshold"][eu, 0]
+    lag = int(model.sanc_params["lag"][eu, 0])
+    level0 = s.level[eu].copy()
+    day = 30  # not a crisis-meeting day
+    Sanctioner.attribute_and_decide(model, day, np.array([threshold + 1, 1, 0, 0], np.float32))
+    np.testing.assert_array_equal(s.pending[eu], [day + lag, -1, -1, -1])
+    assert s.hostility[eu, 0] == 0
+    new, eased = Sanctioner.adopt_and_ease(model, day + lag)
+    np.testing.assert_array_equal(new[eu], [1, 0, 0, 0])
+    np.testing.assert_array_equal(s.level[eu], level0 + [1, 0, 0, 0])
+    assert not eased.any()
+
+
+def test_crisis_meeting_lowers_the_threshold(model):
+    eu = model.sanctioner_names.index("EU")
+    threshold = model.sanc_params["threshold"][eu, 0]
+    meeting_day = 6  # 18 August 2021
+    Sanctioner.attribute_and_decide(model, meeting_day, np.full(R, 0.6 * threshold, np.float32))
+    assert (model.sanc.pending[eu] > 0).all()
+
+
+def test_ratchet_never_eases_but_relief_does_when_calm(base):
+    for ratchet, expect in ((True, 0), (False, 1)):
+        m = EscalationModel(with_changes(base, sanctions_ratchet=ratchet), replications=R, seed=1)
+        level0 = m.sanc.level.copy()
+        _, eased = Sanctioner.adopt_and_ease(m, 100)  # calm: no hostility recorded yet
+        assert (eased == expect).all()
+        np.testing.assert_array_equal(m.sanc.level, level0 - expect)
+
+
+def test_valve_opens_with_each_package_and_closes_with_easing(model):
+    inst = model.instigator
+    inst.valve[:] = 0.5
+    inst.react_to_sanctions(np.array([0, 1, 2, 0]), np.array([0, 0, 0, 1]))
+    np.testing.assert_allclose(inst.valve, [0.5, 0.6, 0.68, 0.4], rtol=1e-6)

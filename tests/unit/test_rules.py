@@ -1,0 +1,126 @@
+"""Each rule against hand-computed values (no Mesa)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from escalation_sim import rules
+
+
+def test_attribution_rises_with_reputation_and_benefit_of_doubt_discounts_it():
+    p = rules.attribution_probability([0.2, 0.5, 0.9], 0.0)
+    np.testing.assert_allclose(p, [0.2, 0.5, 0.9], rtol=1e-6)
+    np.testing.assert_allclose(rules.attribution_probability(0.9, 0.5), 0.45, rtol=1e-6)
+    assert rules.attribution_probability(0.9, 1.0) == 0
+
+
+def test_reputation_is_sticky_hostile_raises_more_than_gesture_lowers():
+    up = rules.update_reputation(0.5, hostile=1.0, conciliatory=0, gain=0.04, loss=0.004)
+    down = rules.update_reputation(0.5, hostile=0.0, conciliatory=1, gain=0.04, loss=0.004)
+    assert up == pytest.approx(0.5 + 0.04 * 0.5, rel=1e-5)
+    assert down == pytest.approx(0.5 - 0.004 * 0.5, rel=1e-5)
+    assert (up - 0.5) == pytest.approx(10 * (0.5 - down), rel=1e-5)
+
+
+def test_restraint_falls_with_reputation_and_exhausted_room():
+    base = rules.restraint(0.7, reputation=0.0, room=1.0, nothing_to_lose=1.0)
+    pariah = rules.restraint(0.7, reputation=0.9, room=1.0, nothing_to_lose=1.0)
+    cornered = rules.restraint(0.7, reputation=0.9, room=0.2, nothing_to_lose=1.0)
+    assert base == pytest.approx(0.7, rel=1e-5)
+    assert pariah == pytest.approx(0.7 * (1 - 0.45), rel=1e-5)
+    assert cornered == pytest.approx(0.7 * (1 - 0.5 * (0.9 + 0.8)), rel=1e-5)
+    assert rules.restraint(0.7, 0.9, 0.2, nothing_to_lose=0.0) == pytest.approx(0.7, rel=1e-5)
+
+
+def test_sanctions_room():
+    np.testing.assert_allclose(rules.sanctions_room([0, 6, 12, 20], 12), [1, 0.5, 0, 0])
+
+
+def test_provocation_probability_and_war_atmosphere():
+    p = rules.provocation_probability(0.2, restraint_=0.5, war_atmosphere=0.5, support_deficit=0.4)
+    assert p == pytest.approx(0.2 * 0.5 * 1.2, rel=1e-5)
+    assert rules.provocation_probability(0.2, 1.0, 1.0, 1.0) == 0
+
+
+def test_provocation_rung_thresholds():
+    e = 0.5  # P(rung >= 2) = 0.5, P(rung 3) = 0.25
+    assert rules.provocation_rung([0.9], e)[0] == 1
+    assert rules.provocation_rung([0.3], e)[0] == 2
+    assert rules.provocation_rung([0.1], e)[0] == 3
+    u = np.linspace(0, 1, 100_001, dtype=np.float32)[:-1]
+    r = rules.provocation_rung(u, e)
+    assert (r >= 2).mean() == pytest.approx(0.5, abs=1e-3, rel=1e-5)
+    assert (r == 3).mean() == pytest.approx(0.25, abs=1e-3, rel=1e-5)
+
+
+def test_counter_rung_is_at_least_the_perceived_rung():
+    np.testing.assert_array_equal(rules.counter_rung([0.6, 1.0, 1.2, 2.0, 2.01, 4.5], 3),
+                                  [1, 1, 2, 2, 3, 3])
+
+
+def test_perceive_is_exact_without_noise_and_skewed_hostile_with_bias():
+    rung = np.full(100_000, 2.0, np.float32)
+    u = np.linspace(0, 1, 100_000, endpoint=False, dtype=np.float32)
+    np.testing.assert_allclose(rules.perceive(rung, u, 0.5, 0.0), 2.0)
+    neutral = rules.perceive(rung, u, 0.0, 1.0)
+    assert neutral.mean() == pytest.approx(2.0, abs=1e-3, rel=1e-5)
+    assert neutral.min() >= 1.0 and neutral.max() <= 3.0
+    biased = rules.perceive(rung, u, 0.5, 1.0)
+    assert (biased > 2).mean() == pytest.approx(0.75, abs=1e-3)  # (1 + 0.5) / 2
+    assert biased.mean() == pytest.approx(2.25, abs=1e-2)  # E[err] = bias * noise / 2
+    assert rules.perceive(0.0, 0.99, 0.0, 3.0) == 0  # clipped at the bottom of the ladder
+    assert rules.perceive(6.0, 0.01, 0.0, 3.0) == 6
+
+
+def test_threat_update():
+    t = rules.update_threat(0.5, hostile_rungs=3.0, conciliatory=0, gain=0.3, decay=0.04)
+    assert t == pytest.approx(0.5 * 0.96 + 0.3 * 0.5, rel=1e-5)
+    calm = rules.update_threat(0.5, 0.0, conciliatory=1, gain=0.3, decay=0.0)
+    assert calm == pytest.approx(0.5 - 0.15 * 0.5, rel=1e-5)
+    assert rules.update_threat(0.9, 60.0, 0, 0.3, 0.0) == 1
+
+
+def test_clash_probability_needs_posture_and_hostility():
+    assert rules.clash_probability(0.03, 0.0, 0.9, 0.9) == 0
+    assert rules.clash_probability(0.03, 0.9, 0.9, 0.0) == 0
+    p = rules.clash_probability(0.03, 0.5, 0.6, 0.7)
+    assert p == pytest.approx(1 - np.exp(-0.03 * 0.5 * 0.6 * 0.7), rel=1e-5)
+    assert rules.clash_probability(0.03, 0.6, 0.6, 0.8) > rules.clash_probability(
+        0.03, 0.6, 0.6, 0.4)
+
+
+def test_armed_probability():
+    assert rules.armed_probability(0.3, 0.5) == pytest.approx(0.15, rel=1e-5)
+    assert rules.armed_probability(1.0, 2.0) == 1
+
+
+def test_relax_posture_and_support():
+    assert rules.relax_posture(0.8, 0.3, 0.1) == pytest.approx(0.75, rel=1e-5)
+    s = rules.update_support(0.35, 0.35, threat=0.8, pain=0.0, war_atmosphere=0.5, rate=1.0)
+    assert s == pytest.approx(0.35 + 0.5 * 0.8 * 0.65, rel=1e-5)
+    assert rules.update_support(0.35, 0.35, 0.8, 0.0, 0.0, 1.0) == pytest.approx(0.35, rel=1e-5)
+    assert rules.support_deficit(0.2, 0.4) == pytest.approx(0.5, rel=1e-5)
+    assert rules.support_deficit(0.5, 0.4) == 0
+    assert rules.sanctions_pain(10, 0.03, 0.5) == pytest.approx(0.15, rel=1e-5)
+
+
+def test_migration_rules():
+    assert rules.pushback_rate(0.5, 2.0, 0.3) == pytest.approx(1.0, rel=1e-5)
+    assert rules.pushback_rate(0.5, 1.0, 0.3) == pytest.approx(0.8, rel=1e-5)
+    assert rules.arrivals(100.0, 0.0) == pytest.approx(100, rel=1e-5)
+    assert rules.arrivals(100.0, -20.0) == 0
+    assert rules.arrivals(100.0, 1.0) == pytest.approx(110, rel=1e-5)
+    assert rules.pushback_incident_probability(0.0, 500) == 0
+    assert rules.pushback_incident_probability(500.0, 500) == pytest.approx(1 - np.exp(-1), rel=1e-5)
+
+
+def test_goldstein_scores_match_the_brief():
+    assert rules.MOVES["impose_sanctions"][1] == -8.0
+    assert rules.MOVES["troops_to_border"][1] == -7.2
+    assert rules.MOVES["pushback"][1] == -5.0
+    assert rules.MOVES["national_measures"][1] == -7.5
+    assert rules.MOVES["armed_incident"][1] == -10.0
+    assert rules.MOVES["ease_sanctions"][1] == 7.0
+    for name, (rung, _) in rules.MOVES.items():
+        assert 0 <= rung <= 6, name
