@@ -1,0 +1,133 @@
+"""The schedule: determinism, batch-size independence, per-replication parameters, records."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from escalation_sim.model import BLOCK_SIZE, Block, EscalationModel, block_seed, make_blocks
+from escalation_sim.runner import run_scenario
+from escalation_sim.scenario import load
+from tests.conftest import BASE
+
+SHORT = ["days=40"]
+
+
+@pytest.fixture(scope="module")
+def short():
+    return load(BASE, SHORT)
+
+
+def runs(sc, **kw) -> pd.DataFrame:
+    return EscalationModel(sc, **kw).run().result().runs
+
+
+def test_same_seed_same_results_bit_for_bit(short):
+    a, b = runs(short, replications=300, seed=5), runs(short, replications=300, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    c = runs(short, replications=300, seed=6)
+    assert not a.drop(columns=["seed"]).equals(c.drop(columns=["seed"]))
+
+
+def test_a_replication_does_not_depend_on_batch_size(short):
+    small = runs(short, replications=7, seed=11)
+    large = runs(short, replications=250, seed=11)
+    pd.testing.assert_frame_equal(small, large.iloc[:7])
+
+
+def test_chunking_and_blocks_do_not_change_results(short):
+    n = BLOCK_SIZE + 150
+    one = run_scenario(short, n, seed=2, keep_traces=0, chunk_blocks=10)
+    split = run_scenario(short, n, seed=2, keep_traces=0, chunk_blocks=1)
+    pd.testing.assert_frame_equal(one.runs, split.runs)
+    np.testing.assert_array_equal(one.daily.hist, split.daily.hist)
+    assert one.runs["replication"].tolist() == list(range(n))
+    assert one.runs["seed"].iloc[BLOCK_SIZE] == block_seed(2, 1)
+
+
+def test_block_seeds_are_fixed_by_master_seed_and_index():
+    blocks = make_blocks(9, 2500)
+    assert [b.size for b in blocks] == [1000, 1000, 500]
+    assert blocks[1].seed == block_seed(9, 1) == make_blocks(9, 1001)[1].seed
+    assert len({b.seed for b in blocks}) == 3
+    assert 0 <= blocks[0].seed < 2**63
+    with pytest.raises(ValueError):
+        make_blocks(9, 0)
+
+
+def test_per_replication_overrides_equal_separate_runs(short):
+    seed = block_seed(4, 0)
+    lo = runs(short.model_copy(update={"mechanisms": short.mechanisms.model_copy(
+        update={"hostile_bias": 0.0})}), blocks=[Block(seed, 40)])
+    hi = runs(short.model_copy(update={"mechanisms": short.mechanisms.model_copy(
+        update={"hostile_bias": 1.0})}), blocks=[Block(block_seed(4, 1), 40)])
+    both = runs(short, blocks=[Block(seed, 40), Block(block_seed(4, 1), 40)],
+                overrides={"mechanisms.hostile_bias": np.repeat([0.0, 1.0], 40)})
+    cols = [c for c in both.columns if c not in ("replication",)]
+    pd.testing.assert_frame_equal(both.iloc[:40][cols].reset_index(drop=True), lo[cols])
+    pd.testing.assert_frame_equal(both.iloc[40:][cols].reset_index(drop=True), hi[cols])
+
+
+def test_actor_overrides_and_bad_overrides(short):
+    m = EscalationModel(short, replications=3, overrides={
+        "actors.Minsk.reputation": [0.1, 0.5, 0.9], "actors.Poland.posture": [0.1, 0.2, 0.3]})
+    np.testing.assert_allclose(m.instigator.reputation, [0.1, 0.5, 0.9])
+    np.testing.assert_allclose(m.frontline[1].posture, [0.1, 0.2, 0.3])
+    np.testing.assert_allclose(m.frontline[0].posture, 0.35)
+    with pytest.raises(ValueError, match="unknown parameter"):
+        EscalationModel(short, replications=3, overrides={"mechanisms.nope": [1, 2, 3]})
+    with pytest.raises(ValueError, match="shape"):
+        EscalationModel(short, replications=3, overrides={"mechanisms.hostile_bias": [1, 2]})
+
+
+def test_groups_give_one_daily_summary_each(short):
+    res = EscalationModel(short, replications=30, seed=1, groups=[10, 20]).run().result()
+    assert [g.replications for g in res.daily_by_group] == [10, 20]
+    assert res.daily.replications == 30
+    np.testing.assert_array_equal(
+        res.daily.rung_counts, sum(g.rung_counts for g in res.daily_by_group))
+
+
+def test_single_replication_runs(base):
+    res = EscalationModel(base, replications=1, seed=0, keep_traces=1).run().result()
+    assert len(res.runs) == 1 and len(res.traces) == base.days
+    assert res.daily.replications == 1
+
+
+def test_outcome_columns_and_invariants(base):
+    res = run_scenario(base, 400, seed=3, keep_traces=20)
+    r = res.runs
+    required = ["replication", "seed", "armed_incident", "first_armed_incident_day",
+                "nonlethal_clashes", "max_rung", "days_rung3_plus", "sanctions_packages",
+                "arrivals", "pushbacks", "stranded_peak", "ambiguous_incidents",
+                "blamed_on_instigator", "caused_by_instigator", "restraint_interventions",
+                "final_reputation", "final_domestic_support", "goldstein_total"]
+    assert set(required) <= set(r.columns)
+    assert r["armed_incident"].dtype == bool
+    assert (r["armed_incident"] == r["first_armed_incident_day"].notna()).all()
+    assert r["max_rung"].between(0, 6).all()
+    assert (r.loc[r["armed_incident"], "max_rung"] >= 5).all()
+    assert (r["blamed_on_instigator"] <= r["ambiguous_incidents"]).all()
+    assert (r["caused_by_instigator"] <= r["ambiguous_incidents"]).all()
+    assert (r["pushbacks"] <= r["arrivals"]).all()
+    assert r["days_rung3_plus"].between(0, base.days).all()
+    assert len(res.traces) == 20 * base.days
+    assert set(res.events["replication"]) <= set(range(20))
+    daily = res.daily.to_frame()
+    assert len(daily) == base.days and (daily["replications"] == 400).all()
+    rung_cols = [f"rung{k}_all" for k in range(7)]
+    assert (daily[rung_cols].sum(axis=1) == 400).all()
+
+
+def test_event_log_explains_armed_incidents(base):
+    res = run_scenario(base, 200, seed=1, keep_traces=200)
+    armed = res.runs.loc[res.runs["armed_incident"], "replication"]
+    assert len(armed) > 0
+    story = res.events_of(int(armed.iloc[0]))
+    rows = story[story["move"].isin(["armed_incident", "armed_conflict"])]
+    assert len(rows) >= 1
+    assert rows["reason"].str.contains("incident hazard").all()
+    assert story["reason"].str.contains("retaliation|response").any()
+    with pytest.raises(KeyError):
+        res.events_of(10_000)
