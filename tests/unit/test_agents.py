@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.support import with_changes
 
 from escalation_sim.agents import Frontline, Sanctioner
 from escalation_sim.model import EscalationModel
-from tests.support import with_changes
 
 R = 4
 
 
 def uniforms(model: EscalationModel, **rows: float | list[float]) -> dict[str, np.ndarray]:
     """A full set of slots, 'never fires' (0.999) unless given."""
-    u = {name: np.full((s.stop - s.start, R), 0.999, np.float32)
-         for name, s in model._slots.items()}
+    u = {
+        name: np.full((s.stop - s.start, R), 0.999, np.float32) for name, s in model._slots.items()
+    }
     for name, value in rows.items():
         u[name][:] = np.asarray(value, np.float32)
     return u

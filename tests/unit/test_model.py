@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import BASE
 
 from escalation_sim.model import BLOCK_SIZE, Block, EscalationModel, block_seed, make_blocks
 from escalation_sim.runner import run_scenario
 from escalation_sim.scenario import load
-from tests.conftest import BASE
 
 SHORT = ["days=40"]
 
@@ -58,20 +58,37 @@ def test_block_seeds_are_fixed_by_master_seed_and_index():
 
 def test_per_replication_overrides_equal_separate_runs(short):
     seed = block_seed(4, 0)
-    lo = runs(short.model_copy(update={"mechanisms": short.mechanisms.model_copy(
-        update={"hostile_bias": 0.0})}), blocks=[Block(seed, 40)])
-    hi = runs(short.model_copy(update={"mechanisms": short.mechanisms.model_copy(
-        update={"hostile_bias": 1.0})}), blocks=[Block(block_seed(4, 1), 40)])
-    both = runs(short, blocks=[Block(seed, 40), Block(block_seed(4, 1), 40)],
-                overrides={"mechanisms.hostile_bias": np.repeat([0.0, 1.0], 40)})
+    lo = runs(
+        short.model_copy(
+            update={"mechanisms": short.mechanisms.model_copy(update={"hostile_bias": 0.0})}
+        ),
+        blocks=[Block(seed, 40)],
+    )
+    hi = runs(
+        short.model_copy(
+            update={"mechanisms": short.mechanisms.model_copy(update={"hostile_bias": 1.0})}
+        ),
+        blocks=[Block(block_seed(4, 1), 40)],
+    )
+    both = runs(
+        short,
+        blocks=[Block(seed, 40), Block(block_seed(4, 1), 40)],
+        overrides={"mechanisms.hostile_bias": np.repeat([0.0, 1.0], 40)},
+    )
     cols = [c for c in both.columns if c not in ("replication",)]
     pd.testing.assert_frame_equal(both.iloc[:40][cols].reset_index(drop=True), lo[cols])
     pd.testing.assert_frame_equal(both.iloc[40:][cols].reset_index(drop=True), hi[cols])
 
 
 def test_actor_overrides_and_bad_overrides(short):
-    m = EscalationModel(short, replications=3, overrides={
-        "actors.Minsk.reputation": [0.1, 0.5, 0.9], "actors.Poland.posture": [0.1, 0.2, 0.3]})
+    m = EscalationModel(
+        short,
+        replications=3,
+        overrides={
+            "actors.Minsk.reputation": [0.1, 0.5, 0.9],
+            "actors.Poland.posture": [0.1, 0.2, 0.3],
+        },
+    )
     np.testing.assert_allclose(m.instigator.reputation, [0.1, 0.5, 0.9])
     np.testing.assert_allclose(m.frontline[1].posture, [0.1, 0.2, 0.3])
     np.testing.assert_allclose(m.frontline[0].posture, 0.35)
@@ -86,7 +103,8 @@ def test_groups_give_one_daily_summary_each(short):
     assert [g.replications for g in res.daily_by_group] == [10, 20]
     assert res.daily.replications == 30
     np.testing.assert_array_equal(
-        res.daily.rung_counts, sum(g.rung_counts for g in res.daily_by_group))
+        res.daily.rung_counts, sum(g.rung_counts for g in res.daily_by_group)
+    )
 
 
 def test_single_replication_runs(base):
@@ -98,11 +116,26 @@ def test_single_replication_runs(base):
 def test_outcome_columns_and_invariants(base):
     res = run_scenario(base, 400, seed=3, keep_traces=20)
     r = res.runs
-    required = ["replication", "seed", "armed_incident", "first_armed_incident_day",
-                "nonlethal_clashes", "max_rung", "days_rung3_plus", "sanctions_packages",
-                "arrivals", "pushbacks", "stranded_peak", "ambiguous_incidents",
-                "blamed_on_instigator", "caused_by_instigator", "restraint_interventions",
-                "final_reputation", "final_domestic_support", "goldstein_total"]
+    required = [
+        "replication",
+        "seed",
+        "armed_incident",
+        "first_armed_incident_day",
+        "nonlethal_clashes",
+        "max_rung",
+        "days_rung3_plus",
+        "sanctions_packages",
+        "arrivals",
+        "pushbacks",
+        "stranded_peak",
+        "ambiguous_incidents",
+        "blamed_on_instigator",
+        "caused_by_instigator",
+        "restraint_interventions",
+        "final_reputation",
+        "final_domestic_support",
+        "goldstein_total",
+    ]
     assert set(required) <= set(r.columns)
     assert r["armed_incident"].dtype == bool
     assert (r["armed_incident"] == r["first_armed_incident_day"].notna()).all()

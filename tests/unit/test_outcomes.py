@@ -41,8 +41,9 @@ def test_quantiles_match_numpy_within_one_bin():
     for s, name in enumerate(SERIES_NAMES):
         exact = np.quantile(v[s], [0.05, 0.25, 0.5, 0.75, 0.95])
         if name == "sanctions_level":
-            np.testing.assert_array_equal(q[s], np.quantile(v[s], [0.05, 0.25, 0.5, 0.75, 0.95],
-                                                            method="inverted_cdf"))
+            np.testing.assert_array_equal(
+                q[s], np.quantile(v[s], [0.05, 0.25, 0.5, 0.75, 0.95], method="inverted_cdf")
+            )
         elif name in ("arrivals", "stranded"):
             np.testing.assert_allclose(q[s], exact, rtol=0.02)  # log bins: 1.6% wide
         else:

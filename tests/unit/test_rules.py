@@ -55,8 +55,9 @@ def test_provocation_rung_thresholds():
 
 
 def test_counter_rung_is_at_least_the_perceived_rung():
-    np.testing.assert_array_equal(rules.counter_rung([0.6, 1.0, 1.2, 2.0, 2.01, 4.5], 3),
-                                  [1, 1, 2, 2, 3, 3])
+    np.testing.assert_array_equal(
+        rules.counter_rung([0.6, 1.0, 1.2, 2.0, 2.01, 4.5], 3), [1, 1, 2, 2, 3, 3]
+    )
 
 
 def test_perceive_is_exact_without_noise_and_skewed_hostile_with_bias():
@@ -87,7 +88,8 @@ def test_clash_probability_needs_posture_and_hostility():
     p = rules.clash_probability(0.03, 0.5, 0.6, 0.7)
     assert p == pytest.approx(1 - np.exp(-0.03 * 0.5 * 0.6 * 0.7), rel=1e-5)
     assert rules.clash_probability(0.03, 0.6, 0.6, 0.8) > rules.clash_probability(
-        0.03, 0.6, 0.6, 0.4)
+        0.03, 0.6, 0.6, 0.4
+    )
 
 
 def test_armed_probability():
@@ -112,7 +114,9 @@ def test_migration_rules():
     assert rules.arrivals(100.0, -20.0) == 0
     assert rules.arrivals(100.0, 1.0) == pytest.approx(110, rel=1e-5)
     assert rules.pushback_incident_probability(0.0, 500) == 0
-    assert rules.pushback_incident_probability(500.0, 500) == pytest.approx(1 - np.exp(-1), rel=1e-5)
+    assert rules.pushback_incident_probability(500.0, 500) == pytest.approx(
+        1 - np.exp(-1), rel=1e-5
+    )
 
 
 def test_goldstein_scores_match_the_brief():

@@ -6,9 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from tests.conftest import BASE
 
 from escalation_sim.scenario import ScenarioError, content_hash, load
-from tests.conftest import BASE
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
@@ -39,8 +39,10 @@ def test_unknown_key_with_did_you_mean_and_line(tmp_path):
     err = error_of(write(tmp_path, text))
     assert err.path == "mechanisms.hostile_bais"
     assert "unknown key" in err.message and "did you mean 'hostile_bias'" in err.message
-    assert err.line == text.splitlines().index(
-        next(x for x in text.splitlines() if "hostile_bais" in x)) + 1
+    assert (
+        err.line
+        == text.splitlines().index(next(x for x in text.splitlines() if "hostile_bais" in x)) + 1
+    )
     assert str(err).startswith(f"{tmp_path / 's.yaml'}:{err.line}: mechanisms.hostile_bais:")
 
 
@@ -93,8 +95,16 @@ def test_roles_are_checked(tmp_path):
 
 
 def test_set_overrides_and_their_errors():
-    sc = load(BASE, ["mechanisms.hostile_bias=0.8", "days=120", "actors.Minsk.reputation=0.4",
-                     "mechanisms.migration.supply=10", "mechanisms.sanctions_ratchet=false"])
+    sc = load(
+        BASE,
+        [
+            "mechanisms.hostile_bias=0.8",
+            "days=120",
+            "actors.Minsk.reputation=0.4",
+            "mechanisms.migration.supply=10",
+            "mechanisms.sanctions_ratchet=false",
+        ],
+    )
     assert sc.mechanisms.hostile_bias == 0.8 and sc.days == 120
     assert sc.actors_of("instigator")[0].reputation == 0.4
     assert sc.mechanisms.migration.supply == 10 and sc.mechanisms.sanctions_ratchet is False

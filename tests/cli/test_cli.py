@@ -1,0 +1,153 @@
+"""The command line, in-process: outputs, summaries and bad input (exit 2, nothing written)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from tests.conftest import BASE, ROOT
+
+from escalation_sim import cli
+
+
+def run(argv, capsys):
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_writes_results_and_prints_summary(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    code, out, err = run(
+        [
+            "run",
+            BASE,
+            "-n",
+            300,
+            "--seed",
+            7,
+            "--set",
+            "days=60",
+            "--keep-traces",
+            5,
+            "--out",
+            out_dir,
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert "P(armed incident)" in out and "Wilson" in out and "300 replications" in out
+    runs = pd.read_parquet(out_dir / "runs.parquet")
+    assert len(runs) == 300
+    daily = pd.read_parquet(out_dir / "daily.parquet")
+    assert len(daily) == 60
+    traces = pd.read_parquet(out_dir / "traces.parquet")
+    assert traces["replication"].nunique() == 5
+    assert len(pd.read_parquet(out_dir / "events.parquet"))
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    assert manifest["seed"] == 7 and manifest["replications"] == 300
+    assert manifest["config"]["days"] == 60 and manifest["overrides"] == ["days=60"]
+    assert len(manifest["scenario_hash"]) == 64 and "mesa" in manifest["versions"]
+    assert not list(out_dir.glob(".*tmp"))
+
+
+def test_same_command_same_numbers(tmp_path, capsys):
+    args = ["run", BASE, "-n", 200, "--seed", 3, "--set", "days=40", "--quiet"]
+    run([*args, "--out", tmp_path / "a"], capsys)
+    run([*args, "--out", tmp_path / "b"], capsys)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a" / "runs.parquet"),
+        pd.read_parquet(tmp_path / "b" / "runs.parquet"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--set", "mechanisms.hostile_bais=0.8"], "did you mean 'hostile_bias'"),
+        (["--set", "mechanisms.hostile_bias=2"], "less than or equal to 1"),
+        (["--set", "days=abc"], "days"),
+        (["--replications", "0"], "at least 1"),
+        (["--keep-traces", "-1"], "must not be negative"),
+    ],
+)
+def test_bad_run_input_exits_2_and_writes_nothing(tmp_path, capsys, argv, needle):
+    out_dir = tmp_path / "out"
+    code, out, err = run(["run", BASE, "--out", out_dir, *argv], capsys)
+    assert code == 2
+    assert needle in err and err.startswith("error: ") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out_dir.exists()
+
+
+def test_bad_scenario_file_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BASE.read_text().replace("  hostile_bias: 0.5", "  hostile_bias: [0.5]"))
+    code, _, err = run(["run", bad, "--out", tmp_path / "o"], capsys)
+    assert code == 2 and f"{bad}:" in err and "mechanisms.hostile_bias" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate_reports_each_file(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    code, out, err = run(["validate", BASE, bad], capsys)
+    assert code == 2
+    assert "ok: " in out and "august_2021" in out
+    assert f"error: {bad}" in err and "actors" in err
+    code, out, _ = run(["validate", "--show", BASE], capsys)
+    assert code == 0 and "hostile_bias: 0.5" in out
+
+
+def test_describe_lists_every_parameter(capsys):
+    code, out, _ = run(["describe"], capsys)
+    assert code == 0
+    for name in (
+        "mechanisms.benefit_of_doubt",
+        "mechanisms.nothing_to_lose",
+        "mechanisms.retaliation",
+        "mechanisms.hostile_bias",
+        "mechanisms.perception_noise",
+        "mechanisms.incident_hazard",
+        "mechanisms.sanctions_ratchet",
+        "mechanisms.war_atmosphere",
+        "mechanisms.patron_restraint",
+        "mechanisms.migration.supply",
+    ):
+        assert name in out
+    assert "source:" in out and "range" in out
+    code, out, _ = run(["describe", BASE], capsys)
+    assert code == 0 and "actors.Lithuania.pushback = 0.8" in out
+    assert "# resolved scenario" in out
+
+
+def test_internal_error_is_short_and_debug_shows_traceback(monkeypatch, tmp_path, capsys):
+    import escalation_sim.runner as runner
+
+    def boom(*a, **k):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(runner, "run_scenario", boom)
+    code, _, err = run(["run", BASE, "--out", tmp_path / "o"], capsys)
+    assert code == 1 and "kaput" in err and "--debug" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        cli.main(["--debug", "run", str(BASE), "--out", str(tmp_path / "o")])
+
+
+def test_help_and_module_entry_point(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0 and "run" in out and "describe" in out
+    done = subprocess.run(
+        [sys.executable, "-m", "escalation_sim", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0 and "escalation-sim" in done.stdout
+    code, _, err = run(["run"], capsys)
+    assert code == 2 and "required" in err
