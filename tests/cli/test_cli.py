@@ -76,7 +76,7 @@ def test_same_command_same_numbers(tmp_path, capsys):
 )
 def test_bad_run_input_exits_2_and_writes_nothing(tmp_path, capsys, argv, needle):
     out_dir = tmp_path / "out"
-    code, out, err = run(["run", BASE, "--out", out_dir, *argv], capsys)
+    code, _, err = run(["run", BASE, "--out", out_dir, *argv], capsys)
     assert code == 2
     assert needle in err and err.startswith("error: ") and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1

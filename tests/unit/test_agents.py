@@ -92,7 +92,7 @@ def test_sanctioner_decides_after_threshold_and_adopts_after_lag(model):
     assert s.hostility[eu, 0] == 0
     new, eased = Sanctioner.adopt_and_ease(model, day + lag)
     np.testing.assert_array_equal(new[eu], [1, 0, 0, 0])
-    np.testing.assert_array_equal(s.level[eu], level0 + [1, 0, 0, 0])
+    np.testing.assert_array_equal(s.level[eu], level0 + np.array([1, 0, 0, 0]))
     assert not eased.any()
 
 
