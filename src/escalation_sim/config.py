@@ -477,13 +477,13 @@ class Sanctioner(ActorBase):
     )
     lag: int = P(14, 0, 365, "days", "Days from decision to adoption of a package.", "Assumption.")
     relief_threshold: float = P(
-        0.02,
+        0.1,
         0,
         100,
         "hostility units/day",
         "Below this smoothed daily attributed hostility it eases a package when the ratchet "
         "is off.",
-        "Assumption.",
+        "Assumption: under half the default scenario's mean of ~0.22 units/day.",
     )
 
 

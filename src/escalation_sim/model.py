@@ -297,9 +297,13 @@ class EscalationModel(mesa.Model):
             if S
             else np.zeros((0, R), np.int32),
             hostility=np.zeros((S, R), F32),
-            ema=np.zeros((S, R), F32),
+            # No easing in the first cadence: the packages in force are recent and the
+            # smoothed hostility starts at the relief threshold (neither calm nor hostile).
+            ema=np.broadcast_to(sp["relief_threshold"], (S, R)).astype(F32)
+            if S
+            else np.zeros((0, R), F32),
             pending=np.full((S, R), -1, np.int32),
-            last_change=np.full((S, R), -10_000, np.int32),
+            last_change=np.zeros((S, R), np.int32),
             last_decision=np.full((S, R), -10_000, np.int32),
         )
         self.last_armed = np.full((F, R), -10_000, np.int32)
