@@ -1,0 +1,82 @@
+"""Engine speed and memory on the default scenario (a benchmark, never a timed test).
+
+Prints, for R = 1, 100, 1000, 10000 replications advanced in lockstep by one model
+(180 days): replication-runs per second and microseconds per replication-day, as the
+median of several repeats; then the peak memory (max RSS) of `escalation-sim run`
+with 100,000 replications in a fresh process.
+
+Targets (one core of the 2-core machine): >= 2,000 runs/s at R = 10,000;
+`run` with 100,000 replications under 1 GB peak memory.
+
+    python benchmarks/bench_engine.py [--repeats 5] [--skip-memory]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")  # one core, as the target says
+
+from escalation_sim.model import EscalationModel  # noqa: E402
+from escalation_sim.scenario import load  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "august_2021.yaml"
+
+
+def time_engine(replications: int, repeats: int) -> list[float]:
+    """Wall seconds of build + 180 days + results, ``repeats`` times."""
+    sc = load(SCENARIO)
+    out = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        EscalationModel(sc, replications=replications, seed=i).run().result()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def peak_memory_of_run(replications: int) -> tuple[float, float]:
+    """(peak RSS in MiB, wall seconds) of a fresh `escalation-sim run` process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "escalation_sim", "run", str(SCENARIO), "-n",
+               str(replications), "--quiet", "--out", tmp]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak <= before:
+        print("warning: child peak not above an earlier child's; figure may be a floor")
+    return peak / 1024, wall
+
+
+def main() -> None:
+    """Print the table of speeds and the memory figure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args()
+    days = load(SCENARIO).days
+    print(f"default scenario, {days} days; median of {args.repeats} repeats")
+    print(f"{'R':>7} {'median s':>9} {'runs/s':>9} {'us/rep-day':>11}")
+    for r in (1, 100, 1000, 10_000):
+        repeats = args.repeats if r < 10_000 else max(3, args.repeats // 2)
+        med = statistics.median(time_engine(r, repeats))
+        print(f"{r:>7} {med:>9.3f} {r / med:>9,.0f} {1e6 * med / (r * days):>11.2f}")
+    if not args.skip_memory:
+        mib, wall = peak_memory_of_run(100_000)
+        print(f"escalation-sim run -n 100000: peak memory {mib:,.0f} MiB, {wall:.1f} s "
+              f"({100_000 / wall:,.0f} runs/s incl. start-up and writing)")
+
+
+if __name__ == "__main__":
+    main()
