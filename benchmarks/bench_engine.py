@@ -47,8 +47,18 @@ def time_engine(replications: int, repeats: int) -> list[float]:
 def peak_memory_of_run(replications: int) -> tuple[float, float]:
     """(peak RSS in MiB, wall seconds) of a fresh `escalation-sim run` process."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "escalation_sim", "run", str(SCENARIO), "-n",
-               str(replications), "--quiet", "--out", tmp]
+        cmd = [
+            sys.executable,
+            "-m",
+            "escalation_sim",
+            "run",
+            str(SCENARIO),
+            "-n",
+            str(replications),
+            "--quiet",
+            "--out",
+            tmp,
+        ]
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -74,8 +84,10 @@ def main() -> None:
         print(f"{r:>7} {med:>9.3f} {r / med:>9,.0f} {1e6 * med / (r * days):>11.2f}")
     if not args.skip_memory:
         mib, wall = peak_memory_of_run(100_000)
-        print(f"escalation-sim run -n 100000: peak memory {mib:,.0f} MiB, {wall:.1f} s "
-              f"({100_000 / wall:,.0f} runs/s incl. start-up and writing)")
+        print(
+            f"escalation-sim run -n 100000: peak memory {mib:,.0f} MiB, {wall:.1f} s "
+            f"({100_000 / wall:,.0f} runs/s incl. start-up and writing)"
+        )
 
 
 if __name__ == "__main__":

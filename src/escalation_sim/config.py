@@ -587,7 +587,14 @@ class Scenario(_Frozen):
     name: str = Field(min_length=1, description="Scenario name; default output folder.")
     description: str = ""
     start: dt.date = Field(dt.date(2021, 8, 12), description="Calendar date of day 0.")
-    days: int = P(180, 1, 3650, "days", "Simulated horizon.", "Default: six months, the horizon of the article's warning (to February 2022).")
+    days: int = P(
+        180,
+        1,
+        3650,
+        "days",
+        "Simulated horizon.",
+        "Default: six months, the horizon of the article's warning (to February 2022).",
+    )
     actors: list[Actor]
     mechanisms: Mechanisms = Field(default_factory=Mechanisms)
     events: list[Event] = Field(default_factory=list)
