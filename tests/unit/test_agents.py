@@ -108,9 +108,13 @@ def test_ratchet_never_eases_but_relief_does_when_calm(base):
     for ratchet, expect in ((True, 0), (False, 1)):
         m = EscalationModel(with_changes(base, sanctions_ratchet=ratchet), replications=R, seed=1)
         level0 = m.sanc.level.copy()
-        _, eased = Sanctioner.adopt_and_ease(m, 100)  # calm: no hostility recorded yet
+        m.sanc.ema[:] = 0  # calm: no hostility attributed lately
+        _, eased = Sanctioner.adopt_and_ease(m, 100)
         assert (eased == expect).all()
         np.testing.assert_array_equal(m.sanc.level, level0 - expect)
+        m.sanc.ema[:] = 1.0  # hostile: no relief even without the ratchet
+        _, eased = Sanctioner.adopt_and_ease(m, 200)
+        assert not eased.any()
 
 
 def test_valve_opens_with_each_package_and_closes_with_easing(model):
