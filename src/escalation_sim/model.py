@@ -29,7 +29,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from escalation_sim import rules
-from escalation_sim.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.agents import Frontline, Instigator, InstigatorMoves, Patron, Sanctioner
 from escalation_sim.config import (
     CrisisMeeting,
     Exercise,
@@ -119,6 +119,42 @@ class SanctionState:
     pending: np.ndarray
     last_change: np.ndarray
     last_decision: np.ndarray
+
+
+@dataclass
+class Today:
+    """Everything that happened on one day, as (F, R), (S, R) or (R,) arrays."""
+
+    rung: np.ndarray  # rung per border
+    moves: InstigatorMoves
+    rung_f: np.ndarray  # frontline answers
+    arrived: np.ndarray
+    pushed: np.ndarray
+    pb_incident: np.ndarray
+    amb_bg: np.ndarray  # ambiguous incidents not caused by the instigator
+    blamed_bg: np.ndarray
+    blamed_cov: np.ndarray
+    clash: np.ndarray
+    armed: np.ndarray
+    conflict: np.ndarray
+    clash_rung: np.ndarray
+    blamed_clash: np.ndarray
+    new: np.ndarray  # (S, R) packages adopted
+    eased: np.ndarray  # (S, R) packages eased
+    counter: np.ndarray  # (S, R) counter-sanctions
+    p_any: np.ndarray  # (R,) P(a clash somewhere today)
+    hostility: np.ndarray  # mutual perceived threat per border
+    posture_m: np.ndarray  # instigator posture incl. exercise
+    # perceived rungs: frontline of the instigator's move, gesture, ambiguous, clash;
+    # the instigator of the frontline's move, pushbacks, clash, sanctions
+    seen_move: np.ndarray
+    seen_gesture: np.ndarray
+    seen_amb: np.ndarray
+    seen_clash_f: np.ndarray
+    seen_f: np.ndarray
+    seen_pb: np.ndarray
+    seen_clash_m: np.ndarray
+    seen_s: np.ndarray
 
 
 @dataclass
@@ -515,166 +551,107 @@ class EscalationModel(mesa.Model):
             [moves.rung, rung_f, clash_rung, standing, pb_incident * 2, ambiguous_here]
         ).astype(np.int8)
         p_any = 1 - np.prod(1 - p_clash, axis=0)
-        self._record(
-            d,
-            rung,
-            moves,
-            rung_f,
-            arrived,
-            pushed,
-            pb_incident,
-            amb_bg,
-            blamed_bg,
-            blamed_cov,
-            clash,
-            armed,
-            conflict,
-            clash_rung,
-            blamed_clash,
-            new,
-            eased,
-            counter,
-            p_any,
-            hostility,
-            posture_m,
-            seen_move,
-            seen_gesture,
-            seen_amb,
-            seen_clash_f,
-            seen_f,
-            seen_pb,
-            seen_clash_m,
-            seen_s,
+        today = Today(
+            rung=rung,
+            moves=moves,
+            rung_f=rung_f,
+            arrived=arrived,
+            pushed=pushed,
+            pb_incident=pb_incident,
+            amb_bg=amb_bg,
+            blamed_bg=blamed_bg,
+            blamed_cov=blamed_cov,
+            clash=clash,
+            armed=armed,
+            conflict=conflict,
+            clash_rung=clash_rung,
+            blamed_clash=blamed_clash,
+            new=new,
+            eased=eased,
+            counter=counter,
+            p_any=p_any,
+            hostility=hostility,
+            posture_m=posture_m,
+            seen_move=seen_move,
+            seen_gesture=seen_gesture,
+            seen_amb=seen_amb,
+            seen_clash_f=seen_clash_f,
+            seen_f=seen_f,
+            seen_pb=seen_pb,
+            seen_clash_m=seen_clash_m,
+            seen_s=seen_s,
         )
+        self._record(d, today)
         self.day += 1
 
-    def _record(
-        self,
-        d: int,
-        rung: np.ndarray,
-        moves: Any,
-        rung_f: np.ndarray,
-        arrived: np.ndarray,
-        pushed: np.ndarray,
-        pb_incident: np.ndarray,
-        amb_bg: np.ndarray,
-        blamed_bg: np.ndarray,
-        blamed_cov: np.ndarray,
-        clash: np.ndarray,
-        armed: np.ndarray,
-        conflict: np.ndarray,
-        clash_rung: np.ndarray,
-        blamed_clash: np.ndarray,
-        new: np.ndarray,
-        eased: np.ndarray,
-        counter: np.ndarray,
-        p_any: np.ndarray,
-        hostility: np.ndarray,
-        posture_m: np.ndarray,
-        *seen: np.ndarray,
-    ) -> None:
+    def _record(self, d: int, t: Today) -> None:
+        """Add the day to the outcome accumulators, daily summaries, traces and log."""
         a, inst, front = self.acc, self.instigator, self.front
-        nonlethal = clash & ~armed
+        nonlethal = t.clash & ~t.armed
         a.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
-        a.armed += armed.sum(axis=0, dtype=np.int32)
-        a.conflict |= conflict.any(axis=0)
-        a.first_armed[np.isnan(a.first_armed) & armed.any(axis=0)] = d
+        a.armed += t.armed.sum(axis=0, dtype=np.int32)
+        a.conflict |= t.conflict.any(axis=0)
+        a.first_armed[np.isnan(a.first_armed) & t.armed.any(axis=0)] = d
         a.first_nonlethal[np.isnan(a.first_nonlethal) & nonlethal.any(axis=0)] = d
-        np.maximum(a.max_rung, rung, out=a.max_rung)
-        overall = rung.max(axis=0)
+        np.maximum(a.max_rung, t.rung, out=a.max_rung)
+        overall = t.rung.max(axis=0)
         a.days3 += overall >= 3
-        a.new_packages += new.sum(axis=0, dtype=np.int32)
-        a.eased += eased.sum(axis=0, dtype=np.int32)
-        a.arrivals += arrived
-        a.pushbacks += pushed
+        a.new_packages += t.new.sum(axis=0, dtype=np.int32)
+        a.eased += t.eased.sum(axis=0, dtype=np.int32)
+        a.arrivals += t.arrived
+        a.pushbacks += t.pushed
         stranded = self.front.stranded.sum(axis=0)
         np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
-        a.ambiguous += (amb_bg.sum(axis=0) + moves.covert.sum(axis=0)).astype(np.int32)
-        a.blamed += (blamed_bg.sum(axis=0) + blamed_cov.sum(axis=0)).astype(np.int32)
-        a.caused += moves.covert.sum(axis=0, dtype=np.int32)
-        a.caused_blamed += blamed_cov.sum(axis=0, dtype=np.int32)
-        a.interventions += moves.restrained.sum(axis=0, dtype=np.int32)
-        a.provocations += moves.provoked.sum(axis=0, dtype=np.int32)
-        a.hostile_moves += (moves.rung > 0).sum(axis=0, dtype=np.int32)
-        a.retaliations += moves.retaliated.sum(axis=0, dtype=np.int32)
-        a.responses += (rung_f > 0).sum(axis=0, dtype=np.int32)
-        a.counter_sanctions += counter.sum(axis=0, dtype=np.int32)
+        a.ambiguous += (t.amb_bg.sum(axis=0) + t.moves.covert.sum(axis=0)).astype(np.int32)
+        a.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
+        a.caused += t.moves.covert.sum(axis=0, dtype=np.int32)
+        a.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
+        a.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
+        a.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
+        a.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
+        a.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
+        a.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
+        a.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
         gold = (
-            INSTIGATOR_GOLDSTEIN[moves.rung]
-            + FRONTLINE_GOLDSTEIN[rung_f]
-            + pb_incident * MOVES["pushback"][1]
-            + (blamed_bg | blamed_cov) * MOVES["ambiguous_incident"][1]
-            + np.where(clash_rung > 0, INSTIGATOR_GOLDSTEIN[clash_rung], 0)
-            + moves.gesture * MOVES["conciliatory_gesture"][1]
+            INSTIGATOR_GOLDSTEIN[t.moves.rung]
+            + FRONTLINE_GOLDSTEIN[t.rung_f]
+            + t.pb_incident * MOVES["pushback"][1]
+            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"][1]
+            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
+            + t.moves.gesture * MOVES["conciliatory_gesture"][1]
         )
         a.goldstein += gold
         a.goldstein_other += (
-            new.sum(axis=0) * MOVES["impose_sanctions"][1]
-            + eased.sum(axis=0) * MOVES["ease_sanctions"][1]
-            + counter.sum(axis=0) * MOVES["counter_sanctions"][1]
+            t.new.sum(axis=0) * MOVES["impose_sanctions"][1]
+            + t.eased.sum(axis=0) * MOVES["ease_sanctions"][1]
+            + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
         )
-        tension = hostility.mean(axis=0)
+        tension = t.hostility.mean(axis=0)
         a.tension_sum += tension
         values = np.stack(
             [
                 tension,
-                p_any,
+                t.p_any,
                 self.sanc.level.sum(axis=0).astype(F32),
                 a.arrivals.sum(axis=0),
                 stranded,
                 inst.reputation,
                 inst.support,
                 front.posture.mean(axis=0),
-                posture_m.mean(axis=0),
+                t.posture_m.mean(axis=0),
                 inst.valve,
             ]
         ).astype(F32)
-        rungs = np.vstack([overall[None, :], rung])
+        rungs = np.vstack([overall[None, :], t.rung])
         for daily, g in zip(self.daily_by_group, self._group_slices, strict=True):
             daily.add_day(d, rungs[:, g], values[:, g])
         if self.keep:
             K = self.keep
             self.trace_values[d] = values[:, :K]
-            self.trace_rungs[d] = rung[:, :K]
-            self._log_day(
-                d,
-                moves,
-                rung_f,
-                pb_incident,
-                amb_bg,
-                blamed_bg,
-                blamed_cov,
-                clash_rung,
-                blamed_clash,
-                new,
-                eased,
-                counter,
-                *seen,
-            )
+            self.trace_rungs[d] = t.rung[:, :K]
+            self._log_day(d, t)
 
-    def _log_day(
-        self,
-        d: int,
-        moves: Any,
-        rung_f: np.ndarray,
-        pb_incident: np.ndarray,
-        amb_bg: np.ndarray,
-        blamed_bg: np.ndarray,
-        blamed_cov: np.ndarray,
-        clash_rung: np.ndarray,
-        blamed_clash: np.ndarray,
-        new: np.ndarray,
-        eased: np.ndarray,
-        counter: np.ndarray,
-        seen_move: np.ndarray,
-        seen_gesture: np.ndarray,
-        seen_amb: np.ndarray,
-        seen_clash_f: np.ndarray,
-        seen_f: np.ndarray,
-        seen_pb: np.ndarray,
-        seen_clash_m: np.ndarray,
-        seen_s: np.ndarray,
-    ) -> None:
+    def _log_day(self, d: int, t: Today) -> None:
         """Event-log rows for the kept replications (only the first ``keep`` columns)."""
         K, off, log = self.keep, self.offset, self.log
         me = self.instigator.name
@@ -682,14 +659,14 @@ class EscalationModel(mesa.Model):
         for actor, what in self.schedule.notes.get(d, []):
             log.add(allk + off, d, actor, "all", "scheduled event", 0, 0.0, None, what)
         for i, target in enumerate(self.dyads):
-            for k in np.nonzero(moves.rung[i, :K] > 0)[0]:
-                if moves.restrained[i, k]:
+            for k in np.nonzero(t.moves.rung[i, :K] > 0)[0]:
+                if t.moves.restrained[i, k]:
                     why = "patron restraint: downgraded to rhetoric"
-                elif moves.retaliated[i, k]:
+                elif t.moves.retaliated[i, k]:
                     why = f"retaliation for perceived rung {self._last_seen_m[i, k]:.1f}"
                 else:
                     why = "provocation (restraint eroded: nothing to lose)"
-                name = rules.INSTIGATOR_MOVE_BY_RUNG[int(moves.rung[i, k])]
+                name = rules.INSTIGATOR_MOVE_BY_RUNG[int(t.moves.rung[i, k])]
                 log.add(
                     np.array([k + off]),
                     d,
@@ -698,10 +675,10 @@ class EscalationModel(mesa.Model):
                     name,
                     MOVES[name][0],
                     MOVES[name][1],
-                    seen_move[i, k : k + 1],
+                    t.seen_move[i, k : k + 1],
                     why,
                 )
-            j = np.nonzero(moves.covert[i, :K])[0]
+            j = np.nonzero(t.moves.covert[i, :K])[0]
             log.add(
                 j + off,
                 d,
@@ -710,11 +687,11 @@ class EscalationModel(mesa.Model):
                 "ambiguous_incident",
                 2,
                 MOVES["ambiguous_incident"][1],
-                seen_amb[i, j],
+                t.seen_amb[i, j],
                 "covert provocation (author unobservable)",
-                blamed=blamed_cov[i, j],
+                blamed=t.blamed_cov[i, j],
             )
-            j = np.nonzero(amb_bg[i, :K])[0]
+            j = np.nonzero(t.amb_bg[i, :K])[0]
             log.add(
                 j + off,
                 d,
@@ -723,11 +700,11 @@ class EscalationModel(mesa.Model):
                 "ambiguous_incident",
                 2,
                 MOVES["ambiguous_incident"][1],
-                seen_amb[i, j],
+                t.seen_amb[i, j],
                 "ambiguous incident not caused by the instigator",
-                blamed=blamed_bg[i, j],
+                blamed=t.blamed_bg[i, j],
             )
-            j = np.nonzero(moves.gesture[:K])[0]
+            j = np.nonzero(t.moves.gesture[:K])[0]
             log.add(
                 j + off,
                 d,
@@ -736,12 +713,12 @@ class EscalationModel(mesa.Model):
                 "conciliatory_gesture",
                 0,
                 MOVES["conciliatory_gesture"][1],
-                seen_gesture[i, j],
+                t.seen_gesture[i, j],
                 "restraint",
             )
-            j = np.nonzero(rung_f[i, :K] > 0)[0]
+            j = np.nonzero(t.rung_f[i, :K] > 0)[0]
             for k in j:
-                name = rules.FRONTLINE_MOVE_BY_RUNG[int(rung_f[i, k])]
+                name = rules.FRONTLINE_MOVE_BY_RUNG[int(t.rung_f[i, k])]
                 log.add(
                     np.array([k + off]),
                     d,
@@ -750,10 +727,10 @@ class EscalationModel(mesa.Model):
                     name,
                     MOVES[name][0],
                     MOVES[name][1],
-                    seen_f[i, k : k + 1],
+                    t.seen_f[i, k : k + 1],
                     f"response to perceived rung {self._last_seen_f[i, k]:.1f}",
                 )
-            j = np.nonzero(pb_incident[i, :K])[0]
+            j = np.nonzero(t.pb_incident[i, :K])[0]
             log.add(
                 j + off,
                 d,
@@ -762,13 +739,13 @@ class EscalationModel(mesa.Model):
                 "pushback",
                 2,
                 MOVES["pushback"][1],
-                seen_pb[i, j],
+                t.seen_pb[i, j],
                 "migration pushbacks",
             )
-            j = np.nonzero(clash_rung[i, :K] > 0)[0]
+            j = np.nonzero(t.clash_rung[i, :K] > 0)[0]
             for k in j:
                 name = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}[
-                    int(clash_rung[i, k])
+                    int(t.clash_rung[i, k])
                 ]
                 log.add(
                     np.array([k + off]),
@@ -778,12 +755,12 @@ class EscalationModel(mesa.Model):
                     name,
                     MOVES[name][0],
                     MOVES[name][1],
-                    seen_clash_f[i, k : k + 1],
+                    t.seen_clash_f[i, k : k + 1],
                     "incident hazard (posture x mutual threat)",
-                    blamed=blamed_clash[i, k : k + 1],
+                    blamed=t.blamed_clash[i, k : k + 1],
                 )
         for s, name in enumerate(self.sanctioner_names):
-            j = np.nonzero(new[s, :K])[0]
+            j = np.nonzero(t.new[s, :K])[0]
             log.add(
                 j + off,
                 d,
@@ -792,10 +769,10 @@ class EscalationModel(mesa.Model):
                 "impose_sanctions",
                 2,
                 MOVES["impose_sanctions"][1],
-                seen_s[0, j],
+                t.seen_s[0, j],
                 "attributed hostility passed threshold / scheduled round",
             )
-            j = np.nonzero(eased[s, :K])[0]
+            j = np.nonzero(t.eased[s, :K])[0]
             log.add(
                 j + off,
                 d,
@@ -807,7 +784,7 @@ class EscalationModel(mesa.Model):
                 None,
                 "hostility subsided (ratchet off)",
             )
-            j = np.nonzero(counter[s, :K])[0]
+            j = np.nonzero(t.counter[s, :K])[0]
             log.add(
                 j + off,
                 d,
