@@ -57,9 +57,9 @@ class Instigator(mesa.Agent):
         self.restraint = rules.restraint(
             self.p["restraint"], self.reputation, room, m.nothing_to_lose
         )
-        deficit = rules.support_deficit(self.support, self.p["domestic_support"])
+        urge = rules.war_urge(self.threat.mean(axis=0), self.support, self.p["domestic_support"])
         p_provoke = rules.provocation_probability(
-            self.p["provocation_rate"], self.restraint, m.war_atmosphere, deficit
+            self.p["provocation_rate"], self.restraint, m.war_atmosphere, urge
         )
         provoked = u["provoke"] < p_provoke
         escalation = (1 - self.restraint) * self.threat
@@ -171,6 +171,7 @@ class Sanctioner(mesa.Agent):
         m, st, p = model.m, model.sanc, model.sanc_params
         due = (st.pending == day) | model.schedule.rounds[:, day][:, None]
         st.pending[st.pending == day] = -1
+        due &= st.level < p["max_packages"]  # no room left: nothing more to adopt
         st.level += due
         st.last_change[due] = day
         eased = np.zeros_like(due)
@@ -193,13 +194,19 @@ class Sanctioner(mesa.Agent):
         seen = hostility * (1 - m.forgiveness)
         st.hostility += seen
         st.ema += F32(0.1) * (seen - st.ema)
-        factor = model.schedule.meeting[:, day][:, None]
-        meeting = factor < 1
+        factor = model.schedule.meeting_factor[:, day][:, None]
+        meeting = model.schedule.meeting[:, day][:, None]
         ready = (day - st.last_decision >= p["cadence"]) | meeting
         decide = ready & (st.pending < 0) & (st.hostility >= p["threshold"] * factor)
-        st.pending[decide] = day + np.broadcast_to(np.maximum(p["lag"], 1), decide.shape)[decide]
+        st.pending[decide] = day + np.broadcast_to(p["lag"], decide.shape)[decide]
         st.hostility[decide] = 0
         st.last_decision[decide] = day
+
+    @staticmethod
+    def note_counter_sanctions(model: EscalationModel, counter: np.ndarray) -> None:
+        """Counter-sanctions against a sanctioner count as hostility it attributes (face value)."""
+        rung = rules.MOVES["counter_sanctions"][0] / rules.MAX_RUNG
+        model.sanc.hostility += counter * F32(rung) * (1 - model.m.forgiveness)
 
 
 class Patron(mesa.Agent):

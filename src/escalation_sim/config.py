@@ -234,7 +234,7 @@ class Mechanisms(_Frozen):
         0,
         1,
         "1/day",
-        "Daily decay of perceived threat when nothing hostile is perceived.",
+        "Daily decay of perceived threat (applied every day, before new perceptions).",
         "Assumption: a half-life of about two and a half weeks.",
     )
     # 5. Unintended armed incidents
@@ -308,7 +308,8 @@ class Mechanisms(_Frozen):
         1,
         "weight",
         "Rally effect: weight of perceived external threat in the instigator's domestic "
-        "support, and of a support deficit in its urge to provoke.",
+        "support; and how strongly it provokes to keep the atmosphere of a country at war "
+        "when threat fades or support sags.",
         "Article: 'a vested interest in maintaining the atmosphere of a country at war'.",
     )
     support_rate: float = P(
@@ -475,7 +476,14 @@ class Sanctioner(ActorBase):
     cadence: int = P(
         30, 1, 365, "days", "Least number of days between two decisions.", "Assumption."
     )
-    lag: int = P(14, 0, 365, "days", "Days from decision to adoption of a package.", "Assumption.")
+    lag: int = P(
+        14,
+        1,
+        365,
+        "days",
+        "Days from decision to adoption of a package (at least 1: adoption follows the decision).",
+        "Assumption.",
+    )
     relief_threshold: float = P(
         0.1,
         0,
@@ -510,7 +518,12 @@ class CrisisMeeting(EventBase):
     date: dt.date
     actor: str
     threshold_factor: float = P(
-        0.5, 0, 1, "share", "Multiplier on the sanctioner's threshold that day.", "Assumption."
+        0.5,
+        0.01,
+        1,
+        "share",
+        "Multiplier on the sanctioner's threshold that day (the meeting also lifts the cadence).",
+        "Assumption.",
     )
 
 
@@ -637,6 +650,11 @@ def scenario_problems(sc: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
         problems.append((("actors",), "at least one actor must have role 'frontline'"))
     if roles.count("patron") > 1:
         problems.append((("actors",), "at most one actor may have role 'patron'"))
+    shares = sum(a.migrant_share for a in sc.actors if a.role == "frontline")
+    if shares > 1 + 1e-9:
+        problems.append(
+            (("actors",), f"frontline migrant_share values add up to {shares:g}; at most 1")
+        )
     role_of = {a.name: a.role for a in sc.actors}
     last = sc.end
     for i, ev in enumerate(sc.events):

@@ -144,7 +144,8 @@ class Today:
     counter: np.ndarray  # (S, R) counter-sanctions
     p_any: np.ndarray  # (R,) P(a clash somewhere today)
     hostility: np.ndarray  # mutual perceived threat per border
-    posture_m: np.ndarray  # instigator posture incl. exercise
+    posture_m: np.ndarray  # instigator posture at the line today, exercise included
+    posture_f: np.ndarray  # frontline posture at the line today
     # perceived rungs: frontline of the instigator's move, gesture, ambiguous, clash;
     # the instigator of the frontline's move, pushbacks, clash, sanctions
     seen_move: np.ndarray
@@ -164,7 +165,8 @@ class Schedule:
     supply: np.ndarray  # (days,) multiplier on migrant supply
     exercise_posture: np.ndarray  # (days,) instigator posture added at every border
     exercise_threat: np.ndarray  # (days,) frontline threat added (first day of a window)
-    meeting: np.ndarray  # (S, days) threshold factor, 1 when no meeting
+    meeting: np.ndarray  # (S, days) bool: a crisis meeting (decision outside the cadence)
+    meeting_factor: np.ndarray  # (S, days) threshold multiplier, 1 when no meeting
     rounds: np.ndarray  # (S, days) bool: scheduled sanctions round
     notes: dict[int, list[tuple[str, str]]]  # day -> (actor, what) for the event log
 
@@ -176,7 +178,8 @@ def build_schedule(sc: Scenario) -> Schedule:
     supply = np.ones(days, F32)
     ex_posture = np.zeros(days, F32)
     ex_threat = np.zeros(days, F32)
-    meeting = np.ones((len(sanctioners), days), F32)
+    meeting = np.zeros((len(sanctioners), days), bool)
+    meeting_factor = np.ones((len(sanctioners), days), F32)
     rounds = np.zeros((len(sanctioners), days), bool)
     notes: dict[int, list[tuple[str, str]]] = {}
     for ev in sc.events:
@@ -194,11 +197,12 @@ def build_schedule(sc: Scenario) -> Schedule:
                 notes.setdefault(b, []).append((ev.actor, "exercise ends"))
         elif isinstance(ev, CrisisMeeting):
             s, d = sanctioners.index(ev.actor), sc.day_of(ev.date)
-            meeting[s, d] = min(meeting[s, d], ev.threshold_factor)
+            meeting[s, d] = True
+            meeting_factor[s, d] = min(meeting_factor[s, d], ev.threshold_factor)
             notes.setdefault(d, []).append((ev.actor, "crisis meeting"))
         elif isinstance(ev, SanctionsRound):
             rounds[sanctioners.index(ev.actor), sc.day_of(ev.date)] = True
-    return Schedule(supply, ex_posture, ex_threat, meeting, rounds, notes)
+    return Schedule(supply, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes)
 
 
 def _per_replication(value: Any, R: int, name: str) -> np.ndarray:
@@ -385,6 +389,8 @@ class EscalationModel(mesa.Model):
             arrivals=np.zeros((F, R), np.float64),
             pushbacks=np.zeros((F, R), np.float64),
             stranded_peak=np.zeros(R, F32),
+            stranded_peak_f=np.zeros((F, R), F32),
+            first_package=nan.copy(),
             ambiguous=z.copy(),
             blamed=z.copy(),
             caused=z.copy(),
@@ -451,20 +457,21 @@ class EscalationModel(mesa.Model):
         if self.patron is not None:
             self.patron.review(moves, u["patron"])
         rung_f = Frontline.respond(self, u)
-        inst.posture = np.minimum(inst.posture + m.posture_step * (moves.rung == 3), 1)
-        front.posture = np.minimum(front.posture + m.posture_step * (rung_f == 3), 1)
+        inst.posture = np.minimum(inst.posture + m.posture_step * (moves.rung >= 3), 1)
+        front.posture = np.minimum(front.posture + m.posture_step * (rung_f >= 3), 1)
 
         # 4. Ambiguous incidents and the clash hazard.
         blame_p = rules.attribution_probability(inst.reputation, m.benefit_of_doubt)
         amb_bg = u["amb"] < m.ambiguous_rate
         blamed_bg = amb_bg & (u["att_bg"] < blame_p)
         blamed_cov = moves.covert & (u["att_cov"] < blame_p)
-        posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)
+        posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)  # forces at the line
+        posture_f = front.posture
         hostility = F32(0.5) * (inst.threat + front.threat)
         p_clash = rules.clash_probability(m.incident_hazard, posture_m, front.posture, hostility)
         clash = u["clash"] < p_clash
         armed = clash & (u["armed"] < rules.armed_probability(m.armed_escalation, hostility))
-        if m.max_deliberate_rung >= 4:  # counterfactual only: force chosen on purpose
+        if np.max(m.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
             chosen = np.maximum(moves.rung, rung_f)
             clash |= chosen >= 4
             armed |= chosen >= 5
@@ -512,7 +519,7 @@ class EscalationModel(mesa.Model):
         inst.reputation = rules.update_reputation(
             inst.reputation,
             attributed,
-            gesture_kind.sum(axis=0),
+            gesture_kind.mean(axis=0),  # share of neighbours that read it kindly
             m.reputation_gain,
             m.reputation_loss,
         )
@@ -528,6 +535,8 @@ class EscalationModel(mesa.Model):
         max_m = np.maximum(np.maximum(parts_m[0], parts_m[1]), np.maximum(parts_m[2], seen_s))
         inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(eased_r > 0, sum_m.shape))
         counter = (new > 0) & (u["counter"] < m.retaliation)
+        if self.S:
+            Sanctioner.note_counter_sanctions(self, counter)
         inst.react_to_sanctions(new_r, eased_r)
 
         # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
@@ -542,7 +551,7 @@ class EscalationModel(mesa.Model):
 
         # 9. Today's rung per border, and the records.
         standing = np.where(
-            np.maximum(posture_m, front.posture) >= m.militarised_posture,
+            np.maximum(posture_m, posture_f) >= m.militarised_posture,
             3,
             np.where(arrived >= 1, 2, 0),
         )
@@ -572,6 +581,7 @@ class EscalationModel(mesa.Model):
             p_any=p_any,
             hostility=hostility,
             posture_m=posture_m,
+            posture_f=posture_f,
             seen_move=seen_move,
             seen_gesture=seen_gesture,
             seen_amb=seen_amb,
@@ -586,7 +596,7 @@ class EscalationModel(mesa.Model):
 
     def _record(self, d: int, t: Today) -> None:
         """Add the day to the outcome accumulators, daily summaries, traces and log."""
-        a, inst, front = self.acc, self.instigator, self.front
+        a, inst = self.acc, self.instigator
         nonlethal = t.clash & ~t.armed
         a.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
         a.armed += t.armed.sum(axis=0, dtype=np.int32)
@@ -602,6 +612,8 @@ class EscalationModel(mesa.Model):
         a.pushbacks += t.pushed
         stranded = self.front.stranded.sum(axis=0)
         np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
+        np.maximum(a.stranded_peak_f, self.front.stranded, out=a.stranded_peak_f)
+        a.first_package[np.isnan(a.first_package) & (t.new.sum(axis=0) > 0)] = d
         a.ambiguous += (t.amb_bg.sum(axis=0) + t.moves.covert.sum(axis=0)).astype(np.int32)
         a.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
         a.caused += t.moves.covert.sum(axis=0, dtype=np.int32)
@@ -637,7 +649,7 @@ class EscalationModel(mesa.Model):
                 stranded,
                 inst.reputation,
                 inst.support,
-                front.posture.mean(axis=0),
+                t.posture_f.mean(axis=0),
                 t.posture_m.mean(axis=0),
                 inst.valve,
             ]

@@ -274,7 +274,7 @@ def format_summary(summary: dict[str, object], title: str = "") -> str:
         f"  replications                 {s['replications']:>10,}",
         f"  P(armed incident)            {s['p_armed_incident']:>10.3f}   "
         f"95% CI {lo:.3f} - {hi:.3f} (Wilson)",
-        f"  median day of first incident {first_txt:>10}",
+        f"  first armed incident, median {first_txt:>10}   (runs with one)",
         f"  P(non-lethal clash)          {s['p_nonlethal_clash']:>10.3f}   "
         f"95% CI {clo:.3f} - {chi:.3f} (Wilson)",
         f"  P(armed conflict, rung 6)    {s['p_armed_conflict']:>10.3f}",

@@ -64,6 +64,7 @@ def runs_frame(model: EscalationModel) -> pd.DataFrame:
         "max_rung": a.max_rung.max(axis=0).astype(np.int8),
         "days_rung3_plus": a.days3,
         "sanctions_packages": a.new_packages,
+        "first_package_day": a.first_package.astype(float),
         "sanctions_eased": a.eased,
         "sanctions_level_final": model.sanc.level.sum(axis=0),
         "arrivals": a.arrivals.sum(axis=0).round(),
@@ -89,5 +90,6 @@ def runs_frame(model: EscalationModel) -> pd.DataFrame:
         cols[f"max_rung_{name}"] = a.max_rung[i]
         cols[f"arrivals_{name}"] = a.arrivals[i].round()
         cols[f"pushbacks_{name}"] = a.pushbacks[i].round()
+        cols[f"stranded_peak_{name}"] = a.stranded_peak_f[i].astype(float).round()
         cols[f"goldstein_{name}"] = a.goldstein[i]
     return pd.DataFrame(cols)

@@ -19,14 +19,14 @@ MAX_RUNG = 6
 # ----------------------------------------------------------------- moves
 # Each move: (rung on the ladder, Goldstein (1992) score as GDELT codes the CAMEO event).
 MOVES: dict[str, tuple[int, float]] = {
-    "conciliatory_gesture": (0, 3.5),  # CAMEO 03 express intent to cooperate
-    "ease_sanctions": (0, 7.0),  # CAMEO 081 ease administrative sanctions
-    "rhetoric": (1, -4.4),  # CAMEO 13 threaten
+    "conciliatory_gesture": (0, 4.0),  # CAMEO 03 express intent to cooperate
+    "ease_sanctions": (0, 7.0),  # CAMEO 085 ease economic sanctions, boycott, embargo
+    "rhetoric": (1, -4.4),  # CAMEO 130 threaten, not specified below
     "denounce_and_call_for_sanctions": (1, -2.0),  # CAMEO 111 criticize or denounce
     "escort_migrants_to_line": (2, -5.0),  # CAMEO 174 expel or deport individuals
     "pushback": (2, -5.0),  # CAMEO 174 expel or deport individuals
     "counter_sanctions": (2, -8.0),  # CAMEO 163 impose embargo, boycott or sanctions
-    "national_measures": (2, -7.5),  # CAMEO 191 impose blockade, restrict movement
+    "national_measures": (2, -7.5),  # CAMEO 144 obstruct passage, block (fence, transit ban)
     "impose_sanctions": (2, -8.0),  # CAMEO 163
     "troops_to_border": (3, -7.2),  # CAMEO 15 exhibit military posture
     "ambiguous_incident": (2, -5.0),  # unverified shots, trespass, a death abroad
@@ -105,16 +105,28 @@ def restraint(
 
 
 def provocation_probability(
-    rate: ArrayLike, restraint_: ArrayLike, war_atmosphere: ArrayLike, support_deficit: ArrayLike
+    rate: ArrayLike, restraint_: ArrayLike, war_atmosphere: ArrayLike, urge: ArrayLike
 ) -> Array:
     """Daily probability of a deliberate provocation at one border (eq. 4).
 
-    Restraint holds it back; a domestic support deficit pushes it up in
-    proportion to how much the regime values a war atmosphere.
+    Restraint holds it back; the urge to keep a war atmosphere (:func:`war_urge`)
+    pushes it up in proportion to how much the regime values that atmosphere.
     """
     p = np.asarray(rate, F32) * (1 - np.asarray(restraint_, F32))
-    p = p * (1 + np.asarray(war_atmosphere, F32) * np.asarray(support_deficit, F32))
+    p = p * (1 + np.asarray(war_atmosphere, F32) * np.asarray(urge, F32))
     return np.clip(p, 0, 1).astype(F32)
+
+
+def war_urge(threat: ArrayLike, support: ArrayLike, reference: ArrayLike) -> Array:
+    """Urge to stoke external threat (eq. 4a), 0 .. 2.
+
+    The regime draws support from a sense of external threat, so it is pushed to
+    provoke when the felt threat fades (1 - threat) and when support sags below its
+    reference (the relative deficit, e.g. from sanctions pain).
+    """
+    return (
+        (1 - np.clip(np.asarray(threat, F32), 0, 1)) + support_deficit(support, reference)
+    ).astype(F32)
 
 
 def provocation_rung(u: ArrayLike, escalation: ArrayLike) -> NDArray[np.int8]:

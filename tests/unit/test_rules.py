@@ -38,9 +38,14 @@ def test_sanctions_room():
 
 
 def test_provocation_probability_and_war_atmosphere():
-    p = rules.provocation_probability(0.2, restraint_=0.5, war_atmosphere=0.5, support_deficit=0.4)
+    p = rules.provocation_probability(0.2, restraint_=0.5, war_atmosphere=0.5, urge=0.4)
     assert p == pytest.approx(0.2 * 0.5 * 1.2, rel=1e-5)
     assert rules.provocation_probability(0.2, 1.0, 1.0, 1.0) == 0
+    # The urge to stoke threat: high when threat fades, higher still when support sags.
+    assert rules.war_urge(threat=0.0, support=0.4, reference=0.4) == pytest.approx(1.0)
+    assert rules.war_urge(threat=1.0, support=0.4, reference=0.4) == pytest.approx(0.0)
+    assert rules.war_urge(threat=1.0, support=0.2, reference=0.4) == pytest.approx(0.5)
+    assert rules.war_urge(threat=0.5, support=0.6, reference=0.4) == pytest.approx(0.5)
 
 
 def test_provocation_rung_thresholds():
