@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import BASE
 
 from escalation_sim.cli import main
 
-BASE = str(Path(__file__).parents[2] / "scenarios" / "august_2021.yaml")
 SHORT = ["--set", "days=60"]
 
 
 def run(capsys, *argv):
-    code = main(["events", *argv])
+    code = main(["events", *map(str, argv)])
     out, err = capsys.readouterr()
     return code, out, err
 

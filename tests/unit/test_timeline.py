@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import BASE
 
 from escalation_sim.model import BLOCK_SIZE, make_blocks
 from escalation_sim.runner import run_scenario
@@ -23,7 +23,6 @@ from escalation_sim.timeline import (
     tell,
 )
 
-BASE = Path(__file__).parents[2] / "scenarios" / "august_2021.yaml"
 SEED = 1
 
 
