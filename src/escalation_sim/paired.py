@@ -16,8 +16,8 @@ The tests here are one-sided in the direction a claim predicts:
 A claim holds (:meth:`Paired.holds`) when the difference goes the predicted way with
 p < ``ALPHA`` and is large enough to matter, with thresholds fixed in advance:
 
-* a probability moves by at least ``MIN_POINTS`` (5 percentage points: a sixth of
-  the default scenario's P(armed incident) of 0.28; with 2,000 pairs and up to 30%
+* a probability moves by at least ``MIN_POINTS`` (5 percentage points: about a sixth
+  of the default scenario's P(armed incident) of ~0.3; with 2,000 pairs and up to 30%
   discordant ones the paired standard error is at most ~0.012, so 5 points is
   detected with power above 0.9 at alpha = 0.01);
 * a count or level moves by at least ``MIN_RELATIVE`` (5%) of its base mean and by
