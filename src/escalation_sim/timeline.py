@@ -154,7 +154,7 @@ def headline(s: Story) -> list[str]:
     lines.append(
         f"  non-lethal clashes {int(o['nonlethal_clashes'])}; "
         f"new sanctions packages {int(o['sanctions_packages'])}; "
-        f"Minsk provocations {int(o['provocations'])}, "
+        f"{_instigator(sc)} provocations {int(o['provocations'])}, "
         f"patron interventions {int(o['restraint_interventions'])}"
     )
     lines.append(
