@@ -7,13 +7,22 @@ Exit status: 0 success, 2 bad input (nothing written), 1 an internal error
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from escalation_sim import __version__
-from escalation_sim.scenario import ScenarioError, content_hash, load, resolved_yaml
+from escalation_sim.config import Scenario
+from escalation_sim.scenario import (
+    ScenarioError,
+    content_hash,
+    load,
+    load_source,
+    resolved_yaml,
+)
 
 
 class UsageError(Exception):
@@ -125,10 +134,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         print(
             f"ok: {path} ({sc.name}: {len(sc.actors)} actors, {len(sc.events)} events, "
-            f"{sc.days} days from {sc.start})"
+            f"{sc.days} days from {sc.start}{_extends_note(path)})"
         )
         if args.show:
-            print(resolved_yaml(sc))
+            print(_resolved(path, sc))
     return 2 if bad else 0
 
 
@@ -152,7 +161,77 @@ def cmd_describe(args: argparse.Namespace) -> int:
     sc = load(args.scenario) if args.scenario is not None else None
     print(format_rows(parameter_rows(sc), args.format))
     if sc is not None:
-        print("\n# resolved scenario\n" + resolved_yaml(sc))
+        print("\n" + _resolved(args.scenario, sc))
+    return 0
+
+
+def _chain(path: Path) -> list[str]:
+    """The files a scenario is resolved from, first base first."""
+    return [Path(f).name for f in load_source(path).files]
+
+
+def _extends_note(path: Path) -> str:
+    chain = _chain(path)
+    return f"; extends {' <- '.join(chain[:-1])}" if len(chain) > 1 else ""
+
+
+def _resolved(path: Path, sc: Scenario) -> str:
+    """The fully resolved scenario as YAML, headed by the files it was resolved from."""
+    return f"# resolved scenario: {' <- '.join(_chain(path))}\n{resolved_yaml(sc)}"
+
+
+# ---------------------------------------------------------------------- events
+def _add_events(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "events",
+        help="one replication's story: every move, dated, with how it was seen and why",
+        description="Print the moves of one replication as a dated table: actor, move, "
+        "target, rung, Goldstein score, how the target perceived it and why it happened. "
+        "Reruns only that replication's block, so any replication of any seed is quick.",
+    )
+    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument(
+        "-r", "--replication", type=int, required=True, metavar="I", help="replication index"
+    )
+    p.add_argument("--seed", type=int, default=0, help="master seed of the run (default 0)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a parameter as in `run` (repeatable)",
+    )
+    p.add_argument("--from", dest="start", metavar="DATE", help="first date shown (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last date shown (YYYY-MM-DD)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_events)
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option}: expected a date like 2021-09-10, got {text!r}") from None
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """Print one replication's story."""
+    from escalation_sim.timeline import check_window, format_story, tell
+
+    if args.replication < 0:
+        raise UsageError(f"--replication must be 0 or more, got {args.replication}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must not be negative, got {args.seed}")
+    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    scenario = load(args.scenario, args.set)
+    try:
+        check_window(scenario, start, end)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    story = tell(scenario, args.replication, args.seed, start, end)
+    print(format_story(story, args.format))
     return 0
 
 
@@ -161,6 +240,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_run,
     _add_validate,
     _add_describe,
+    _add_events,
 ]
 
 
@@ -199,6 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `escalation-sim events ... | head`: the reader left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes stdout
+        return 141
     except Exception as exc:
         if args.debug:
             raise

@@ -1,0 +1,217 @@
+"""Each claim of the article, checked: its counterfactual file against the base scenario.
+
+Design. Base and counterfactual run from the same master seed, so replication
+``i`` of both draws the same random numbers (common random numbers) and each
+outcome is compared pair by pair: McNemar's exact test for yes/no outcomes,
+the Wilcoxon signed-rank test for counts and levels (``escalation_sim.paired``).
+Every test is one-sided in the direction the article argues and asks for
+
+* significance: p < ALPHA = 0.01, and
+* a minimum effect size fixed before looking at the results:
+  - a probability must move by at least MIN_POINTS = 5 percentage points. That is
+    about a sixth of the base P(armed incident) (~0.3), the least change that would alter
+    a reading of the article's "real risk", and it is within reach of the design:
+    with N = 2,000 pairs the standard error of a paired difference is at most
+    sqrt(0.3 / N) ~ 0.012 when up to 30% of the pairs are discordant, so 5 points
+    is detected with power above 0.9 at alpha = 0.01 (needs ~ 3.6 standard errors);
+  - a count or level must move by at least MIN_RELATIVE = 5% of its base mean AND by
+    at least MIN_D = 0.2 base standard deviations (Cohen's "small" effect). Either
+    alone can mislead: arrivals barely vary between replications (a tiny change is
+    many standard deviations), provocations vary a lot (5% can be lost in the noise).
+    Paired tests on N = 2,000 detect d = 0.2 with power ~ 1.
+
+The thresholds live in ``escalation_sim.paired`` so that scenarios/README.md
+judges the shipped comparison by the same rule. A claim that does not reach its
+effect size in the model is marked ``xfail(strict=True)`` with the measured
+figures, never tuned until it passes. The whole file takes ~10 s on one core
+(about 17,000 replications of 180 days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.conftest import ROOT
+
+from escalation_sim.paired import (
+    Paired,
+    blame_gap,
+    paired_mean,
+    paired_proportion,
+    pooled_blame_gap,
+    run_pair,
+    window_mean,
+)
+from escalation_sim.runner import run_scenario
+from escalation_sim.scenario import load
+
+SCENARIOS = ROOT / "scenarios"
+SEED = 1  # the seed of the shipped comparison in scenarios/README.md (its first 2,000 runs)
+N = 2000
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def base_runs() -> pd.DataFrame:
+    return run_scenario(load(SCENARIOS / "august_2021.yaml"), N, SEED, keep_traces=0).runs
+
+
+def runs_of(name: str) -> pd.DataFrame:
+    return run_scenario(load(SCENARIOS / f"{name}.yaml"), N, SEED, keep_traces=0).runs
+
+
+def shows(p: Paired) -> None:
+    """Significant, in the predicted direction, with at least the minimum effect size."""
+    assert p.holds(), f"{p}; short of the claim: {'; '.join(p.shortfalls())}"
+
+
+def armed(b: pd.DataFrame, c: pd.DataFrame, alternative: str = "less") -> Paired:
+    return paired_proportion(
+        b["armed_incident"], c["armed_incident"], "P(armed incident)", alternative
+    )
+
+
+def clash(b: pd.DataFrame, c: pd.DataFrame) -> Paired:
+    return paired_proportion(
+        b["nonlethal_clashes"] > 0, c["nonlethal_clashes"] > 0, "P(non-lethal clash)", "less"
+    )
+
+
+def column(b: pd.DataFrame, c: pd.DataFrame, name: str, alternative: str = "less") -> Paired:
+    return paired_mean(b[name], c[name], name, alternative)
+
+
+def test_common_random_numbers_pair_the_replications(base_runs):
+    # no_exercise changes nothing about migration, and with common random numbers the
+    # arrivals of each pair are then identical, replication by replication.
+    other = runs_of("no_exercise")
+    assert (other["replication"] == base_runs["replication"]).all()
+    assert (other["seed"] == base_runs["seed"]).all()
+    np.testing.assert_array_equal(other["arrivals"], base_runs["arrivals"])
+
+
+# ---------------------------------------------------------------- benefit of the doubt
+def test_benefit_of_doubt_lowers_armed_incidents_and_the_blame_gap(base_runs):
+    # Article: "he is no longer given the benefit of the doubt. That, in turn, only makes
+    # Lukashenko even more inclined to escalate". Restored, the risk must fall.
+    c = runs_of("benefit_of_doubt")
+    shows(armed(base_runs, c))
+    gap = paired_mean(blame_gap(base_runs), blame_gap(c), "blame gap", "less")
+    shows(gap)
+    # With full benefit of the doubt nobody is blamed beyond what can be shown, so
+    # Minsk is no longer blamed for more ambiguous incidents than it caused.
+    assert pooled_blame_gap(base_runs) > 0 >= pooled_blame_gap(c)
+
+
+# ---------------------------------------------------------------- Moscow's restraint
+def test_no_patron_restraint_raises_armed_incidents_and_the_highest_rung(base_runs):
+    # Article: Moscow "could just be the only factor exercising any restraint".
+    c = runs_of("no_patron_restraint")
+    shows(armed(base_runs, c, "greater"))
+    shows(column(base_runs, c, "max_rung", "greater"))
+
+
+# ---------------------------------------------------------------- sanctions ratchet
+@pytest.fixture(scope="module")
+def relief_runs() -> pd.DataFrame:
+    return runs_of("sanctions_relief")
+
+
+def test_sanctions_relief_lowers_the_sanctions_level(base_runs, relief_runs):
+    # Article: "no influential Western politician would now risk any other approach ...
+    # than toughening sanctions". With relief possible, fewer packages stay in force.
+    c = relief_runs
+    shows(column(base_runs, c, "sanctions_level_final"))
+    # Sanity, not a claim: relief must actually occur for the comparison to mean anything.
+    assert (c["sanctions_eased"] > 0).mean() >= 0.1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Measured (N=2000, seed 1): Minsk's deliberate provocations fall from 75.87 to "
+    "75.75 per run (-0.13, 95% CI -0.16..-0.10, -0.2%, d=-0.02; Wilcoxon p=4.5e-20): "
+    "the direction holds but the effect is far below the 5% / d=0.2 minimum. Relief is "
+    "rare (29% of runs ease at least once) and comes late; even all of Minsk's hostile "
+    "moves fall only 1.1% (d=-0.11). 'Nothing to lose' via the room for further "
+    "sanctions moves provocations little within six months.",
+)
+def test_sanctions_relief_lowers_minsks_provocations(base_runs, relief_runs):
+    # Article: "why hold back?" when sanctions only ever grow.
+    shows(column(base_runs, relief_runs, "provocations"))
+
+
+# ---------------------------------------------------------------- generous tit-for-tat
+def test_forgiving_neighbours_lower_incident_risk(base_runs):
+    # Article: "No hostile action must go unpunished" on all sides drives the spiral;
+    # generous tit-for-tat (Nowak & Sigmund 1992) by the neighbours should damp it.
+    c = runs_of("forgiving_neighbours")
+    shows(armed(base_runs, c))
+    shows(clash(base_runs, c))
+
+
+# ---------------------------------------------------------------- Zapad-2021
+N_EXERCISE = 300  # needs per-replication daily traces; the effect is large (see below)
+WINDOW = (dt.date(2021, 9, 10), dt.date(2021, 9, 16))
+SEPTEMBER = (dt.date(2021, 9, 1), dt.date(2021, 9, 30))
+
+
+def test_no_exercise_lowers_the_hazard_in_september():
+    # Article: Zapad-2021 "in September" adds to the tension; fears it is "cover".
+    # Without it the daily clash hazard must be lower in the exercise window and over
+    # September, and nothing may change before the window (the pairing is exact there).
+    b, c = run_pair(
+        load(SCENARIOS / "august_2021.yaml"),
+        load(SCENARIOS / "no_exercise.yaml"),
+        N_EXERCISE,
+        SEED,
+        keep_traces=N_EXERCISE,
+    )
+    assert b.traces is not None and c.traces is not None
+    before = (dt.date(2021, 8, 12), dt.date(2021, 9, 9))
+    np.testing.assert_array_equal(
+        window_mean(b.traces, "clash_hazard", *before),
+        window_mean(c.traces, "clash_hazard", *before),
+    )
+    for lo, hi in (WINDOW, SEPTEMBER):
+        shows(
+            paired_mean(
+                window_mean(b.traces, "clash_hazard", lo, hi),
+                window_mean(c.traces, "clash_hazard", lo, hi),
+                f"mean clash hazard {lo} .. {hi}",
+            )
+        )
+    # The daily summary (all replications) says the same on every day of the window.
+    db, dc = b.daily.to_frame(), c.daily.to_frame()
+    days = db["date"].between(pd.Timestamp(WINDOW[0]), pd.Timestamp(WINDOW[1]))
+    assert (dc.loc[days, "clash_hazard_mean"] < db.loc[days, "clash_hazard_mean"]).all()
+
+
+# ---------------------------------------------------------------- migrant supply
+def test_supply_cut_lowers_arrivals(base_runs):
+    # Article: once Iraq cancelled flights "the flow of migrants into Lithuania has stopped".
+    c = runs_of("supply_cut")
+    shows(column(base_runs, c, "arrivals"))
+
+
+# ---------------------------------------------------------------- pragmatic partner
+def test_pragmatic_partner_lowers_everything(base_runs):
+    # Article: "until 2020, Minsk scored foreign policy points by positioning itself as a
+    # pragmatic partner for the West, contributing to regional stability".
+    c = runs_of("pragmatic_partner")
+    shows(armed(base_runs, c))
+    shows(clash(base_runs, c))
+    for name in (
+        "max_rung",
+        "days_rung3_plus",
+        "provocations",
+        "instigator_hostile_moves",
+        "sanctions_packages",
+        "arrivals",
+        "mean_tension",
+    ):
+        shows(column(base_runs, c, name))
+    shows(paired_mean(blame_gap(base_runs), blame_gap(c), "blame gap"))
