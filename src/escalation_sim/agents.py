@@ -197,7 +197,8 @@ class Sanctioner(mesa.Agent):
         factor = model.schedule.meeting_factor[:, day][:, None]
         meeting = model.schedule.meeting[:, day][:, None]
         ready = (day - st.last_decision >= p["cadence"]) | meeting
-        decide = ready & (st.pending < 0) & (st.hostility >= p["threshold"] * factor)
+        room = st.level < p["max_packages"]  # at the cap there is nothing left to decide
+        decide = ready & room & (st.pending < 0) & (st.hostility >= p["threshold"] * factor)
         st.pending[decide] = day + np.broadcast_to(p["lag"], decide.shape)[decide]
         st.hostility[decide] = 0
         st.last_decision[decide] = day

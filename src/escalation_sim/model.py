@@ -36,6 +36,7 @@ from escalation_sim.config import (
     SanctionsRound,
     Scenario,
     SupplyCut,
+    field_bounds,
     parameter_fields,
 )
 from escalation_sim.outcomes import SERIES_NAMES, DailySummary, EventLog
@@ -205,6 +206,20 @@ def build_schedule(sc: Scenario) -> Schedule:
     return Schedule(supply, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes)
 
 
+def _check_range(path: str, info: Any, values: Any) -> None:
+    """Per-replication values obey the same bounds as the scenario file (ValueError)."""
+    lo, hi = field_bounds(info)
+    arr = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"override {path!r}: values must be finite")
+    below = lo is not None and bool((arr < lo).any())
+    above = hi is not None and bool((arr > hi).any())
+    if below or above:
+        raise ValueError(
+            f"override {path!r}: values must lie in {lo} .. {hi}, got {arr.min()} .. {arr.max()}"
+        )
+
+
 def _per_replication(value: Any, R: int, name: str) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim != 1 or arr.shape[0] != R:
@@ -295,6 +310,8 @@ class EscalationModel(mesa.Model):
             raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
         if "days" in overrides:
             raise ValueError("days cannot vary between replications of one model")
+        for path, values in overrides.items():
+            _check_range(path, known[path], values)
         self.offset = replication_offset
         sizes = list(groups) if groups is not None else [R]
         if sum(sizes) != R or any(n < 1 for n in sizes):

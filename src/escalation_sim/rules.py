@@ -78,7 +78,7 @@ def update_reputation(
     """Sticky pariah reputation (eq. 2): hostile acts raise it fully, gestures barely lower it.
 
     ``hostile`` is the day's attributed hostility (sum of perceived rungs / 6);
-    ``conciliatory`` the number of gestures perceived as such.
+    ``conciliatory`` the share of observers who read the day's gesture as one.
     """
     r = np.asarray(reputation, F32)
     r = r + np.asarray(gain, F32) * np.asarray(hostile, F32) * (1 - r)

@@ -94,8 +94,12 @@ def test_actor_overrides_and_bad_overrides(short):
     np.testing.assert_allclose(m.frontline[0].posture, 0.35)
     with pytest.raises(ValueError, match="unknown parameter"):
         EscalationModel(short, replications=3, overrides={"mechanisms.nope": [1, 2, 3]})
+    with pytest.raises(ValueError, match="must lie in 0"):
+        EscalationModel(short, replications=3, overrides={"mechanisms.hostile_bias": [0, 2, 1]})
+    with pytest.raises(ValueError, match="must lie in 1"):
+        EscalationModel(short, replications=3, overrides={"actors.EU.lag": [0, 2, 1]})
     with pytest.raises(ValueError, match="shape"):
-        EscalationModel(short, replications=3, overrides={"mechanisms.hostile_bias": [1, 2]})
+        EscalationModel(short, replications=3, overrides={"mechanisms.hostile_bias": [0.1, 0.2]})
 
 
 def test_groups_give_one_daily_summary_each(short):
