@@ -282,6 +282,11 @@ class EscalationModel(mesa.Model):
         keep_traces: keep daily traces and the event log of the first this many
             replications of this model.
         replication_offset: index of this model's first replication in a larger run.
+        groups: sizes of consecutive replication groups (e.g. design points of a
+            sweep) that get a daily summary each; default one group.
+        keep: positions (within this model) of the replications whose traces and
+            event log to keep, instead of the first ``keep_traces``; lets one late
+            replication of a block be told without logging all those before it.
 
     """
 
@@ -296,6 +301,7 @@ class EscalationModel(mesa.Model):
         keep_traces: int = 0,
         replication_offset: int = 0,
         groups: Sequence[int] | None = None,
+        keep: Sequence[int] | None = None,
     ) -> None:
         self.blocks = list(blocks) if blocks is not None else make_blocks(seed, replications)
         if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
@@ -318,7 +324,18 @@ class EscalationModel(mesa.Model):
             raise ValueError(f"group sizes must be positive and add up to {R}")
         bounds = np.cumsum([0, *sizes])
         self._group_slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
-        self.keep = max(0, min(keep_traces, R))
+        if keep is not None:
+            positions = np.unique(np.asarray(keep, dtype=np.int64))
+            if positions.size and (positions[0] < 0 or positions[-1] >= R):
+                raise ValueError(f"keep positions must lie in 0 .. {R - 1}")
+        else:
+            positions = np.arange(max(0, min(keep_traces, R)))
+        self.keep = int(positions.size)
+        # A slice when the kept replications are the first ones (cheap views), else indices.
+        self._kept: slice | np.ndarray = (
+            slice(0, self.keep) if np.array_equal(positions, np.arange(self.keep)) else positions
+        )
+        self._kept_labels = positions + replication_offset
         self._rngs = [np.random.default_rng(b.seed) for b in self.blocks]
 
         self.m = _mechanisms(sc, overrides, R)
@@ -468,8 +485,8 @@ class EscalationModel(mesa.Model):
             else np.ones(R, F32)
         )
         if self.keep:  # what each side perceived yesterday, for the event log's "why"
-            self._last_seen_m = inst.unanswered[:, : self.keep].copy()
-            self._last_seen_f = front.unanswered[:, : self.keep].copy()
+            self._last_seen_m = inst.unanswered[:, self._kept].copy()
+            self._last_seen_f = front.unanswered[:, self._kept].copy()
         moves = inst.decide(u, room)
         if self.patron is not None:
             self.patron.review(moves, u["patron"])
@@ -675,135 +692,134 @@ class EscalationModel(mesa.Model):
         for daily, g in zip(self.daily_by_group, self._group_slices, strict=True):
             daily.add_day(d, rungs[:, g], values[:, g])
         if self.keep:
-            K = self.keep
-            self.trace_values[d] = values[:, :K]
-            self.trace_rungs[d] = t.rung[:, :K]
+            self.trace_values[d] = values[:, self._kept]
+            self.trace_rungs[d] = t.rung[:, self._kept]
             self._log_day(d, t)
 
     def _log_day(self, d: int, t: Today) -> None:
-        """Event-log rows for the kept replications (only the first ``keep`` columns)."""
-        K, off, log = self.keep, self.offset, self.log
+        """Event-log rows for the kept replications."""
+        lab, log = self._kept_labels, self.log
+        tk = _kept_view(t, self._kept)  # the kept replications only, positions 0..K-1
         me = self.instigator.name
-        allk = np.arange(K)
         for actor, what in self.schedule.notes.get(d, []):
-            log.add(allk + off, d, actor, "all", "scheduled event", 0, 0.0, None, what)
+            log.add(lab, d, actor, "all", "scheduled event", 0, 0.0, None, what)
         for i, target in enumerate(self.dyads):
-            for k in np.nonzero(t.moves.rung[i, :K] > 0)[0]:
-                if t.moves.restrained[i, k]:
+            for k in np.nonzero(tk.moves.rung[i] > 0)[0]:
+                if tk.moves.restrained[i, k]:
                     why = "patron restraint: downgraded to rhetoric"
-                elif t.moves.retaliated[i, k]:
+                elif tk.moves.retaliated[i, k]:
                     why = f"retaliation for perceived rung {self._last_seen_m[i, k]:.1f}"
                 else:
                     why = "provocation (restraint eroded: nothing to lose)"
-                name = rules.INSTIGATOR_MOVE_BY_RUNG[int(t.moves.rung[i, k])]
+                name = rules.INSTIGATOR_MOVE_BY_RUNG[int(tk.moves.rung[i, k])]
                 log.add(
-                    np.array([k + off]),
+                    lab[k : k + 1],
                     d,
                     me,
                     target,
                     name,
                     MOVES[name][0],
                     MOVES[name][1],
-                    t.seen_move[i, k : k + 1],
+                    tk.seen_move[i, k : k + 1],
                     why,
                 )
-            j = np.nonzero(t.moves.covert[i, :K])[0]
+            j = np.nonzero(tk.moves.covert[i])[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 me,
                 target,
                 "ambiguous_incident",
                 2,
                 MOVES["ambiguous_incident"][1],
-                t.seen_amb[i, j],
+                tk.seen_amb[i, j],
                 "covert provocation (author unobservable)",
-                blamed=t.blamed_cov[i, j],
+                blamed=tk.blamed_cov[i, j],
             )
-            j = np.nonzero(t.amb_bg[i, :K])[0]
+            j = np.nonzero(tk.amb_bg[i])[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 "unknown",
                 target,
                 "ambiguous_incident",
                 2,
                 MOVES["ambiguous_incident"][1],
-                t.seen_amb[i, j],
+                tk.seen_amb[i, j],
                 "ambiguous incident not caused by the instigator",
-                blamed=t.blamed_bg[i, j],
+                blamed=tk.blamed_bg[i, j],
             )
-            j = np.nonzero(t.moves.gesture[:K])[0]
+            j = np.nonzero(tk.moves.gesture)[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 me,
                 target,
                 "conciliatory_gesture",
                 0,
                 MOVES["conciliatory_gesture"][1],
-                t.seen_gesture[i, j],
+                tk.seen_gesture[i, j],
                 "restraint",
             )
-            j = np.nonzero(t.rung_f[i, :K] > 0)[0]
+            j = np.nonzero(tk.rung_f[i] > 0)[0]
             for k in j:
-                name = rules.FRONTLINE_MOVE_BY_RUNG[int(t.rung_f[i, k])]
+                name = rules.FRONTLINE_MOVE_BY_RUNG[int(tk.rung_f[i, k])]
                 log.add(
-                    np.array([k + off]),
+                    lab[k : k + 1],
                     d,
                     target,
                     me,
                     name,
                     MOVES[name][0],
                     MOVES[name][1],
-                    t.seen_f[i, k : k + 1],
+                    tk.seen_f[i, k : k + 1],
                     f"response to perceived rung {self._last_seen_f[i, k]:.1f}",
                 )
-            j = np.nonzero(t.pb_incident[i, :K])[0]
+            j = np.nonzero(tk.pb_incident[i])[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 target,
                 me,
                 "pushback",
                 2,
                 MOVES["pushback"][1],
-                t.seen_pb[i, j],
+                tk.seen_pb[i, j],
                 "migration pushbacks",
             )
-            j = np.nonzero(t.clash_rung[i, :K] > 0)[0]
+            j = np.nonzero(tk.clash_rung[i] > 0)[0]
             for k in j:
                 name = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}[
-                    int(t.clash_rung[i, k])
+                    int(tk.clash_rung[i, k])
                 ]
                 log.add(
-                    np.array([k + off]),
+                    lab[k : k + 1],
                     d,
                     "border",
                     f"{me}-{target}",
                     name,
                     MOVES[name][0],
                     MOVES[name][1],
-                    t.seen_clash_f[i, k : k + 1],
+                    tk.seen_clash_f[i, k : k + 1],
                     "incident hazard (posture x mutual threat)",
-                    blamed=t.blamed_clash[i, k : k + 1],
+                    blamed=tk.blamed_clash[i, k : k + 1],
                 )
         for s, name in enumerate(self.sanctioner_names):
-            j = np.nonzero(t.new[s, :K])[0]
+            j = np.nonzero(tk.new[s])[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 name,
                 me,
                 "impose_sanctions",
                 2,
                 MOVES["impose_sanctions"][1],
-                t.seen_s[0, j],
+                tk.seen_s[0, j],
                 "attributed hostility passed threshold / scheduled round",
             )
-            j = np.nonzero(t.eased[s, :K])[0]
+            j = np.nonzero(tk.eased[s])[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 name,
                 me,
@@ -813,9 +829,9 @@ class EscalationModel(mesa.Model):
                 None,
                 "hostility subsided (ratchet off)",
             )
-            j = np.nonzero(t.counter[s, :K])[0]
+            j = np.nonzero(tk.counter[s])[0]
             log.add(
-                j + off,
+                lab[j],
                 d,
                 me,
                 name,
@@ -847,6 +863,13 @@ class EscalationModel(mesa.Model):
         )
 
 
+def _kept_view(t: Today, kept: slice | np.ndarray) -> Today:
+    """The day's record restricted to the kept replications (last axis)."""
+    moves = InstigatorMoves(**{k: v[..., kept] for k, v in vars(t.moves).items()})
+    fields = {k: v[..., kept] for k, v in vars(t).items() if k != "moves"}
+    return Today(moves=moves, **fields)
+
+
 def _hostile(seen: np.ndarray) -> np.ndarray:
     """Perceived rungs of acts read as hostile (>= 0.5), else 0."""
     return np.where(seen >= 0.5, seen, 0).astype(F32)
@@ -854,7 +877,7 @@ def _hostile(seen: np.ndarray) -> np.ndarray:
 
 def _traces_frame(model: EscalationModel, start: dt.date) -> pd.DataFrame:
     days, _n, K = model.trace_values.shape
-    rep = np.repeat(np.arange(K) + model.offset, days)
+    rep = np.repeat(model._kept_labels, days)
     day = np.tile(np.arange(days), K)
     cols: dict[str, Any] = {"replication": rep, "day": day}
     cols["date"] = pd.to_datetime(start) + pd.to_timedelta(day, unit="D")

@@ -193,8 +193,10 @@ class EventLog:
                 seen = "not blamed on the instigator"
             elif p >= 0.5:
                 seen = f"hostile (rung {p:.1f})"
-            else:
+            elif rung[j] == 0:
                 seen = "conciliatory"
+            else:
+                seen = f"not read as hostile (rung {p:.1f})"
             self.rows.append(
                 (
                     int(replications[j]),

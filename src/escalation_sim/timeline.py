@@ -73,7 +73,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int = 0) -> Mode
     """Run just enough of replication ``replication``'s block to keep its event log."""
     block, offset = replication_block(seed, replication)
     model = EscalationModel(
-        scenario, blocks=[block], keep_traces=block.size, replication_offset=offset
+        scenario, blocks=[block], keep=[block.size - 1], replication_offset=offset
     )
     return model.run().result()
 

@@ -168,3 +168,13 @@ def test_event_log_explains_armed_incidents(base):
     assert story["reason"].str.contains("retaliation|response").any()
     with pytest.raises(KeyError):
         res.events_of(10_000)
+
+
+def test_keeping_one_late_replication_tells_the_same_story(short):
+    full = EscalationModel(short, replications=60, seed=8, keep_traces=60).run().result()
+    one = EscalationModel(short, replications=60, seed=8, keep=[47]).run().result()
+    assert set(one.events["replication"]) == {47}
+    pd.testing.assert_frame_equal(one.events_of(47), full.events_of(47))
+    pd.testing.assert_frame_equal(
+        one.traces.reset_index(drop=True),
+        full.traces[full.traces["replication"] == 47].reset_index(drop=True))
