@@ -983,20 +983,28 @@ def kept_replications(res: Results, group: Any = None) -> list[int]:
 
 
 def pick_story(res: Results, group: Any = None) -> tuple[Any, int]:
-    """A telling replication: the first kept one with an armed incident, else the most escalated."""
+    """A typical escalating replication of a group, among those whose event log was kept.
+
+    Among kept replications with an armed incident: the one whose first armed
+    incident is closest to the group's median day of first armed incident (so
+    the story is neither the earliest nor the latest escalation). Without any:
+    the most escalated kept replication.
+    """
     groups = res.groups()
     if group is None:
         group = groups[0].key
     kept = kept_replications(res, group)
     if not kept:
         raise ValueError("no event log kept for this group; rerun with --keep-traces")
-    runs = next(g.runs for g in groups if g.key == group)
-    runs = runs[runs["replication"].isin(kept)].sort_values("replication")
+    all_runs = next(g.runs for g in groups if g.key == group)
+    runs = all_runs[all_runs["replication"].isin(kept)].sort_values("replication")
     if runs.empty:
         return group, kept[0]
     armed = runs[runs["armed_incident"].astype(bool)]
     if len(armed):
-        return group, int(armed["replication"].iloc[0])
+        median = float(all_runs["first_armed_incident_day"].median())
+        gap = (armed["first_armed_incident_day"] - median).abs()
+        return group, int(armed.loc[gap.sort_values(kind="stable").index[0], "replication"])
     best = runs.sort_values(["max_rung", "nonlethal_clashes"], ascending=False, kind="stable")
     return group, int(best["replication"].iloc[0])
 

@@ -155,7 +155,11 @@ def _events_of(groups: Sequence[an.Group]) -> list[an.ScheduledEvent]:
 
 
 def _mark_events(
-    ax: Axes, events: Sequence[an.ScheduledEvent], label: bool = False, over: bool = False
+    ax: Axes,
+    events: Sequence[an.ScheduledEvent],
+    label: bool = False,
+    over: bool = False,
+    label_y: float = 0.97,
 ) -> None:
     """Shade event windows, draw one-day events as dashed lines; optionally write their names.
 
@@ -203,7 +207,7 @@ def _mark_events(
         if label:
             ax.text(
                 start,
-                0.97 - 0.11 * (i % 3),
+                label_y - 0.11 * (i % 3),
                 " " + ev.label,
                 transform=trans,
                 ha="left",
@@ -536,7 +540,7 @@ def _survival(ax: Axes, groups: Sequence[an.Group], event: str) -> None:
             linestyle=style_of(i),
             label=f"{g.label}: {km.risk:.0%} within {g.days} d ({risk_lo:.0%}-{risk_hi:.0%})",
         )
-    _mark_events(ax, _events_of(groups), label=True)
+    _mark_events(ax, _events_of(groups), label=True, label_y=0.6)  # curves start at the top
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_ylabel(f"P(no {name} yet)")

@@ -231,7 +231,8 @@ def outcome_table_html(res: an.Results, limit: int = 60) -> str:
         "<th>replications</th>",
         "<th>P(armed incident)<br><span class=ci>95% Wilson CI</span></th>",
         "<th>P(non-lethal clash)<br><span class=ci>95% Wilson CI</span></th>",
-        "<th>median day of first armed incident</th>",
+        "<th>median day of first armed incident<br><span class=ci>among replications with one"
+        "</span></th>",
         "<th>highest rung<br><span class=ci>median [90% range]</span></th>",
         "<th>new sanctions packages<br><span class=ci>mean [90% range]</span></th>",
         "<th>migrant arrivals<br><span class=ci>median [90% range]</span></th>",
@@ -294,10 +295,11 @@ def differences_html(res: an.Results, diffs: pd.DataFrame) -> str:
         f"<li>{n} = {_e(s['label'])} (<code>{_e(s['scenario_file'])}</code>)</li>"
         for n, s in zip(names, res.manifest["scenarios"], strict=True)
     )
+    other = names[1] if len(names) == 2 else "other"
     return (
         f"<ul>{legend}</ul>"
         '<table><thead><tr><th class="l">difference</th><th class="l">outcome</th><th>A</th>'
-        '<th>other</th><th>difference</th><th>95% CI (paired)</th><th class="l">'
+        f'<th>{other}</th><th>difference</th><th>95% CI (paired)</th><th class="l">'
         "discordant pairs</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         f'<p class="note">Paired: every scenario ran from the same seed, so replication i of '
         f"each shares its random numbers (common random numbers). Interval: "
