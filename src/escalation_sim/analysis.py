@@ -223,8 +223,9 @@ class Results:
         """Swept parameters (dotted paths) of a sweep, in manifest order."""
         if self.kind != "sweep":
             return []
-        params = list(self.manifest.get("parameters") or {})
-        if not params:
+        raw = self.manifest.get("parameters") or {}
+        params = [p for p in raw if isinstance(p, str)] if isinstance(raw, dict | list) else []
+        if not params:  # fall back on the keys of the design points
             points = self.manifest.get("design_points") or [{}]
             params = [k for k in points[0] if k != "design_point"]
         return [p for p in params if p in self.runs.columns]

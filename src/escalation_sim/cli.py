@@ -207,7 +207,13 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
         "difference against the first scenario with a paired 95% interval.",
     )
     p.add_argument("scenarios", nargs="+", type=Path, help="two or more scenario YAML files")
-    p.add_argument("-n", "--replications", type=int, default=1000, help="replications per scenario")
+    p.add_argument(
+        "-n",
+        "--replications",
+        type=int,
+        default=1000,
+        help="replications per scenario (default 1000)",
+    )
     p.add_argument("--seed", type=int, default=0, help="master seed shared by all (default 0)")
     p.add_argument("--out", type=Path, help="output folder (default results/compare_<A>_vs_<B>)")
     p.add_argument(
