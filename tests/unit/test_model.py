@@ -177,4 +177,5 @@ def test_keeping_one_late_replication_tells_the_same_story(short):
     pd.testing.assert_frame_equal(one.events_of(47), full.events_of(47))
     pd.testing.assert_frame_equal(
         one.traces.reset_index(drop=True),
-        full.traces[full.traces["replication"] == 47].reset_index(drop=True))
+        full.traces[full.traces["replication"] == 47].reset_index(drop=True),
+    )

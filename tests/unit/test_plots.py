@@ -1,0 +1,303 @@
+"""Every figure draws without warnings (pytest turns them into errors) and shows its data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
+from matplotlib.figure import Figure
+
+from escalation_sim import analysis as an
+from escalation_sim import plots
+
+RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
+
+
+@pytest.fixture(scope="module")
+def run_res() -> an.Results:
+    return an.load(RESULTS / "run")
+
+
+@pytest.fixture(scope="module")
+def compare_res() -> an.Results:
+    return an.load(RESULTS / "compare")
+
+
+@pytest.fixture(scope="module")
+def grid_res() -> an.Results:
+    return an.load(RESULTS / "grid")
+
+
+@pytest.fixture(scope="module")
+def sobol_res() -> an.Results:
+    return an.load(RESULTS / "sobol")
+
+
+@pytest.fixture(scope="module")
+def morris_res() -> an.Results:
+    return an.load(RESULTS / "morris")
+
+
+def rendered(fig: Figure) -> Figure:
+    fig.canvas.draw()  # layout and text: any warning here fails the test
+    return fig
+
+
+def line_labels(ax) -> list[str]:
+    return [ln.get_label() for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+
+
+def legend_texts(legend) -> list[str]:
+    return [t.get_text() for t in legend.get_texts()]
+
+
+# ---------------------------------------------------------------------- 1. distributions
+def test_distributions_show_rung_shares_and_ecdfs(run_res: an.Results) -> None:
+    fig = rendered(plots.plot_distributions(run_res))
+    rung_ax, sanctions_ax, arrivals_ax, stranded_ax = fig.axes[:4]
+    heights = [p.get_height() for p in rung_ax.patches]
+    expected = an.rung_shares_with_ci(run_res.runs)["p"].to_numpy()
+    assert heights == pytest.approx(expected)
+    assert "Highest rung" in rung_ax.get_xlabel()
+    assert "persons" in arrivals_ax.get_xlabel()
+    (ecdf,) = [ln for ln in arrivals_ax.get_lines() if ln.get_label() == "fixture_base"]
+    assert ecdf.get_xdata() == pytest.approx(np.sort(run_res.runs["arrivals"].to_numpy()))
+    assert ecdf.get_ydata()[-1] == pytest.approx(1.0)
+    assert "fixture_base" in line_labels(stranded_ax)
+    assert len(sanctions_ax.patches) >= 4  # at least four values shown, zeros included
+
+
+def test_distributions_overlay_and_name_the_scenarios(compare_res: an.Results) -> None:
+    fig = rendered(plots.plot_distributions(compare_res))
+    assert legend_texts(fig.legends[0]) == ["fixture_base", "fixture_supply_cut"]
+    arrivals_ax = fig.axes[2]
+    assert line_labels(arrivals_ax) == ["fixture_base", "fixture_supply_cut"]
+    styles = {ln.get_linestyle() for ln in arrivals_ax.get_lines()}
+    assert len(styles) == 2  # identical curves would stay visible
+
+
+def test_distributions_on_given_axes_by_parameter_level(grid_res: an.Results) -> None:
+    fig = Figure()
+    axes = fig.subplots(1, 2)
+    out = plots.plot_distributions(
+        grid_res, by="mechanisms.hostile_bias", outcomes=("max_rung", "arrivals"), ax=axes
+    )
+    assert out is fig
+    rendered(fig)
+    assert line_labels(axes[1]) == ["hostile_bias = 0", "hostile_bias = 0.5", "hostile_bias = 1"]
+    assert len(axes[0].patches) == 7 * 3
+    with pytest.raises(ValueError, match="needs 4 axes"):
+        plots.plot_distributions(grid_res, ax=axes)
+
+
+# ---------------------------------------------------------------------- 2. risk curve
+def test_risk_curve_per_level_with_wilson_bars(grid_res: an.Results) -> None:
+    fig = rendered(plots.plot_risk_curve(grid_res, "mechanisms.incident_hazard"))
+    ax = fig.axes[0]
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == ["hostile_bias = 0", "hostile_bias = 0.5", "hostile_bias = 1"]
+    table = an.risk_table(grid_res.runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
+    for container, (_, part) in zip(ax.containers, table.groupby("by_value"), strict=True):
+        line = container.lines[0]
+        assert line.get_ydata() == pytest.approx(part["p"].to_numpy())
+        lo, hi = np.array(container.lines[2][0].get_segments()).transpose(1, 0, 2)[:, :, 1]
+        assert lo == pytest.approx(part["low"].to_numpy())
+        assert hi == pytest.approx(part["high"].to_numpy())
+    assert ax.get_xlabel() == "incident_hazard (1/day)"
+    assert "within 30 days" in ax.get_ylabel()
+
+
+def test_risk_curve_of_a_continuous_design_has_a_band(sobol_res: an.Results) -> None:
+    fig = rendered(plots.plot_risk_curve(sobol_res, "mechanisms.patron_restraint"))
+    ax = fig.axes[0]
+    assert line_labels(ax) == ["P(armed incident)"]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 1 and bands[0].get_label() == "Wilson 95% interval"
+    assert any("bins of about equal counts" in t.get_text() for t in fig.texts)
+
+
+def test_risk_by_scenario_for_a_comparison(compare_res: an.Results) -> None:
+    fig = rendered(plots.plot_risk_curve(compare_res))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "fixture_base",
+        "fixture_supply_cut",
+    ]
+    assert len(ax.containers) == 2  # armed incident and non-lethal clash, with error bars
+    p = [an.proportion(g.runs["armed_incident"])["p"] for g in compare_res.groups()]
+    assert ax.containers[0].lines[0].get_ydata() == pytest.approx(p)
+
+
+# ---------------------------------------------------------------------- 3. survival
+def test_survival_draws_the_kaplan_meier_steps_over_dates(run_res: an.Results) -> None:
+    fig = rendered(plots.plot_survival(run_res))
+    armed_ax, clash_ax = fig.axes[:2]
+    g = run_res.groups()[0]
+    km = an.survival_of(g, "armed_incident")
+    (line,) = [ln for ln in armed_ax.get_lines() if ln.get_label().startswith("fixture_base")]
+    y = np.asarray(line.get_ydata())
+    assert y[0] == 1.0 and y[1:-1] == pytest.approx(km.survival)
+    x0 = mdates.num2date(mdates.date2num(line.get_xdata()[0])).date()
+    assert x0 == g.start
+    assert f"{km.risk:.0%} within 60 d" in line.get_label()
+    assert "non-lethal clash" in clash_ax.get_title()
+    assert any(a.get_gid() == "event:exercise: zapad 2021" for a in armed_ax.patches)
+
+
+def test_survival_by_scenario(compare_res: an.Results) -> None:
+    fig = rendered(plots.plot_survival(compare_res, events=("armed_incident",)))
+    labels = line_labels(fig.axes[0])
+    assert [lab.split(":")[0] for lab in labels] == ["fixture_base", "fixture_supply_cut"]
+
+
+# ---------------------------------------------------------------------- 4. fan chart
+def test_fan_chart_has_rung_shares_bands_and_events(run_res: an.Results) -> None:
+    fig = rendered(plots.plot_fan_chart(run_res))
+    top = fig.subfigs[0].axes[0]
+    stacks = [c for c in top.collections if isinstance(c, PolyCollection)]
+    assert len(stacks) == 7  # one area per rung
+    panels = fig.subfigs[1].axes
+    titles = [a.get_title() for a in panels]
+    assert titles == [
+        "Highest rung today",
+        "Tension",
+        "Sanctions packages in force",
+        "Cumulative migrant arrivals",
+    ]
+    tension = panels[1]
+    (median,) = [ln for ln in tension.get_lines() if ln.get_label() == "median"]
+    assert median.get_ydata() == pytest.approx(run_res.daily["tension_q50"].to_numpy())
+    bands = {c.get_label() for c in tension.collections}
+    assert {"90% of replications", "50% of replications"} <= bands
+    gids = {a.get_gid() for a in tension.get_lines() + tension.patches}
+    assert {"event:EU crisis meeting", "event:exercise: zapad 2021"} <= gids
+    texts = {t.get_text().strip() for t in top.texts}
+    assert {"EU crisis meeting", "exercise: zapad 2021"} <= texts
+
+
+def test_fan_chart_overlays_scenarios_and_marks_their_own_events(compare_res: an.Results) -> None:
+    fig = rendered(plots.plot_fan_chart(compare_res))
+    assert len(fig.subfigs[0].axes) == 2
+    legend = legend_texts(fig.subfigs[1].legends[0])
+    assert "fixture_base (median)" in legend and "fixture_supply_cut (median)" in legend
+    assert "supply cut to 10% [fixture_supply_cut]" in legend
+
+
+def test_fan_chart_of_a_sweep_picks_three_design_points(grid_res: an.Results) -> None:
+    groups = plots.fan_groups(grid_res)
+    assert 1 <= len(groups) <= 3
+    p = [float(g.runs["armed_incident"].mean()) for g in groups]
+    assert p == sorted(p)
+    rendered(plots.plot_fan_chart(grid_res, groups=groups))
+
+
+# ---------------------------------------------------------------------- 5. heatmap
+def test_heatmap_shows_probabilities_and_counts(grid_res: an.Results) -> None:
+    fig = rendered(plots.plot_heatmap(grid_res))
+    ax = fig.axes[0]
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    t = an.heatmap_table(grid_res.runs, *grid_res.parameters)
+    assert np.asarray(mesh.get_array()).reshape(3, 3) == pytest.approx(t["p"])
+    texts = [x.get_text() for x in ax.texts]
+    assert len(texts) == 9 and all("n=40" in x for x in texts)
+    assert ax.get_xlabel() == "incident_hazard (1/day)"
+    assert ax.get_ylabel() == "hostile_bias (share)"
+
+
+def test_heatmap_needs_two_parameters(run_res: an.Results) -> None:
+    with pytest.raises(ValueError, match="two parameters"):
+        plots.plot_heatmap(run_res)
+
+
+# ---------------------------------------------------------------------- 6. sensitivity
+def test_sobol_bars_are_the_indices(sobol_res: an.Results) -> None:
+    si = an.sensitivity(sobol_res, num_resamples=100)
+    fig = rendered(plots.plot_sensitivity(sobol_res, si=si))
+    ax = fig.axes[0]
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == pytest.approx(sorted([*si.table["S1"], *si.table["ST"]]))
+    assert legend_texts(ax.get_legend()) == ["first order S1", "total order ST"]
+    assert any("replications" in t.get_text() for t in fig.texts)
+
+
+def test_morris_points_are_mu_star_and_sigma(morris_res: an.Results) -> None:
+    si = an.sensitivity(morris_res, num_resamples=100)
+    fig = rendered(plots.plot_sensitivity(morris_res, si=si))
+    ax = fig.axes[0]
+    points = ax.containers[0].lines[0]
+    assert points.get_xdata() == pytest.approx(si.table["mu_star"].to_numpy())
+    assert points.get_ydata() == pytest.approx(si.table["sigma"].to_numpy())
+    assert {t.get_text() for t in ax.texts} == {
+        "incident_hazard",
+        "hostile_bias",
+        "patron_restraint",
+    }
+
+
+# ---------------------------------------------------------------------- 7. story
+def test_story_puts_every_move_in_its_lane(run_res: an.Results) -> None:
+    group, rep = an.pick_story(run_res)
+    fig = rendered(plots.plot_story(run_res, rep))
+    ax = fig.axes[0]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    events = an.story_events(run_res, group, rep)
+    assert sum(len(c.get_offsets()) for c in points) == len(events)
+    lanes = [t.get_text() for t in ax.get_yticklabels()]
+    assert lanes[0] == "Minsk \u2192 Lithuania" and lanes[-1] == "border clashes"
+    assert f"replication {rep}" in ax.get_title()
+
+
+def test_story_of_a_comparison_and_of_a_sweep(
+    compare_res: an.Results, grid_res: an.Results
+) -> None:
+    fig = rendered(plots.plot_story(compare_res, 1, "fixture_supply_cut"))
+    assert "fixture_supply_cut, replication 1" in fig.axes[0].get_title()
+    ax = Figure().add_subplot()
+    assert plots.plot_story(grid_res, 0, 8, ax=ax) is ax.figure
+
+
+# ---------------------------------------------------------------------- all figures
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("run", ["distributions", "survival", "fan_chart", "story"]),
+        (
+            "compare",
+            [
+                "distributions",
+                "risk",
+                "survival",
+                "fan_chart",
+                "story_fixture_base",
+                "story_fixture_supply_cut",
+            ],
+        ),
+        (
+            "grid",
+            [
+                "distributions",
+                "risk_curve_incident_hazard",
+                "risk_curve_hostile_bias",
+                "survival",
+                "fan_chart",
+                "heatmap_incident_hazard__hostile_bias",
+                "story",
+            ],
+        ),
+    ],
+)
+def test_figures_for_lists_what_the_data_supports(kind: str, expected: list[str]) -> None:
+    assert list(plots.figures_for(an.load(RESULTS / kind))) == expected
+
+
+def test_figures_for_a_sobol_sweep_includes_sensitivity(sobol_res: an.Results) -> None:
+    names = list(plots.figures_for(sobol_res))
+    assert "sensitivity" in names
+    assert sum(n.startswith("heatmap_") for n in names) == 3
