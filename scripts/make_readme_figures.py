@@ -46,7 +46,7 @@ RUN = [
 COMPARE = [
     "compare",
     "scenarios/august_2021.yaml",
-    "docs/figures/no_patron_restraint.yaml",
+    "scenarios/no_patron_restraint.yaml",
     "-n",
     str(N),
     "--seed",
