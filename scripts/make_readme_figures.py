@@ -2,7 +2,7 @@
 
     PYTHONPATH=src python scripts/make_readme_figures.py
 
-Runs exactly the commands shown in docs/figures/README_section.md (results go
+Runs exactly the commands shown in the README section "Looking at the results" (results go
 to results/readme/, which git ignores), draws three figures with the same
 functions ``escalation-sim plot`` uses, and writes them as small palette PNGs
 (well under 100 KB each). Takes about half a minute.
