@@ -20,3 +20,42 @@ BASE = ROOT / "scenarios" / "august_2021.yaml"
 def base() -> Scenario:
     """The default scenario (August 2021)."""
     return scenario_mod.load(BASE)
+
+
+FIXTURE_RESULTS = ROOT / "tests" / "fixtures" / "results"
+
+
+def _stored(kind: str):
+    from escalation_sim import analysis
+
+    return analysis.load(FIXTURE_RESULTS / kind)
+
+
+@pytest.fixture(scope="session")
+def run_res():
+    """Stored results of a small run (tests/fixtures/make_fixtures.py)."""
+    return _stored("run")
+
+
+@pytest.fixture(scope="session")
+def compare_res():
+    """Stored results of a small paired comparison."""
+    return _stored("compare")
+
+
+@pytest.fixture(scope="session")
+def grid_res():
+    """Stored results of a small grid sweep."""
+    return _stored("grid")
+
+
+@pytest.fixture(scope="session")
+def sobol_res():
+    """Stored results of a small Sobol sweep."""
+    return _stored("sobol")
+
+
+@pytest.fixture(scope="session")
+def morris_res():
+    """Stored results of a small Morris sweep."""
+    return _stored("morris")

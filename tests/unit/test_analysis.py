@@ -16,31 +16,6 @@ from escalation_sim import analysis as an
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
 
 
-@pytest.fixture(scope="module")
-def run_res() -> an.Results:
-    return an.load(RESULTS / "run")
-
-
-@pytest.fixture(scope="module")
-def compare_res() -> an.Results:
-    return an.load(RESULTS / "compare")
-
-
-@pytest.fixture(scope="module")
-def grid_res() -> an.Results:
-    return an.load(RESULTS / "grid")
-
-
-@pytest.fixture(scope="module")
-def sobol_res() -> an.Results:
-    return an.load(RESULTS / "sobol")
-
-
-@pytest.fixture(scope="module")
-def morris_res() -> an.Results:
-    return an.load(RESULTS / "morris")
-
-
 # ---------------------------------------------------------------------- Wilson
 def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     p = k / n

@@ -20,31 +20,6 @@ from escalation_sim import plots
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
 
 
-@pytest.fixture(scope="module")
-def run_res() -> an.Results:
-    return an.load(RESULTS / "run")
-
-
-@pytest.fixture(scope="module")
-def compare_res() -> an.Results:
-    return an.load(RESULTS / "compare")
-
-
-@pytest.fixture(scope="module")
-def grid_res() -> an.Results:
-    return an.load(RESULTS / "grid")
-
-
-@pytest.fixture(scope="module")
-def sobol_res() -> an.Results:
-    return an.load(RESULTS / "sobol")
-
-
-@pytest.fixture(scope="module")
-def morris_res() -> an.Results:
-    return an.load(RESULTS / "morris")
-
-
 def rendered(fig: Figure) -> Figure:
     fig.canvas.draw()  # layout and text: any warning here fails the test
     return fig
