@@ -112,8 +112,14 @@ def atomic_write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def save_run(out: Path, result: ModelResult, manifest: dict[str, Any]) -> None:
-    """Write runs, daily summary, traces, events; the manifest last, as the commit mark."""
+    """Write runs, daily summary, traces, events; the manifest last, as the commit mark.
+
+    Each file is replaced atomically. The old manifest goes first, so a folder
+    caught half-rewritten (killed mid-way) has no manifest and reads as incomplete
+    rather than pairing new tables with an old description.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)
     atomic_write_parquet(out / "runs.parquet", result.runs)
     atomic_write_parquet(out / "daily.parquet", result.daily.to_frame())
     if result.traces is not None:
