@@ -235,7 +235,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         if threading_main():
             previous = signal.signal(signal.SIGTERM, on_term)
-        print(f"sweep {exp.name}: {executor.name} -> {out}/", file=sys.stderr)
         report = run_sweep(
             exp,
             out,

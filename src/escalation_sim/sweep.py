@@ -669,7 +669,7 @@ class DaskExecutor(Executor):
     ``allowed-failures``); since :func:`run_task` is pure, that is harmless.
     """
 
-    def __init__(self, address: str, timeout: float = 30.0) -> None:
+    def __init__(self, address: str, timeout: float = 20.0) -> None:
         try:
             from distributed import Client
         except ImportError:
@@ -691,7 +691,7 @@ class DaskExecutor(Executor):
         window = max(2 * threads, 4)
         pending = collections.deque(payloads)
         owner: dict[str, TaskPayload] = {}
-        ready = as_completed()
+        ready = as_completed(loop=self.client.loop)
 
         def submit() -> None:
             p = pending.popleft()
@@ -1080,6 +1080,7 @@ def run_sweep(
             manifest = new_manifest(plan, command)
             tasks = {t.id: t for t in plan.tasks}
             store.write_manifest(manifest)
+        log(f"sweep {exp.name}: {executor.name} -> {out}/")
         if manifest.get("status") == "complete" and (out / "runs.parquet").exists():
             log(f"{out}: the sweep is already complete; nothing to do")
             return _report(store, plan, tasks, "complete", started, 0, resume)
