@@ -400,6 +400,20 @@ def _to_parquet(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` (readable by ``np.load``) compressed fast: zlib level 1, not 6.
+
+    The daily histograms are mostly zeros; level 1 is three times faster for
+    ~10% more bytes, which matters at one archive per design point and task.
+    """
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, arr in arrays.items():
+            with z.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(arr), allow_pickle=False)
+    return buf.getvalue()
+
+
 def _arrays(payload: TaskPayload, sizes: list[tuple[int, int]]) -> dict[str, np.ndarray]:
     """Per-replication override arrays for ``sizes`` [(design point, replications)]."""
     out = {}
@@ -464,8 +478,7 @@ def _compute(payload: TaskPayload) -> TaskOutput:
             key = f"d{d}_{name}"
             value = getattr(daily, name)
             arrays[key] = arrays[key] + value if key in arrays else value
-    buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    daily_npz = _npz(arrays)
 
     traces = events = None
     kept = [(u, min(payload.keep_traces, u.stop)) for u in units if u.block == 0 and u.start == 0]
@@ -491,7 +504,7 @@ def _compute(payload: TaskPayload) -> TaskOutput:
         task.id,
         True,
         runs=_to_parquet(frame),
-        daily=buf.getvalue(),
+        daily=daily_npz,
         traces=traces,
         events=events,
         rows=len(frame),
