@@ -218,8 +218,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """Run or resume a sweep; exit 3 if tasks failed."""
     import signal
 
+    if args.workers is not None and args.workers < 0:
+        raise UsageError(f"--workers must not be negative, got {args.workers}")
+    if args.scheduler and args.workers is not None:
+        raise UsageError("--workers and --scheduler exclude each other (Dask has its own workers)")
+    exp = _experiment(args)
     if args.scheduler is None and args.workers != 0:
-        _warm_forkserver()  # saves ~1.5 s of start-up on two or more cores
+        _warm_forkserver()  # imports the engine while we do: ~1.5 s less start-up
     from escalation_sim.sweep import (
         SweepError,
         SweepInterrupted,
@@ -229,13 +234,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         run_sweep,
     )
 
-    if args.workers is not None and args.workers < 0:
-        raise UsageError(f"--workers must not be negative, got {args.workers}")
-    if args.scheduler and args.workers is not None:
-        raise UsageError("--workers and --scheduler exclude each other (Dask has its own workers)")
-    exp = _experiment(args)
     out = args.out if args.out is not None else Path("results") / exp.name
     command = "escalation-sim " + " ".join(sys.argv[1:]) if sys.argv else ""
+    again = f"escalation-sim sweep {args.experiment} --out {out}"
+    if args.replications is not None:
+        again += f" --replications {args.replications}"
+    if args.scheduler:
+        again += f" --scheduler {args.scheduler}"
     previous = None
 
     def on_term(signum: int, frame: object) -> None:
@@ -256,6 +261,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             retry_failed=args.retry_failed,
             progress=not args.quiet,
             command=command,
+            again=again,
         )
     except SweepError as exc:
         raise UsageError(str(exc)) from None
@@ -271,8 +277,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         n = len(report.failed)
         print(
             f"error: {n} task{'s' if n != 1 else ''} failed (see {out}/failures.parquet); "
-            f"rerun {'them' if n != 1 else 'it'} with: escalation-sim sweep {args.experiment} "
-            f"--out {out} --retry-failed",
+            f"rerun {'them' if n != 1 else 'it'} with: {again} --retry-failed",
             file=sys.stderr,
         )
         return 3

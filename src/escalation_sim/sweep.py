@@ -37,6 +37,7 @@ kill itself with SIGKILL (only on the first attempt when
 from __future__ import annotations
 
 import collections
+import gc
 import io
 import json
 import math
@@ -79,6 +80,10 @@ from escalation_sim.store import atomic_write_bytes, atomic_write_json, git_comm
 
 MAX_POINTS_PER_TASK = 16  # each design point in a model keeps a ~7 MB daily histogram
 MAX_ATTEMPTS = 3  # a task whose worker process dies is rerun up to this many times in all
+# A local worker is replaced (forked afresh from the fork server, ~20 ms) after this many
+# tasks: a long-lived worker's memory creeps up ~80 MB as it un-shares the fork server's
+# pages and its allocators keep freed memory; fresh workers keep the tree's peak flat.
+TASKS_PER_WORKER = 4
 ROUND_TO = BLOCK_SIZE  # adaptive rounds grow a design point to whole blocks
 
 
@@ -608,7 +613,10 @@ class PoolExecutor(Executor):
     def _start(self) -> ProcessPoolExecutor:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=self.ctx, initializer=_worker_init
+                self.workers,
+                mp_context=self.ctx,
+                initializer=_worker_init,
+                max_tasks_per_child=TASKS_PER_WORKER,
             )
         return self.pool
 
@@ -700,8 +708,6 @@ class DaskExecutor(Executor):
         """Keep up to two tasks per worker thread in flight; yield outputs as they finish."""
         from distributed import as_completed
 
-        threads = sum(self.client.nthreads().values()) or 1
-        window = max(2 * threads, 4)
         pending = collections.deque(payloads)
         owner: dict[str, TaskPayload] = {}
         ready = as_completed(loop=self.client.loop)
@@ -714,8 +720,12 @@ class DaskExecutor(Executor):
             self.futures[key] = fut
             ready.add(fut)
 
-        for _ in range(min(window, len(pending))):
-            submit()
+        def top_up() -> None:  # workers may join or leave while the sweep runs
+            window = max(2 * sum(self.client.nthreads().values()), 4)
+            while pending and len(owner) < window:
+                submit()
+
+        top_up()
         for fut in ready:
             p = owner.pop(fut.key)
             self.futures.pop(fut.key, None)
@@ -725,8 +735,7 @@ class DaskExecutor(Executor):
                 tb = "".join(traceback.format_exception(exc))
                 out = _failed(p, f"{type(exc).__name__}: {exc}", tb)
             fut.release()
-            if pending:
-                submit()
+            top_up()
             yield out
 
     def stop(self) -> None:
@@ -1066,8 +1075,12 @@ def run_sweep(
     progress: bool = True,
     stream: TextIO | None = None,
     command: str = "",
+    again: str | None = None,
 ) -> SweepReport:
     """Run (or resume) a sweep into ``out``; return a report.
+
+    ``again`` is the command that continues this sweep (``--resume`` is
+    appended in the message printed on Ctrl-C).
 
     Raises :class:`SweepError` when the folder cannot be used (held by a live
     sweep, made from another experiment, not a sweep) and
@@ -1089,6 +1102,10 @@ def run_sweep(
             manifest = _check_resume(store, plan)
             tasks = {t["task"]: Task.from_json(t) for t in manifest["tasks"]}
             store.clean_temporaries()
+            failures = store.failures()
+            if len(failures):  # a task rerun successfully just before a crash
+                done = store.done(tasks.values(), verify=True)
+                store.set_failures(failures[~failures["task"].astype(int).isin(done)])
         else:
             manifest = new_manifest(plan, command)
             tasks = {t.id: t for t in plan.tasks}
@@ -1164,9 +1181,10 @@ def run_sweep(
         if manifest is not None:
             manifest["status"] = "interrupted"
             store.write_manifest(manifest)
+        again = again or f"escalation-sim sweep {exp.file} --out {out}"
         raise SweepInterrupted(
             f"interrupted: {n_done} of {len(tasks)} tasks done and saved in {out}/; "
-            f"resume with: escalation-sim sweep {exp.file} --out {out} --resume"
+            f"resume with: {again} --resume"
         ) from None
     finally:
         store.release()
@@ -1319,7 +1337,7 @@ def _replications_by_point(plan: Plan, tasks: dict[int, Task]) -> list[int]:
 class _StreamWriter:
     """Append tables to one Parquet file in row groups of ~``rows``; atomic on close."""
 
-    def __init__(self, path: Path, rows: int = 131_072) -> None:
+    def __init__(self, path: Path, rows: int = 65_536) -> None:
         self.path, self.rows = path, rows
         self.tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
         self.writer: pq.ParquetWriter | None = None
@@ -1365,6 +1383,12 @@ class _StreamWriter:
         Path(self.tmp).unlink(missing_ok=True)
 
 
+def _release_memory() -> None:
+    """Hand memory freed by Arrow's allocator back to the system between phases."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+
+
 def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
     """Parts -> runs.parquet, daily.parquet, traces.parquet, events.parquet (streaming)."""
     by_point: dict[int, list[int]] = collections.defaultdict(list)
@@ -1398,6 +1422,7 @@ def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
         writer.abort()
         raise
     cache.clear()
+    _release_memory()
 
     # daily: the per-task summaries of each design point, merged in task order
     writer = _StreamWriter(store.out / "daily.parquet", rows=50_000)
@@ -1432,6 +1457,7 @@ def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
     finally:
         for f in files.values():
             f.close()
+    _release_memory()
 
     # traces and events of the kept sample (small): concatenated in task order
     for kind in ("traces", "events"):

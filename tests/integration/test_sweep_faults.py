@@ -184,3 +184,13 @@ def test_lock_held_by_a_live_process_refuses(exp_path, tmp_path, capsys):
         holder.kill()
         holder.wait()
     assert sweep(exp_path, out, "--workers", "0") == 0  # the holder is gone: lock is stale
+
+
+def test_messages_name_the_command_that_continues(exp_path, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    monkeypatch.setenv("ESCALATION_SIM_FAIL_TASKS", "0")
+    assert sweep(exp_path, out, "--workers", "0", "--replications", "5") == 3
+    err = capsys.readouterr().err
+    assert f"--out {out} --replications 5 --retry-failed" in err
+    monkeypatch.delenv("ESCALATION_SIM_FAIL_TASKS")
+    assert sweep(exp_path, out, "--workers", "0", "--replications", "5", "--retry-failed") == 0
