@@ -342,6 +342,7 @@ class TaskPayload:
     overrides: list[str]  # swept paths passed as per-replication arrays
     values: dict[int, dict[str, Any]]  # design point -> swept values
     keep_traces: int
+    complete: list[int] = field(default_factory=list)  # points with all their runs here
 
 
 @dataclass
@@ -354,6 +355,7 @@ class TaskOutput:
     daily: bytes = b""
     traces: bytes | None = None
     events: bytes | None = None
+    daily_frame: bytes | None = None  # daily frames of the points complete in this task
     rows: int = 0
     error: str = ""
     traceback: str = ""
@@ -484,6 +486,15 @@ def _compute(payload: TaskPayload) -> TaskOutput:
             value = getattr(daily, name)
             arrays[key] = arrays[key] + value if key in arrays else value
     daily_npz = _npz(arrays)
+    # Points whose runs all lie in this task: their daily frame (quantiles from the
+    # histograms) is final, so the workers compute it rather than the parent at the end.
+    frames = []
+    for d, daily in zip(segments, result.daily_by_group or [], strict=True):
+        if d[0] is not None and d[0] in payload.complete:
+            frame_d = daily.to_frame()
+            frame_d.insert(0, "design_point", d[0])
+            frames.append(frame_d)
+    daily_frame = _to_parquet(pd.concat(frames, ignore_index=True)) if frames else None
 
     traces = events = None
     kept = [(u, min(payload.keep_traces, u.stop)) for u in units if u.block == 0 and u.start == 0]
@@ -510,6 +521,7 @@ def _compute(payload: TaskPayload) -> TaskOutput:
         True,
         runs=_to_parquet(frame),
         daily=daily_npz,
+        daily_frame=daily_frame,
         traces=traces,
         events=events,
         rows=len(frame),
@@ -898,13 +910,18 @@ class Store:
             "daily": ".daily.npz",
             "traces": ".traces.parquet",
             "events": ".events.parquet",
+            "daily_frame": ".daily.parquet",
         }[kind]
         return self.parts / f"task-{task:06d}{suffix}"
 
     def write(self, task: Task, out: TaskOutput) -> None:
         """Write a finished task: companions first, the runs part last (commit mark)."""
         durable_write(self.part(task.id, "daily"), out.daily)
-        for kind, data in (("traces", out.traces), ("events", out.events)):
+        for kind, data in (
+            ("traces", out.traces),
+            ("events", out.events),
+            ("daily_frame", out.daily_frame),
+        ):
             if data is not None:
                 durable_write(self.part(task.id, kind), data)
             else:
@@ -1037,7 +1054,19 @@ def _payload(plan: Plan, task: Task) -> TaskPayload:
         overrides=plan.override_paths,
         values={d: plan.points[d] for d in task.design_points},
         keep_traces=exp.keep_traces,
+        complete=complete_points(plan, task),
     )
+
+
+def complete_points(plan: Plan, task: Task) -> list[int]:
+    """Design points of ``task`` whose every replication is in it (fixed replications)."""
+    if plan.adaptive is not None:
+        return []  # a later round may add replications
+    reps = int(plan.experiment.replications)  # type: ignore[arg-type]
+    n: dict[int, int] = collections.Counter()
+    for u in task.units:
+        n[u.design_point] += u.runs
+    return [d for d, k in n.items() if k == reps]
 
 
 @dataclass
@@ -1435,8 +1464,27 @@ def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
                 files.popitem(last=False)[1].close()
         return files[tid]
 
+    frames: collections.OrderedDict[int, tuple[pa.Table, np.ndarray]] = collections.OrderedDict()
+
+    def ready_frame(tid: int) -> tuple[pa.Table, np.ndarray] | None:
+        path = store.part(tid, "daily_frame")
+        if tid not in frames:
+            if not path.exists():
+                return None
+            table = pq.read_table(path)
+            frames[tid] = (table, table.column("design_point").to_numpy())
+            if len(frames) > 4:
+                frames.popitem(last=False)
+        return frames[tid]
+
     try:
         for d in range(len(plan.points)):
+            if len(by_point[d]) == 1 and (ready := ready_frame(by_point[d][0])) is not None:
+                table, points = ready
+                lo, hi = np.searchsorted(points, [d, d + 1])
+                if hi > lo:  # computed by the worker from the same arrays
+                    writer.add(table.slice(lo, hi - lo))
+                    continue
             sc = plan.scenarios[plan.point_variant[d]]
             dyads = [a.name for a in sc.actors_of("frontline")]
             total: DailySummary | None = None

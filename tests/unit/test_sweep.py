@@ -277,3 +277,24 @@ def test_every_shipped_experiment_plans_and_runs_a_task(path, capsys):
     out = run_task(_payload(plan, task))
     assert out.ok, out.traceback
     assert out.rows == 2
+
+
+def test_daily_frames_from_workers_match_merged_summaries(experiment, tmp_path):
+    """A point inside one task gets its daily frame from the worker; one split over
+    several tasks is merged at the end. Counts and quantiles agree exactly; means
+    differ at most by float rounding (sums are added in another order)."""
+    one = tmp_path / "one"
+    split = tmp_path / "split"
+    fields = {"replications": 1200, "keep_traces": 0}
+    assert sweep(experiment(name="one", task_size=10_000, **fields), one) == 0
+    assert sweep(experiment(name="split", task_size=1000, **fields), split) == 0
+    assert list((one / "parts").glob("*.daily.parquet"))
+    assert not list((split / "parts").glob("*.daily.parquet"))
+    a = pd.read_parquet(one / "daily.parquet")
+    b = pd.read_parquet(split / "daily.parquet")
+    means = [c for c in a.columns if c.endswith("_mean")]
+    pd.testing.assert_frame_equal(a.drop(columns=means), b.drop(columns=means))
+    pd.testing.assert_frame_equal(a[means], b[means], rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(one / "runs.parquet"), pd.read_parquet(split / "runs.parquet")
+    )
