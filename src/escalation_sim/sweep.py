@@ -1565,6 +1565,7 @@ COST_RUN_DAY = 0.5e-6  # seconds per replication-day
 COST_BLOCK_DAY = 0.3e-3  # per block-day (each block draws a full BLOCK_SIZE of uniforms)
 COST_GROUP_DAY = 0.11e-3  # per design point per day in a model (daily histograms)
 COST_TRACE_DAY = 40e-6  # per kept replication-day (traces and event log)
+COST_FRAME_DAY = 0.1e-3  # per design point per day: its daily frame (histogram quantiles)
 BYTES_PER_RUN = 85  # Parquet, written twice (part and consolidated)
 BYTES_PER_POINT_TASK = 200_000  # compressed daily histograms per design point and task
 BYTES_PER_TRACE = 8_000  # traces + events per kept replication
@@ -1583,6 +1584,7 @@ def estimate(plan: Plan, tasks: Iterable[Task] | None = None) -> tuple[float, in
             + len(t.units) * COST_BLOCK_DAY
             + len(t.design_points) * COST_GROUP_DAY
             + kept * COST_TRACE_DAY
+            + len(complete_points(plan, t)) * COST_FRAME_DAY
         )
         disk += 2 * t.runs * BYTES_PER_RUN + len(t.design_points) * BYTES_PER_POINT_TASK
         disk += kept * BYTES_PER_TRACE
