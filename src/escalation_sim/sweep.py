@@ -1168,8 +1168,9 @@ def run_sweep(
             missing = [t.id for t in current if t.id not in store.done(current)]
             if missing or plan.adaptive is None:
                 break
-            counts = _counts(store, list(tasks.values()), plan)
-            new = next_round(plan, counts, round_no + 1, max(tasks) + 1)
+            finished = [t for t in tasks.values() if t.round <= round_no]
+            counts = _counts(store, finished, plan)
+            new = next_round(plan, counts, round_no + 1, max(t.id for t in finished) + 1)
             if not new:
                 break
             round_no += 1
@@ -1608,6 +1609,8 @@ def _fmt_bytes(n: float) -> str:
 
 
 def _fmt_time(s: float) -> str:
+    if s < 1:
+        return "<1 s"
     if s < 60:
         return f"{s:.0f} s"
     if s < 3600:
@@ -1659,7 +1662,8 @@ def format_plan(plan: Plan, workers: int, max_rows: int = 12) -> str:
             f"in {len(plan.tasks):,} tasks, seed {exp.seed}"
         )
     if len(plan.variants) > 1:
-        lines.append(f"  model variants {len(plan.variants)} (values of {', '.join(MODEL_LEVEL)})")
+        level = ", ".join(plan.variants[0])
+        lines.append(f"  model variants {len(plan.variants)} ({level}: each in its own models)")
     if exp.keep_traces:
         lines.append(f"  traces kept    first {exp.keep_traces} replications of each design point")
     cpu, disk = estimate(plan)

@@ -298,3 +298,26 @@ def test_daily_frames_from_workers_match_merged_summaries(experiment, tmp_path):
     pd.testing.assert_frame_equal(
         pd.read_parquet(one / "runs.parquet"), pd.read_parquet(split / "runs.parquet")
     )
+
+
+def test_adaptive_round_failure_then_retry_continues_the_recorded_rounds(
+    experiment, tmp_path, monkeypatch
+):
+    until = {"until": {"outcome": "armed_incident", "ci_half_width": 0.1}, "min": 20, "max": 1500}
+    path = experiment(replications=until, keep_traces=0, task_size=1000)
+    ref, out = tmp_path / "ref", tmp_path / "out"
+    assert sweep(path, ref) == 0
+    monkeypatch.setenv("ESCALATION_SIM_FAIL_TASKS", "1")  # the first task of round 1
+    assert sweep(path, out) == 3
+    m = json.loads((out / "manifest.json").read_text())
+    assert len(m["rounds"]) == 2 and m["status"] == "failed"
+    monkeypatch.delenv("ESCALATION_SIM_FAIL_TASKS")
+    assert sweep(path, out, "--retry-failed") == 0
+    for name in ("runs", "daily"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / f"{name}.parquet"), pd.read_parquet(ref / f"{name}.parquet")
+        )
+    assert (
+        json.loads((out / "manifest.json").read_text())["tasks"]
+        == json.loads((ref / "manifest.json").read_text())["tasks"]
+    )
