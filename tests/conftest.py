@@ -1,4 +1,4 @@
-"""Shared fixtures: the default scenario, loaded once."""
+"""Shared fixtures: the default scenario, stored results, small experiment files."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ import pytest
 
 from escalation_sim import scenario as scenario_mod
 from escalation_sim.config import Scenario
+from tests.support import BASE, ROOT, write_experiment
 
 matplotlib.use("Agg")
-
-ROOT = Path(__file__).resolve().parents[1]
-BASE = ROOT / "scenarios" / "august_2021.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +57,13 @@ def sobol_res():
 def morris_res():
     """Stored results of a small Morris sweep."""
     return _stored("morris")
+
+
+@pytest.fixture
+def experiment(tmp_path: Path):
+    """Factory: experiment(**fields) -> path of a small experiment file."""
+
+    def make(**fields) -> Path:
+        return write_experiment(tmp_path, **fields)
+
+    return make

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from escalation_sim.config import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = ROOT / "scenarios" / "august_2021.yaml"
 
 
 def with_changes(sc: Scenario, **mechanisms: object) -> Scenario:
@@ -10,3 +17,30 @@ def with_changes(sc: Scenario, **mechanisms: object) -> Scenario:
     data = sc.model_dump()
     data["mechanisms"].update(mechanisms)
     return Scenario.model_validate(data)
+
+
+SCENARIO = BASE
+EXPERIMENTS = ROOT / "experiments"
+
+
+def write_experiment(folder: Path, name: str = "exp", **fields) -> Path:
+    """A small, fast experiment file (40 days, 2 x 2 grid, 20 replications)."""
+    data = {
+        "name": name,
+        "scenario": str(SCENARIO),
+        "set": {"days": 40},
+        "design": "grid",
+        "parameters": {
+            "mechanisms.hostile_bias": [0.2, 0.8],
+            "mechanisms.patron_restraint": [0.0, 1.0],
+        },
+        "replications": 20,
+        "seed": 11,
+        "keep_traces": 2,
+        "task_size": 20,
+    }
+    data.update(fields)
+    data = {k: v for k, v in data.items() if v is not None}
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path

@@ -34,7 +34,6 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import ROOT
 
 from escalation_sim.paired import (
     Paired,
@@ -47,6 +46,7 @@ from escalation_sim.paired import (
 )
 from escalation_sim.runner import run_scenario
 from escalation_sim.scenario import load
+from tests.support import ROOT
 
 SCENARIOS = ROOT / "scenarios"
 SEED = 1  # the seed of the shipped comparison in scenarios/README.md (its first 2,000 runs)

@@ -8,9 +8,9 @@ import sys
 
 import pandas as pd
 import pytest
-from tests.conftest import BASE, ROOT
 
 from escalation_sim import cli
+from tests.support import BASE, ROOT
 
 
 def run(argv, capsys):

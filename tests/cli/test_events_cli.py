@@ -7,9 +7,9 @@ import json
 
 import pandas as pd
 import pytest
-from tests.conftest import BASE
 
 from escalation_sim.cli import main
+from tests.support import BASE
 
 SHORT = ["--set", "days=60"]
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 import yaml
-from tests.conftest import BASE, ROOT
 
 from escalation_sim import cli
 from escalation_sim.scenario import load, load_source
+from tests.support import BASE, ROOT
 
 FILES = sorted((ROOT / "scenarios").glob("*.yaml"))
 COUNTERFACTUALS = [f for f in FILES if f != BASE]

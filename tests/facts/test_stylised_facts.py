@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from tests.support import with_changes
 
 from escalation_sim.config import Scenario
 from escalation_sim.model import EscalationModel
 from escalation_sim.runner import run_scenario
+from tests.support import with_changes
 
 N = 2000  # replications per setting: Wilson half-width ~0.02 at P ~ 0.3
 SEED = 20210812

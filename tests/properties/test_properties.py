@@ -7,11 +7,10 @@ import pandas as pd
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import BASE
-from tests.support import with_changes
 
 from escalation_sim import cli, rules
 from escalation_sim.model import EscalationModel
+from tests.support import BASE, with_changes
 
 unit = st.floats(0, 1, allow_nan=False, width=32)
 pos = st.floats(0, 5, allow_nan=False, width=32)

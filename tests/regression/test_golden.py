@@ -11,7 +11,8 @@ import importlib.util
 import json
 
 import pytest
-from tests.conftest import ROOT
+
+from tests.support import ROOT
 
 GOLDEN = ROOT / "tests" / "regression" / "golden_august_2021.json"
 TOLERANCE = {

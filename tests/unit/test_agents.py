@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.support import with_changes
 
 from escalation_sim.agents import Frontline, Sanctioner
 from escalation_sim.model import EscalationModel
+from tests.support import with_changes
 
 R = 4
 

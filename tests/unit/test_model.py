@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import BASE
 
 from escalation_sim.model import BLOCK_SIZE, Block, EscalationModel, block_seed, make_blocks
 from escalation_sim.runner import run_scenario
 from escalation_sim.scenario import load
+from tests.support import BASE
 
 SHORT = ["days=40"]
 

@@ -6,9 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from tests.conftest import BASE
 
 from escalation_sim.scenario import ScenarioError, content_hash, load
+from tests.support import BASE
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:

@@ -8,7 +8,6 @@ import json
 
 import pandas as pd
 import pytest
-from tests.conftest import BASE
 
 from escalation_sim.model import BLOCK_SIZE, make_blocks
 from escalation_sim.runner import run_scenario
@@ -22,6 +21,7 @@ from escalation_sim.timeline import (
     story,
     tell,
 )
+from tests.support import BASE
 
 SEED = 1
 

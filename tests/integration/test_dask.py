@@ -1,0 +1,137 @@
+"""A sweep on a real Dask cluster: `dask scheduler` + two `dask worker`s on 127.0.0.1.
+
+One worker is killed (SIGKILL, by the task itself through a test hook) while it
+runs a task; Dask reruns the task elsewhere and the results are still complete
+and bit-identical to an in-process run. Every process is torn down afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from escalation_sim.cli import main
+from tests.integration.sweep_helpers import FIELDS, assert_same, env, kill_group, tables, wait_for
+from tests.support import write_experiment
+
+pytest.importorskip("distributed")
+DASK = Path(sys.executable).parent / "dask"
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """Scheduler and two single-threaded workers; yields (address, marks folder)."""
+    if not DASK.exists():
+        pytest.skip("the dask command is not installed next to this Python")
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    hooks = env(ESCALATION_SIM_DIE_TASKS="2", ESCALATION_SIM_DIE_ONCE_DIR=str(marks))
+    info = tmp_path / "scheduler.json"
+    procs: list[subprocess.Popen] = []
+    logs = []
+
+    def start(name: str, *args: str) -> None:
+        log = tmp_path / f"{name}.log"
+        logs.append(log)
+        with open(log, "wb") as fh:
+            procs.append(
+                subprocess.Popen(
+                    [str(DASK), *args],
+                    env=hooks,
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=tmp_path,
+                )
+            )
+
+    try:
+        start(
+            "scheduler",
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(info),
+        )
+        wait_for(info.exists, 60, "the scheduler file")
+        for i in range(2):
+            start(
+                f"worker{i}",
+                "worker",
+                "--scheduler-file",
+                str(info),
+                "--host",
+                "127.0.0.1",
+                "--nthreads",
+                "1",
+                "--nworkers",
+                "1",
+                "--no-dashboard",
+                "--name",
+                f"w{i}",
+                "--local-directory",
+                str(tmp_path / f"w{i}"),
+            )
+        sched_log = logs[0]
+        wait_for(
+            lambda: sched_log.read_text(errors="replace").count("Register worker") >= 2,
+            90,
+            "two registered workers",
+        )
+        yield json.loads(info.read_text())["address"], marks
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                try:
+                    kill_group(proc, signal.SIGTERM, timeout=15)
+                except subprocess.TimeoutExpired:
+                    kill_group(proc, signal.SIGKILL)
+
+
+def test_sweep_on_a_dask_cluster_survives_a_dying_worker(cluster, tmp_path):
+    address, marks = cluster
+    exp = write_experiment(tmp_path, name="dask", **FIELDS)
+    ref = tmp_path / "ref"
+    assert main(["sweep", str(exp), "--out", str(ref), "--workers", "0", "--quiet"]) == 0
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "escalation_sim",
+            "sweep",
+            str(exp),
+            "--scheduler",
+            address,
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (marks / "died-2").exists()  # the worker that ran task 2 was killed mid-task
+    assert not (out / "failures.parquet").exists()
+    assert_same(out, tables(ref))
+    assert "Dask cluster" in run.stderr
+
+
+def test_unreachable_scheduler_is_a_clear_error():
+    from escalation_sim.sweep import DaskExecutor, SweepError
+
+    with pytest.raises(
+        SweepError, match=r"cannot connect to the Dask scheduler tcp://127\.0\.0\.1:9"
+    ):
+        DaskExecutor("tcp://127.0.0.1:9", timeout=1)
