@@ -6,11 +6,12 @@ is a numpy array whose last axis is the replication; every parameter may be
 a scalar or a per-replication array (``overrides``), so a sweep can batch many
 design points into one model.
 
-Randomness: replications are grouped in blocks of at most ``BLOCK_SIZE``; each
-block has its own generator seeded with a recorded integer, and each day draws
-a full block of uniforms of fixed shape. Replication ``j`` of a block therefore
-depends only on the block seed and ``j``: never on how many other replications
-or blocks share the model.
+Randomness: replications are grouped in blocks of at most ``BLOCK_SIZE``, each
+with a recorded integer seed. Day ``d`` of a block draws from a fresh generator
+seeded with ``SeedSequence(block_seed, spawn_key=(d,))``, one row of uniforms per
+replication, so replication ``j`` reads the first ``j + 1`` rows: its numbers
+depend only on the block seed, the day and ``j``, never on how many other
+replications or blocks share the model, and a small block draws only what it uses.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ DYAD_SLOTS = (
     "pm_move",
     "pm_pushback",
     "pm_clash",
+    "z1",  # two uniforms per border give one standard normal (Box-Muller) for arrivals
+    "z2",
 )
 
 
@@ -336,7 +339,6 @@ class EscalationModel(mesa.Model):
             slice(0, self.keep) if np.array_equal(positions, np.arange(self.keep)) else positions
         )
         self._kept_labels = positions + replication_offset
-        self._rngs = [np.random.default_rng(b.seed) for b in self.blocks]
 
         self.m = _mechanisms(sc, overrides, R)
         frontline, sanctioners = sc.actors_of("frontline"), sc.actors_of("sanctioner")
@@ -391,19 +393,15 @@ class EscalationModel(mesa.Model):
 
     # ------------------------------------------------------------------ randomness
     def _draw(self) -> np.ndarray:
-        """Today's uniforms, (n, R): a fixed-shape block per generator, then trimmed."""
+        """Today's uniforms, (n, R): per block a day-seeded generator, one row per replication."""
         parts = [
-            g.random((self._n_uniform, BLOCK_SIZE), dtype=F32)[:, : b.size]
-            for g, b in zip(self._rngs, self.blocks, strict=True)
+            np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,))).random(
+                (b.size, self._n_uniform), dtype=F32
+            )
+            for b in self.blocks
         ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
-
-    def _normal(self) -> np.ndarray:
-        parts = [
-            g.standard_normal((self.F, BLOCK_SIZE), dtype=F32)[:, : b.size]
-            for g, b in zip(self._rngs, self.blocks, strict=True)
-        ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+        block = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+        return np.ascontiguousarray(block.T)
 
     # ------------------------------------------------------------------ records
     def _init_records(self) -> None:
@@ -465,7 +463,7 @@ class EscalationModel(mesa.Model):
         # 2. Instrumentalised migration: flow through the valve, pushbacks, stranded.
         mig = m.migration
         expected = mig.supply * sch.supply[d] * inst.valve * self.front_p["migrant_share"]
-        arrived = rules.arrivals(expected, self._normal())
+        arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
         pushed = arrived * rules.pushback_rate(
             self.front_p["pushback"], front.pressure, mig.pushback_pressure
         )

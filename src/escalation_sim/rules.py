@@ -252,6 +252,12 @@ def arrivals(expected: ArrayLike, z: ArrayLike) -> Array:
     return np.maximum(mu + np.sqrt(mu) * np.asarray(z, F32), 0).astype(F32)
 
 
+def standard_normal(u1: ArrayLike, u2: ArrayLike) -> Array:
+    """Standard normal deviates from two uniforms in [0, 1) (Box-Muller)."""
+    radius = np.sqrt(-2 * np.log1p(-np.asarray(u1, F32)))  # log(1 - u1): finite for u1 < 1
+    return (radius * np.cos(2 * np.pi * np.asarray(u2, F32))).astype(F32)
+
+
 def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
     """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
     return (-np.expm1(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)

@@ -133,3 +133,16 @@ def test_goldstein_scores_match_the_brief():
     assert rules.MOVES["ease_sanctions"][1] == 7.0
     for name, (rung, _) in rules.MOVES.items():
         assert 0 <= rung <= 6, name
+
+
+def test_box_muller_gives_standard_normals():
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    z = rules.standard_normal(
+        rng.random(200_000, dtype=np.float32), rng.random(200_000, dtype=np.float32)
+    )
+    assert np.isfinite(z).all()
+    assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+    assert stats.kstest(z, "norm").pvalue > 0.001
+    assert np.isfinite(rules.standard_normal(np.float32(0.99999994), 0.3))

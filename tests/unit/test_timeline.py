@@ -34,8 +34,8 @@ def short():
 
 @pytest.fixture(scope="module")
 def full_run(short):
-    """Replications 0..11 with their event logs kept."""
-    return run_scenario(short, 12, SEED, keep_traces=12)
+    """Replications 0..79 with their event logs kept (enough for an armed incident)."""
+    return run_scenario(short, 80, SEED, keep_traces=80)
 
 
 def log_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def test_armed_incident_story_shows_the_incident_and_why(short, full_run):
     runs = full_run.runs
     armed = runs[runs["armed_incident"]]
     if armed.empty:  # pragma: no cover - depends on the seed
-        pytest.fail("seed 1 has no armed incident in replications 0..11 over 60 days")
+        pytest.fail("seed 1 has no armed incident in replications 0..79 over 60 days")
     i = int(armed["replication"].iloc[0])
     day = int(armed["first_armed_incident_day"].iloc[0])
     s = tell(short, i, SEED)
