@@ -491,7 +491,7 @@ class Sanctioner(ActorBase):
         "hostility units/day",
         "Below this smoothed daily attributed hostility it eases a package when the ratchet "
         "is off.",
-        "Assumption: under half the default scenario's mean of ~0.22 units/day.",
+        "Assumption: under half the default scenario's mean of ~0.26 units/day.",
     )
 
 

@@ -1563,7 +1563,7 @@ def _report(
 # ====================================================================== plan & status text
 # Rough engine costs on one core (measured on the development machine; see docs/sweeps.md).
 COST_RUN_DAY = 0.5e-6  # seconds per replication-day
-COST_BLOCK_DAY = 0.3e-3  # per block-day (each block draws a full BLOCK_SIZE of uniforms)
+COST_BLOCK_DAY = 0.03e-3  # per block-day (a day-seeded generator for each block)
 COST_GROUP_DAY = 0.11e-3  # per design point per day in a model (daily histograms)
 COST_TRACE_DAY = 40e-6  # per kept replication-day (traces and event log)
 COST_FRAME_DAY = 0.1e-3  # per design point per day: its daily frame (histogram quantiles)
