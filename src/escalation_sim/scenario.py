@@ -71,7 +71,7 @@ def format_key(key: Key) -> str:
 
 # ---------------------------------------------------------------------- parsing
 def _walk(node: yaml.Node, key: Key, file: str, lines: dict[Key, tuple[str, int]]) -> None:
-    lines[key] = (file, node.start_mark.line + 1)
+    lines.setdefault(key, (file, node.start_mark.line + 1))  # a key keeps its own line
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for k, v in node.value:

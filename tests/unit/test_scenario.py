@@ -117,3 +117,10 @@ def test_set_overrides_and_their_errors():
     err = error_of(BASE, ["days=0"])
     assert err.path == "days" and "greater than or equal to 1" in err.message
     assert "PATH=VALUE" in error_of(BASE, ["days"]).message
+
+
+def test_a_key_whose_value_is_a_mapping_is_reported_on_its_own_line(tmp_path):
+    text = base_text().replace("  migration:\n", "  migratoin:\n")
+    err = error_of(write(tmp_path, text))
+    assert err.path == "mechanisms.migratoin" and "did you mean 'migration'" in err.message
+    assert text.splitlines()[err.line - 1].strip() == "migratoin:"
