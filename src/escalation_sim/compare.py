@@ -22,7 +22,12 @@ from escalation_sim.analysis import COMPARE_METRICS, Results, paired_differences
 from escalation_sim.config import Scenario
 from escalation_sim.runner import run_scenario
 from escalation_sim.scenario import content_hash
-from escalation_sim.store import atomic_write_bytes, atomic_write_json, atomic_write_parquet
+from escalation_sim.store import (
+    atomic_write_bytes,
+    atomic_write_json,
+    atomic_write_parquet,
+    clear_derived,
+)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ def differences(res: Results, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFr
 def save_comparison(out: Path, res: Results, diffs: pd.DataFrame) -> None:
     """Write a comparison folder: tables, differences.csv, then the manifest."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").unlink(missing_ok=True)
+    clear_derived(out)
     atomic_write_parquet(out / "runs.parquet", res.runs)
     if res.daily is not None:
         atomic_write_parquet(out / "daily.parquet", res.daily)

@@ -394,14 +394,13 @@ class EscalationModel(mesa.Model):
     # ------------------------------------------------------------------ randomness
     def _draw(self) -> np.ndarray:
         """Today's uniforms, (n, R): per block a day-seeded generator, one row per replication."""
-        parts = [
-            np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,))).random(
-                (b.size, self._n_uniform), dtype=F32
-            )
-            for b in self.blocks
-        ]
-        block = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
-        return np.ascontiguousarray(block.T)
+        out = np.empty((self._n_uniform, self.R), F32)
+        start = 0
+        for b in self.blocks:
+            rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,)))
+            out[:, start : start + b.size] = rng.random((b.size, self._n_uniform), dtype=F32).T
+            start += b.size
+        return out
 
     # ------------------------------------------------------------------ records
     def _init_records(self) -> None:

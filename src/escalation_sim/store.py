@@ -111,6 +111,21 @@ def atomic_write_json(path: Path, data: dict[str, Any]) -> None:
     atomic_write_bytes(path, (json.dumps(data, indent=2, default=str) + "\n").encode())
 
 
+DERIVED = ("figures", "report.html")  # drawn from a results folder by plot / report
+
+
+def clear_derived(out: Path) -> None:
+    """Remove figures and reports drawn from earlier results in ``out`` (now stale)."""
+    import shutil
+
+    for name in DERIVED:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def save_run(out: Path, result: ModelResult, manifest: dict[str, Any]) -> None:
     """Write runs, daily summary, traces, events; the manifest last, as the commit mark.
 
@@ -120,6 +135,7 @@ def save_run(out: Path, result: ModelResult, manifest: dict[str, Any]) -> None:
     """
     out.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").unlink(missing_ok=True)
+    clear_derived(out)
     atomic_write_parquet(out / "runs.parquet", result.runs)
     atomic_write_parquet(out / "daily.parquet", result.daily.to_frame())
     if result.traces is not None:

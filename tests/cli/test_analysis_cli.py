@@ -151,8 +151,8 @@ def test_compare_usage_errors(tmp_path: Path, capsys) -> None:
     assert "at least two scenario files" in capsys.readouterr().err
     assert main(["compare", base, str(tmp_path / "missing.yaml"), "--out", str(tmp_path)]) == 2
     assert "file not found" in capsys.readouterr().err
-    assert main(["compare", base, base, "-n", "1"]) == 2
-    assert not (tmp_path / "x").exists()
+    assert main(["compare", base, base, "-n", "1", "--out", str(tmp_path / "y")]) == 2
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 
 # ---------------------------------------------------------------------- analyze

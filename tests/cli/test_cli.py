@@ -151,3 +151,14 @@ def test_help_and_module_entry_point(capsys):
     assert done.returncode == 0 and "escalation-sim" in done.stdout
     code, _, err = run(["run"], capsys)
     assert code == 2 and "required" in err
+
+
+def test_rerun_removes_figures_and_report_of_earlier_results(tmp_path, capsys):
+    out_dir = tmp_path / "out"
+    args = ["run", BASE, "-n", 50, "--set", "days=40", "--quiet", "--out", out_dir]
+    assert run(args, capsys)[0] == 0
+    (out_dir / "figures").mkdir()
+    (out_dir / "figures" / "story.png").write_bytes(b"old")
+    (out_dir / "report.html").write_text("old")
+    assert run(args, capsys)[0] == 0
+    assert not (out_dir / "figures").exists() and not (out_dir / "report.html").exists()

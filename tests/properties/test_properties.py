@@ -121,10 +121,14 @@ def test_bad_files_never_give_a_traceback(tmp_path_factory, capsys, path, value,
         assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
 
 
-@settings(max_examples=30, deadline=None)
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=200))
-def test_random_bytes_never_give_a_traceback(tmp_path_factory, data):
+def test_random_bytes_never_give_a_traceback(tmp_path_factory, capsys, data):
     f = tmp_path_factory.mktemp("bytes") / "s.yaml"
     f.write_bytes(data)
     code = cli.main(["validate", str(f)])
+    _, err = capsys.readouterr()
     assert code == 2
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err

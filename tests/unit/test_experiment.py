@@ -239,5 +239,5 @@ def test_hash_ignores_formatting_but_not_content(tmp_path):
 def test_set_that_breaks_the_scenario_points_at_set(tmp_path):
     with pytest.raises(ScenarioError) as info:
         load_experiment(write(tmp_path, GOOD + "set:\n  days: 20\n"))
-    assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:8: set: ")  # first entry
+    assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:7: set: ")  # the set: line
     assert "outside the horizon" in info.value.message
