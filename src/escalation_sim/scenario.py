@@ -111,8 +111,16 @@ def parse_yaml(path: Path) -> Source:
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ScenarioError(f"not valid YAML: {exc.problem}", name, line) from None
+    except yaml.reader.ReaderError as exc:  # e.g. a NUL byte: one line, with its position
+        ch = exc.character
+        code = ch if isinstance(ch, int) else ord(ch)
+        raise ScenarioError(
+            f"not valid YAML: character U+{code:04X} at offset {exc.position}: {exc.reason}",
+            name,
+        ) from None
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {exc}", name) from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScenarioError(f"not valid YAML: {first}", name) from None
     if not isinstance(data, dict):
         raise ScenarioError("expected a mapping of keys at the top level", name, 1)
     lines: dict[Key, tuple[str, int]] = {}

@@ -124,3 +124,10 @@ def test_a_key_whose_value_is_a_mapping_is_reported_on_its_own_line(tmp_path):
     err = error_of(write(tmp_path, text))
     assert err.path == "mechanisms.migratoin" and "did you mean 'migration'" in err.message
     assert text.splitlines()[err.line - 1].strip() == "migratoin:"
+
+
+def test_unreadable_characters_give_one_line(tmp_path):
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(b"a\x00b")
+    err = error_of(path)
+    assert "U+0000" in err.message and "\n" not in str(err)
