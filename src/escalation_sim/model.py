@@ -145,6 +145,9 @@ class Today:
     blamed_clash: np.ndarray
     new: np.ndarray  # (S, R) packages adopted
     eased: np.ndarray  # (S, R) packages eased
+    new_r: np.ndarray  # (R,) packages adopted, all sanctioners
+    eased_r: np.ndarray  # (R,) packages eased, all sanctioners
+    level_total: np.ndarray  # (R,) packages in force, all sanctioners
     counter: np.ndarray  # (S, R) counter-sanctions
     p_any: np.ndarray  # (R,) P(a clash somewhere today)
     hostility: np.ndarray  # mutual perceived threat per border
@@ -572,7 +575,8 @@ class EscalationModel(mesa.Model):
 
         # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
         cushion = self.patron.cushion() if self.patron is not None else 0.0
-        pain = rules.sanctions_pain(sanc.level.sum(axis=0), m.pain_per_package, cushion)
+        level_total = sanc.level.sum(axis=0)  # changes only in step 1
+        pain = rules.sanctions_pain(level_total, m.pain_per_package, cushion)
         inst.update_domestic(pain)
 
         # 8. Forces relax towards their baselines (frontline: raised by domestic pressure).
@@ -608,6 +612,9 @@ class EscalationModel(mesa.Model):
             blamed_clash=blamed_clash,
             new=new,
             eased=eased,
+            new_r=new_r,
+            eased_r=eased_r,
+            level_total=level_total,
             counter=counter,
             p_any=p_any,
             hostility=hostility,
@@ -637,17 +644,18 @@ class EscalationModel(mesa.Model):
         np.maximum(a.max_rung, t.rung, out=a.max_rung)
         overall = t.rung.max(axis=0)
         a.days3 += overall >= 3
-        a.new_packages += t.new.sum(axis=0, dtype=np.int32)
-        a.eased += t.eased.sum(axis=0, dtype=np.int32)
+        a.new_packages += t.new_r.astype(np.int32)
+        a.eased += t.eased_r.astype(np.int32)
         a.arrivals += t.arrived
         a.pushbacks += t.pushed
         stranded = self.front.stranded.sum(axis=0)
         np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
         np.maximum(a.stranded_peak_f, self.front.stranded, out=a.stranded_peak_f)
-        a.first_package[np.isnan(a.first_package) & (t.new.sum(axis=0) > 0)] = d
-        a.ambiguous += (t.amb_bg.sum(axis=0) + t.moves.covert.sum(axis=0)).astype(np.int32)
+        a.first_package[np.isnan(a.first_package) & (t.new_r > 0)] = d
+        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
+        a.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
         a.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
-        a.caused += t.moves.covert.sum(axis=0, dtype=np.int32)
+        a.caused += covert
         a.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
         a.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
         a.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
@@ -665,8 +673,8 @@ class EscalationModel(mesa.Model):
         )
         a.goldstein += gold
         a.goldstein_other += (
-            t.new.sum(axis=0) * MOVES["impose_sanctions"][1]
-            + t.eased.sum(axis=0) * MOVES["ease_sanctions"][1]
+            t.new_r * MOVES["impose_sanctions"][1]
+            + t.eased_r * MOVES["ease_sanctions"][1]
             + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
         )
         tension = t.hostility.mean(axis=0)
@@ -675,7 +683,7 @@ class EscalationModel(mesa.Model):
             [
                 tension,
                 t.p_any,
-                self.sanc.level.sum(axis=0).astype(F32),
+                t.level_total.astype(F32),
                 a.arrivals.sum(axis=0),
                 stranded,
                 inst.reputation,
