@@ -26,8 +26,8 @@ from pathlib import Path
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")  # one core, as the target says
 
-from escalation_sim.model import EscalationModel  # noqa: E402
-from escalation_sim.scenario import load  # noqa: E402
+from escalation_sim.engine.model import EscalationModel  # noqa: E402
+from escalation_sim.io.scenario_file import load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "august_2021.yaml"

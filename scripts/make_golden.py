@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from escalation_sim.outcomes import summarise
-from escalation_sim.runner import run_scenario
-from escalation_sim.scenario import load
+from escalation_sim.analysis.summary import summarise
+from escalation_sim.io.scenario_file import load
+from escalation_sim.run.scenario import run_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 REPLICATIONS, SEED = 2000, 2021

@@ -23,8 +23,9 @@ matplotlib.use("Agg")
 
 from PIL import Image  # Pillow ships with matplotlib
 
-from escalation_sim import analysis, plots
-from escalation_sim.cli import main
+from escalation_sim.analysis.results import load
+from escalation_sim.cli.app import main
+from escalation_sim.present import figures as plots
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "figures"
@@ -82,8 +83,8 @@ def main_script() -> int:
         run(RUN)
         run([*COMPARE, "--no-plots"])
     DOCS.mkdir(parents=True, exist_ok=True)
-    single = analysis.load(RESULTS / "run")
-    paired = analysis.load(RESULTS / "compare")
+    single = load(RESULTS / "run")
+    paired = load(RESULTS / "compare")
     figures = {
         "fan_chart.png": plots.plot_fan_chart(single),
         "survival_compare.png": plots.plot_survival(paired),

@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim import __version__
-from escalation_sim.outcomes import wilson_interval
-from escalation_sim.paired import (
+from escalation_sim.analysis.paired import (
     ALPHA,
     MIN_D,
     MIN_POINTS,
@@ -32,12 +31,14 @@ from escalation_sim.paired import (
     blame_gap,
     paired_mean,
     paired_proportion,
-    run_pair,
     window_mean,
 )
-from escalation_sim.runner import run_scenario
-from escalation_sim.scenario import load
-from escalation_sim.timeline import format_table, headline, tell
+from escalation_sim.analysis.stats import wilson_interval
+from escalation_sim.io.scenario_file import load
+from escalation_sim.present.story import format_table, headline
+from escalation_sim.run.paired import run_pair
+from escalation_sim.run.scenario import run_scenario
+from escalation_sim.run.story import tell
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from escalation_sim.config import Scenario
-from escalation_sim.model import EscalationModel
-from escalation_sim.runner import run_scenario
-from escalation_sim.scenario import load
+from escalation_sim.config.scenario import Scenario
+from escalation_sim.engine.model import EscalationModel
+from escalation_sim.io.scenario_file import load
+from escalation_sim.run.scenario import run_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 N, SEED = 2000, 20210812

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from escalation_sim.params import format_rows, parameter_rows
+from escalation_sim.present.parameters import format_rows, parameter_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"

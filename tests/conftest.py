@@ -7,8 +7,8 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from escalation_sim import scenario as scenario_mod
-from escalation_sim.config import Scenario
+from escalation_sim.config.scenario import Scenario
+from escalation_sim.io import scenario_file as scenario_mod
 from tests.support import BASE, ROOT, write_experiment
 
 matplotlib.use("Agg")
@@ -24,9 +24,9 @@ FIXTURE_RESULTS = ROOT / "tests" / "fixtures" / "results"
 
 
 def _stored(kind: str):
-    from escalation_sim import analysis
+    from escalation_sim.analysis.results import load
 
-    return analysis.load(FIXTURE_RESULTS / kind)
+    return load(FIXTURE_RESULTS / kind)
 
 
 @pytest.fixture(scope="session")

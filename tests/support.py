@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from escalation_sim.config import Scenario
+from escalation_sim.config.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "august_2021.yaml"

@@ -1,5 +1,5 @@
 """python -m escalation_sim."""
 
-from escalation_sim.cli import entry
+from escalation_sim.cli.app import entry
 
 entry()

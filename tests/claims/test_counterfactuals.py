@@ -35,17 +35,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from escalation_sim.paired import (
+from escalation_sim.analysis.paired import (
     Paired,
     blame_gap,
     paired_mean,
     paired_proportion,
     pooled_blame_gap,
-    run_pair,
     window_mean,
 )
-from escalation_sim.runner import run_scenario
-from escalation_sim.scenario import load
+from escalation_sim.io.scenario_file import load
+from escalation_sim.run.paired import run_pair
+from escalation_sim.run.scenario import run_scenario
 from tests.support import ROOT
 
 SCENARIOS = ROOT / "scenarios"

@@ -125,7 +125,7 @@ def test_describe_lists_every_parameter(capsys):
 
 
 def test_internal_error_is_short_and_debug_shows_traceback(monkeypatch, tmp_path, capsys):
-    import escalation_sim.runner as runner
+    import escalation_sim.run.scenario as runner
 
     def boom(*a, **k):
         raise RuntimeError("kaput")

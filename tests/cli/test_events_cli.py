@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from escalation_sim.cli import main
+from escalation_sim.cli.app import main
 from tests.support import BASE
 
 SHORT = ["--set", "days=60"]
@@ -61,8 +61,8 @@ def test_json(capsys):
 
 
 def test_same_story_as_the_python_api(capsys):
-    from escalation_sim.scenario import load
-    from escalation_sim.timeline import story
+    from escalation_sim.io.scenario_file import load
+    from escalation_sim.run.story import story
 
     code, out, _ = run(capsys, BASE, "-r", "3", "--seed", "2", *SHORT, "--format", "csv")
     assert code == 0

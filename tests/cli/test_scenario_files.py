@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from escalation_sim import cli
-from escalation_sim.scenario import load, load_source
+from escalation_sim.io.scenario_file import load
+from escalation_sim.io.yaml_source import load_source
 from tests.support import BASE, ROOT
 
 FILES = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from escalation_sim.config import Scenario
-from escalation_sim.model import EscalationModel
-from escalation_sim.runner import run_scenario
+from escalation_sim.config.scenario import Scenario
+from escalation_sim.engine.model import EscalationModel
+from escalation_sim.run.scenario import run_scenario
 from tests.support import with_changes
 
 N = 2000  # replications per setting: Wilson half-width ~0.02 at P ~ 0.3

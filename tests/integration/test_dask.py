@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from escalation_sim.cli import main
+from escalation_sim.cli.app import main
 from tests.integration.sweep_helpers import FIELDS, assert_same, env, kill_group, tables, wait_for
 from tests.support import write_experiment
 
@@ -129,7 +129,7 @@ def test_sweep_on_a_dask_cluster_survives_a_dying_worker(cluster, tmp_path):
 
 
 def test_unreachable_scheduler_is_a_clear_error():
-    from escalation_sim.sweep import DaskExecutor, SweepError
+    from escalation_sim.run.sweep.executors import DaskExecutor, SweepError
 
     with pytest.raises(
         SweepError, match=r"cannot connect to the Dask scheduler tcp://127\.0\.0\.1:9"

@@ -8,8 +8,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalation_sim import cli, rules
-from escalation_sim.model import EscalationModel
+from escalation_sim import cli
+from escalation_sim.engine import rules
+from escalation_sim.engine.model import EscalationModel
 from tests.support import BASE, with_changes
 
 unit = st.floats(0, 1, allow_nan=False, width=32)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escalation_sim.agents import Frontline, Sanctioner
-from escalation_sim.model import EscalationModel
+from escalation_sim.engine.agents import Frontline, Sanctioner
+from escalation_sim.engine.model import EscalationModel
 from tests.support import with_changes
 
 R = 4

@@ -11,7 +11,14 @@ import pandas as pd
 import pytest
 from SALib.analyze import sobol
 
-from escalation_sim import analysis as an
+from escalation_sim.analysis.daily import fan, rung_quantiles, rung_shares, scenario_events
+from escalation_sim.analysis.metrics import heatmap_table, outcome_table, risk_table
+from escalation_sim.analysis.paired_diff import paired_differences
+from escalation_sim.analysis.results import Results, load
+from escalation_sim.analysis.sensitivity import sensitivity
+from escalation_sim.analysis.stats2 import proportion, wilson
+from escalation_sim.analysis.stories import kept_replications, pick_story, story_events
+from escalation_sim.analysis.survival import kaplan_meier, survival_of
 
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
 
@@ -26,23 +33,23 @@ def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float,
 
 @pytest.mark.parametrize(("k", "n"), [(3, 10), (0, 10), (10, 10), (27, 100), (1, 2000)])
 def test_wilson_equals_the_score_formula(k: int, n: int) -> None:
-    lo, hi = an.wilson(k, n)
+    lo, hi = wilson(k, n)
     hlo, hhi = wilson_by_hand(k, n)
     assert lo == pytest.approx(max(0.0, hlo), abs=1e-12)
     assert hi == pytest.approx(min(1.0, hhi), abs=1e-12)
 
 
 def test_wilson_of_3_in_10_is_the_textbook_interval() -> None:
-    lo, hi = an.wilson(3, 10)
+    lo, hi = wilson(3, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.1078, 0.6032)
 
 
-def test_proportion_and_outcome_table_agree_with_the_runs(run_res: an.Results) -> None:
+def test_proportion_and_outcome_table_agree_with_the_runs(run_res: Results) -> None:
     runs = run_res.runs
-    pr = an.proportion(runs["armed_incident"])
+    pr = proportion(runs["armed_incident"])
     assert pr["k"] == int(runs["armed_incident"].sum())
     assert pr["p"] == pytest.approx(runs["armed_incident"].mean())
-    table = an.outcome_table(run_res.groups())
+    table = outcome_table(run_res.groups())
     row = table.iloc[0]
     assert row["replications"] == len(runs) == 250
     assert row["p_armed_incident"] == pytest.approx(pr["p"])
@@ -61,7 +68,7 @@ def loglog_band(s: float, greenwood: float, z: float = 1.959963984540054) -> tup
 def test_kaplan_meier_equals_hand_computed_values() -> None:
     # Seven replications: first incidents on days 1, 2, 2 and 4 of a 5-day horizon;
     # three never have one (censored at day 4, after the event on day 4).
-    km = an.kaplan_meier(np.array([1, 2, 2, 4, np.nan, np.nan, np.nan]), horizon=5)
+    km = kaplan_meier(np.array([1, 2, 2, 4, np.nan, np.nan, np.nan]), horizon=5)
     assert list(km.day) == [1, 2, 4]
     expected = [6 / 7, 6 / 7 * 4 / 6, 6 / 7 * 4 / 6 * 3 / 4]
     assert km.survival == pytest.approx(expected)
@@ -79,12 +86,12 @@ def test_kaplan_meier_equals_hand_computed_values() -> None:
 
 
 def test_kaplan_meier_event_on_the_last_day_counts_before_censoring() -> None:
-    km = an.kaplan_meier(np.array([4.0, np.nan]), horizon=5)
+    km = kaplan_meier(np.array([4.0, np.nan]), horizon=5)
     assert km.risk == pytest.approx(0.5)
 
 
 def test_kaplan_meier_without_events_is_flat() -> None:
-    km = an.kaplan_meier(np.full(10, np.nan), horizon=30)
+    km = kaplan_meier(np.full(10, np.nan), horizon=30)
     assert km.events == 0
     assert km.risk == 0.0
     assert km.at(29) == 1.0
@@ -92,7 +99,7 @@ def test_kaplan_meier_without_events_is_flat() -> None:
 
 
 def test_kaplan_meier_reaching_zero_has_a_zero_band_and_no_warning() -> None:
-    km = an.kaplan_meier(np.array([0.0, 1.0, 1.0, 3.0]), horizon=10)
+    km = kaplan_meier(np.array([0.0, 1.0, 1.0, 3.0]), horizon=10)
     assert km.survival[-1] == 0.0
     assert km.low[-1] == km.high[-1] == 0.0
     assert np.all(km.low <= km.survival) and np.all(km.survival <= km.high)
@@ -100,16 +107,16 @@ def test_kaplan_meier_reaching_zero_has_a_zero_band_and_no_warning() -> None:
 
 def test_kaplan_meier_rejects_days_outside_the_horizon() -> None:
     with pytest.raises(ValueError, match="event days"):
-        an.kaplan_meier(np.array([5.0]), horizon=5)
+        kaplan_meier(np.array([5.0]), horizon=5)
 
 
-def test_survival_of_a_run_equals_the_share_with_an_incident(run_res: an.Results) -> None:
+def test_survival_of_a_run_equals_the_share_with_an_incident(run_res: Results) -> None:
     g = run_res.groups()[0]
     for event, column in (
         ("armed_incident", "first_armed_incident_day"),
         ("nonlethal_clash", "first_nonlethal_clash_day"),
     ):
-        km = an.survival_of(g, event)
+        km = survival_of(g, event)
         assert km.risk == pytest.approx(g.runs[column].notna().mean())
         assert km.horizon == 60
 
@@ -129,28 +136,28 @@ def tiny_daily() -> pd.DataFrame:
 
 def test_rung_quantiles_and_shares_come_from_the_counts() -> None:
     daily = tiny_daily()
-    q = an.rung_quantiles(daily)
+    q = rung_quantiles(daily)
     # day 0: five at rung 2, five at rung 3; day 1 cumulative 0,1,2,4,6,8,10
     assert list(q["q05"]) == [2, 1]
     assert list(q["q50"]) == [2, 4]
     assert list(q["q95"]) == [3, 6]
     assert q["mean"].iloc[0] == pytest.approx(2.5)
-    shares = an.rung_shares(daily)
+    shares = rung_shares(daily)
     assert shares.loc[0, 2] == pytest.approx(0.5)
     assert shares.loc[1, list(range(7))].sum() == pytest.approx(1.0)
 
 
-def test_fan_reads_the_stored_quantiles(run_res: an.Results) -> None:
-    f = an.fan(run_res.daily, "tension")
+def test_fan_reads_the_stored_quantiles(run_res: Results) -> None:
+    f = fan(run_res.daily, "tension")
     assert list(f.columns) == ["date", "q05", "q25", "q50", "q75", "q95", "mean"]
     assert np.all(f["q05"] <= f["q50"]) and np.all(f["q50"] <= f["q95"])
     assert f["q50"].to_numpy() == pytest.approx(run_res.daily["tension_q50"].to_numpy())
     with pytest.raises(KeyError):
-        an.fan(run_res.daily, "no_such_series")
+        fan(run_res.daily, "no_such_series")
 
 
-def test_scenario_events_are_dated_and_labelled(run_res: an.Results) -> None:
-    events = an.scenario_events(run_res.config_of())
+def test_scenario_events_are_dated_and_labelled(run_res: Results) -> None:
+    events = scenario_events(run_res.config_of())
     kinds = {e.kind: e for e in events}
     assert kinds["crisis_meeting"].start == dt.date(2021, 8, 18)
     assert kinds["crisis_meeting"].end is None
@@ -158,16 +165,14 @@ def test_scenario_events_are_dated_and_labelled(run_res: an.Results) -> None:
         dt.date(2021, 9, 10),
         dt.date(2021, 9, 16),
     )
-    cut = an.scenario_events(an.load(RESULTS / "compare").config_of("fixture_supply_cut"))
+    cut = scenario_events(load(RESULTS / "compare").config_of("fixture_supply_cut"))
     supply = next(e for e in cut if e.kind == "supply_cut")
     assert supply.label == "supply cut to 10%"
     assert supply.end == dt.date(2021, 10, 10)  # open-ended: to the end of the horizon
 
 
 # ---------------------------------------------------------------------- results and groups
-def test_kinds_and_groups(
-    run_res: an.Results, compare_res: an.Results, grid_res: an.Results
-) -> None:
+def test_kinds_and_groups(run_res: Results, compare_res: Results, grid_res: Results) -> None:
     assert run_res.kind == "run" and len(run_res.groups()) == 1
     assert compare_res.labels() == ["fixture_base", "fixture_supply_cut"]
     assert all(g.n == 200 for g in compare_res.groups())
@@ -185,7 +190,7 @@ def test_kinds_and_groups(
     assert all(g.n == 120 for g in levels)
 
 
-def test_continuous_parameters_are_pooled_into_bins(sobol_res: an.Results) -> None:
+def test_continuous_parameters_are_pooled_into_bins(sobol_res: Results) -> None:
     levels, _ = sobol_res.by("mechanisms.hostile_bias", max_levels=4)
     assert len(levels) == 4
     assert sum(g.n for g in levels) == len(sobol_res.runs)
@@ -193,14 +198,14 @@ def test_continuous_parameters_are_pooled_into_bins(sobol_res: an.Results) -> No
 
 def test_load_refuses_what_is_not_a_results_folder(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"no manifest\.json"):
-        an.load(tmp_path)
+        load(tmp_path)
     with pytest.raises(FileNotFoundError, match="no such results folder"):
-        an.load(tmp_path / "missing")
+        load(tmp_path / "missing")
 
 
 # ---------------------------------------------------------------------- risk and heatmap
-def test_risk_table_per_level_with_wilson(grid_res: an.Results) -> None:
-    t = an.risk_table(grid_res.runs, "mechanisms.incident_hazard")
+def test_risk_table_per_level_with_wilson(grid_res: Results) -> None:
+    t = risk_table(grid_res.runs, "mechanisms.incident_hazard")
     assert list(t["x"]) == pytest.approx([0.01, 0.03, 0.06])
     assert list(t["replications"]) == [120, 120, 120]
     runs = grid_res.runs
@@ -208,21 +213,21 @@ def test_risk_table_per_level_with_wilson(grid_res: an.Results) -> None:
         part = runs[np.isclose(runs["mechanisms.incident_hazard"], row["x"])]
         assert row["p"] == pytest.approx(part["armed_incident"].mean())
         assert (row["low"], row["high"]) == pytest.approx(
-            an.wilson(int(part["armed_incident"].sum()), len(part))
+            wilson(int(part["armed_incident"].sum()), len(part))
         )
-    by = an.risk_table(runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
+    by = risk_table(runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
     assert len(by) == 9 and set(by["replications"]) == {40}
 
 
-def test_risk_table_bins_a_continuous_parameter(sobol_res: an.Results) -> None:
-    t = an.risk_table(sobol_res.runs, "mechanisms.patron_restraint", bins=5)
+def test_risk_table_bins_a_continuous_parameter(sobol_res: Results) -> None:
+    t = risk_table(sobol_res.runs, "mechanisms.patron_restraint", bins=5)
     assert t["binned"].all() and len(t) == 5
     assert t["replications"].sum() == len(sobol_res.runs)
     assert t["x"].is_monotonic_increasing
 
 
-def test_heatmap_table_counts_every_cell(grid_res: an.Results) -> None:
-    t = an.heatmap_table(grid_res.runs, "mechanisms.incident_hazard", "mechanisms.hostile_bias")
+def test_heatmap_table_counts_every_cell(grid_res: Results) -> None:
+    t = heatmap_table(grid_res.runs, "mechanisms.incident_hazard", "mechanisms.hostile_bias")
     assert t["n"].shape == (3, 3) and (t["n"] == 40).all()
     assert t["x_ticks"] == ["0.01", "0.03", "0.06"]
     runs = grid_res.runs
@@ -254,7 +259,7 @@ def paired_runs(n: int = 400, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame
 
 def test_paired_differences_of_a_scenario_with_itself_are_exactly_zero() -> None:
     a, _ = paired_runs()
-    d = an.paired_differences(a, a.copy())
+    d = paired_differences(a, a.copy())
     assert (d["difference"] == 0).all()
     assert (d["low"] == 0).all() and (d["high"] == 0).all()
     assert not d["detected"].any()
@@ -263,7 +268,7 @@ def test_paired_differences_of_a_scenario_with_itself_are_exactly_zero() -> None
 
 def test_paired_differences_find_a_known_shift() -> None:
     a, b = paired_runs()
-    d = an.paired_differences(a, b).set_index("metric")
+    d = paired_differences(a, b).set_index("metric")
     assert d.loc["sanctions_packages", "difference"] == pytest.approx(1.0)
     assert (d.loc["sanctions_packages", "low"], d.loc["sanctions_packages", "high"]) == (1.0, 1.0)
     assert d.loc["arrivals", "detected"]
@@ -275,8 +280,8 @@ def test_paired_interval_is_narrower_than_the_spread_and_reproducible() -> None:
     a, b = paired_runs()
     flip = np.random.default_rng(9).random(len(a)) < 0.1  # a few pairs gain an incident
     b["armed_incident"] = a["armed_incident"] | flip
-    d1 = an.paired_differences(a, b, seed=5).set_index("metric")
-    d2 = an.paired_differences(a, b, seed=5).set_index("metric")
+    d1 = paired_differences(a, b, seed=5).set_index("metric")
+    d2 = paired_differences(a, b, seed=5).set_index("metric")
     pd.testing.assert_frame_equal(d1, d2)
     row = d1.loc["armed_incident"]
     assert row["b_only"] == int((b["armed_incident"] & ~a["armed_incident"]).sum())
@@ -287,12 +292,12 @@ def test_paired_interval_is_narrower_than_the_spread_and_reproducible() -> None:
 def test_paired_differences_need_the_same_replications() -> None:
     a, b = paired_runs()
     with pytest.raises(ValueError, match="same replications"):
-        an.paired_differences(a, b.iloc[:-1])
+        paired_differences(a, b.iloc[:-1])
 
 
 # ---------------------------------------------------------------------- sensitivity
-def test_sobol_indices_are_those_of_the_per_point_means(sobol_res: an.Results) -> None:
-    si = an.sensitivity(sobol_res, "armed_incident", num_resamples=200, seed=1)
+def test_sobol_indices_are_those_of_the_per_point_means(sobol_res: Results) -> None:
+    si = sensitivity(sobol_res, "armed_incident", num_resamples=200, seed=1)
     assert si.method == "sobol" and si.n_points == 40
     assert (si.replications_min, si.replications_max) == (16, 16)
     assert list(si.table.columns) == ["parameter", "S1", "S1_conf", "ST", "ST_conf"]
@@ -308,34 +313,34 @@ def test_sobol_indices_are_those_of_the_per_point_means(sobol_res: an.Results) -
     assert 0 <= si.noise_share <= 1
 
 
-def test_morris_indices(morris_res: an.Results) -> None:
-    si = an.sensitivity(morris_res, "max_rung", num_resamples=100)
+def test_morris_indices(morris_res: Results) -> None:
+    si = sensitivity(morris_res, "max_rung", num_resamples=100)
     assert si.method == "morris" and si.n_points == 16
     assert set(si.table.columns) >= {"parameter", "mu_star", "mu_star_conf", "sigma"}
     assert (si.table["mu_star"] >= 0).all()
 
 
-def test_constant_outcome_gives_no_indices(sobol_res: an.Results) -> None:
-    flat = an.Results(
+def test_constant_outcome_gives_no_indices(sobol_res: Results) -> None:
+    flat = Results(
         sobol_res.manifest, sobol_res.runs.assign(sanctions_packages=0), path=sobol_res.path
     )
-    si = an.sensitivity(flat, "sanctions_packages")
+    si = sensitivity(flat, "sanctions_packages")
     assert si.extra.get("constant") and si.table["S1"].isna().all()
 
 
-def test_sensitivity_needs_a_sobol_or_morris_design(grid_res: an.Results) -> None:
+def test_sensitivity_needs_a_sobol_or_morris_design(grid_res: Results) -> None:
     with pytest.raises(ValueError, match="sobol or morris"):
-        an.sensitivity(grid_res)
+        sensitivity(grid_res)
 
 
 # ---------------------------------------------------------------------- stories
-def test_story_picks_a_kept_replication(run_res: an.Results, grid_res: an.Results) -> None:
-    group, rep = an.pick_story(run_res)
-    assert rep in an.kept_replications(run_res) == [0, 1]
-    ev = an.story_events(run_res, group, rep)
+def test_story_picks_a_kept_replication(run_res: Results, grid_res: Results) -> None:
+    group, rep = pick_story(run_res)
+    assert rep in kept_replications(run_res) == [0, 1]
+    ev = story_events(run_res, group, rep)
     assert len(ev) and (ev["replication"] == rep).all()
     assert "scheduled event" not in set(ev["move"])
-    g, r = an.pick_story(grid_res, 4)
+    g, r = pick_story(grid_res, 4)
     assert g == 4 and r in (0, 1)
     with pytest.raises(KeyError, match="not kept"):
-        an.story_events(run_res, None, 200)
+        story_events(run_res, None, 200)

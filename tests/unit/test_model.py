@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from escalation_sim.model import BLOCK_SIZE, Block, EscalationModel, block_seed, make_blocks
-from escalation_sim.runner import run_scenario
-from escalation_sim.scenario import load
+from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.randomness import BLOCK_SIZE, Block, block_seed, make_blocks
+from escalation_sim.io.scenario_file import load
+from escalation_sim.run.scenario import run_scenario
 from tests.support import BASE
 
 SHORT = ["days=40"]

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from escalation_sim.config import parameter_fields
-from escalation_sim.scenario import load
+from escalation_sim.config.scenario import parameter_fields
+from escalation_sim.io.scenario_file import load
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD = ROOT / "docs" / "ODD.md"

@@ -7,15 +7,11 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from escalation_sim.outcomes import (
-    N_BINS,
-    SERIES_NAMES,
-    DailySummary,
-    format_summary,
-    summarise,
-    wilson_interval,
-)
-from escalation_sim.runner import run_scenario
+from escalation_sim.analysis.stats import wilson_interval
+from escalation_sim.analysis.summary import summarise
+from escalation_sim.engine.records import N_BINS, SERIES_NAMES, DailySummary
+from escalation_sim.present.tables import format_summary
+from escalation_sim.run.scenario import run_scenario
 
 START = dt.date(2021, 8, 12)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from escalation_sim.paired import (
+from escalation_sim.analysis.paired import (
     MIN_POINTS,
     blame_gap,
     paired_mean,

@@ -14,8 +14,13 @@ import pytest
 from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
 
-from escalation_sim import analysis as an
-from escalation_sim import plots
+from escalation_sim.analysis.metrics import heatmap_table, risk_table, rung_shares_with_ci
+from escalation_sim.analysis.results import Results, load
+from escalation_sim.analysis.sensitivity import sensitivity
+from escalation_sim.analysis.stats2 import proportion
+from escalation_sim.analysis.stories import pick_story, story_events
+from escalation_sim.analysis.survival import survival_of
+from escalation_sim.present import figures as plots
 
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
 
@@ -34,11 +39,11 @@ def legend_texts(legend) -> list[str]:
 
 
 # ---------------------------------------------------------------------- 1. distributions
-def test_distributions_show_rung_shares_and_ecdfs(run_res: an.Results) -> None:
+def test_distributions_show_rung_shares_and_ecdfs(run_res: Results) -> None:
     fig = rendered(plots.plot_distributions(run_res))
     rung_ax, sanctions_ax, arrivals_ax, stranded_ax = fig.axes[:4]
     heights = [p.get_height() for p in rung_ax.patches]
-    expected = an.rung_shares_with_ci(run_res.runs)["p"].to_numpy()
+    expected = rung_shares_with_ci(run_res.runs)["p"].to_numpy()
     assert heights == pytest.approx(expected)
     assert "Highest rung" in rung_ax.get_xlabel()
     assert "persons" in arrivals_ax.get_xlabel()
@@ -49,7 +54,7 @@ def test_distributions_show_rung_shares_and_ecdfs(run_res: an.Results) -> None:
     assert len(sanctions_ax.patches) >= 4  # at least four values shown, zeros included
 
 
-def test_distributions_overlay_and_name_the_scenarios(compare_res: an.Results) -> None:
+def test_distributions_overlay_and_name_the_scenarios(compare_res: Results) -> None:
     fig = rendered(plots.plot_distributions(compare_res))
     assert legend_texts(fig.legends[0]) == ["fixture_base", "fixture_supply_cut"]
     arrivals_ax = fig.axes[2]
@@ -58,7 +63,7 @@ def test_distributions_overlay_and_name_the_scenarios(compare_res: an.Results) -
     assert len(styles) == 2  # identical curves would stay visible
 
 
-def test_distributions_on_given_axes_by_parameter_level(grid_res: an.Results) -> None:
+def test_distributions_on_given_axes_by_parameter_level(grid_res: Results) -> None:
     fig = Figure()
     axes = fig.subplots(1, 2)
     out = plots.plot_distributions(
@@ -73,12 +78,12 @@ def test_distributions_on_given_axes_by_parameter_level(grid_res: an.Results) ->
 
 
 # ---------------------------------------------------------------------- 2. risk curve
-def test_risk_curve_per_level_with_wilson_bars(grid_res: an.Results) -> None:
+def test_risk_curve_per_level_with_wilson_bars(grid_res: Results) -> None:
     fig = rendered(plots.plot_risk_curve(grid_res, "mechanisms.incident_hazard"))
     ax = fig.axes[0]
     labels = [c.get_label() for c in ax.containers]
     assert labels == ["hostile_bias = 0", "hostile_bias = 0.5", "hostile_bias = 1"]
-    table = an.risk_table(grid_res.runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
+    table = risk_table(grid_res.runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
     for container, (_, part) in zip(ax.containers, table.groupby("by_value"), strict=True):
         line = container.lines[0]
         assert line.get_ydata() == pytest.approx(part["p"].to_numpy())
@@ -89,7 +94,7 @@ def test_risk_curve_per_level_with_wilson_bars(grid_res: an.Results) -> None:
     assert "within 30 days" in ax.get_ylabel()
 
 
-def test_risk_curve_of_a_continuous_design_has_a_band(sobol_res: an.Results) -> None:
+def test_risk_curve_of_a_continuous_design_has_a_band(sobol_res: Results) -> None:
     fig = rendered(plots.plot_risk_curve(sobol_res, "mechanisms.patron_restraint"))
     ax = fig.axes[0]
     assert line_labels(ax) == ["P(armed incident)"]
@@ -98,7 +103,7 @@ def test_risk_curve_of_a_continuous_design_has_a_band(sobol_res: an.Results) -> 
     assert any("bins of about equal counts" in t.get_text() for t in fig.texts)
 
 
-def test_risk_by_scenario_for_a_comparison(compare_res: an.Results) -> None:
+def test_risk_by_scenario_for_a_comparison(compare_res: Results) -> None:
     fig = rendered(plots.plot_risk_curve(compare_res))
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == [
@@ -106,16 +111,16 @@ def test_risk_by_scenario_for_a_comparison(compare_res: an.Results) -> None:
         "fixture_supply_cut",
     ]
     assert len(ax.containers) == 2  # armed incident and non-lethal clash, with error bars
-    p = [an.proportion(g.runs["armed_incident"])["p"] for g in compare_res.groups()]
+    p = [proportion(g.runs["armed_incident"])["p"] for g in compare_res.groups()]
     assert ax.containers[0].lines[0].get_ydata() == pytest.approx(p)
 
 
 # ---------------------------------------------------------------------- 3. survival
-def test_survival_draws_the_kaplan_meier_steps_over_dates(run_res: an.Results) -> None:
+def test_survival_draws_the_kaplan_meier_steps_over_dates(run_res: Results) -> None:
     fig = rendered(plots.plot_survival(run_res))
     armed_ax, clash_ax = fig.axes[:2]
     g = run_res.groups()[0]
-    km = an.survival_of(g, "armed_incident")
+    km = survival_of(g, "armed_incident")
     (line,) = [ln for ln in armed_ax.get_lines() if ln.get_label().startswith("fixture_base")]
     y = np.asarray(line.get_ydata())
     assert y[0] == 1.0 and y[1:-1] == pytest.approx(km.survival)
@@ -126,14 +131,14 @@ def test_survival_draws_the_kaplan_meier_steps_over_dates(run_res: an.Results) -
     assert any(a.get_gid() == "event:exercise: zapad 2021" for a in armed_ax.patches)
 
 
-def test_survival_by_scenario(compare_res: an.Results) -> None:
+def test_survival_by_scenario(compare_res: Results) -> None:
     fig = rendered(plots.plot_survival(compare_res, events=("armed_incident",)))
     labels = line_labels(fig.axes[0])
     assert [lab.split(":")[0] for lab in labels] == ["fixture_base", "fixture_supply_cut"]
 
 
 # ---------------------------------------------------------------------- 4. fan chart
-def test_fan_chart_has_rung_shares_bands_and_events(run_res: an.Results) -> None:
+def test_fan_chart_has_rung_shares_bands_and_events(run_res: Results) -> None:
     fig = rendered(plots.plot_fan_chart(run_res))
     top = fig.subfigs[0].axes[0]
     stacks = [c for c in top.collections if isinstance(c, PolyCollection)]
@@ -157,7 +162,7 @@ def test_fan_chart_has_rung_shares_bands_and_events(run_res: an.Results) -> None
     assert {"EU crisis meeting", "exercise: zapad 2021"} <= texts
 
 
-def test_fan_chart_overlays_scenarios_and_marks_their_own_events(compare_res: an.Results) -> None:
+def test_fan_chart_overlays_scenarios_and_marks_their_own_events(compare_res: Results) -> None:
     fig = rendered(plots.plot_fan_chart(compare_res))
     assert len(fig.subfigs[0].axes) == 2
     legend = legend_texts(fig.subfigs[1].legends[0])
@@ -165,7 +170,7 @@ def test_fan_chart_overlays_scenarios_and_marks_their_own_events(compare_res: an
     assert "supply cut to 10% [fixture_supply_cut]" in legend
 
 
-def test_fan_chart_of_a_sweep_picks_three_design_points(grid_res: an.Results) -> None:
+def test_fan_chart_of_a_sweep_picks_three_design_points(grid_res: Results) -> None:
     groups = plots.fan_groups(grid_res)
     assert 1 <= len(groups) <= 3
     p = [float(g.runs["armed_incident"].mean()) for g in groups]
@@ -174,11 +179,11 @@ def test_fan_chart_of_a_sweep_picks_three_design_points(grid_res: an.Results) ->
 
 
 # ---------------------------------------------------------------------- 5. heatmap
-def test_heatmap_shows_probabilities_and_counts(grid_res: an.Results) -> None:
+def test_heatmap_shows_probabilities_and_counts(grid_res: Results) -> None:
     fig = rendered(plots.plot_heatmap(grid_res))
     ax = fig.axes[0]
     (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
-    t = an.heatmap_table(grid_res.runs, *grid_res.parameters)
+    t = heatmap_table(grid_res.runs, *grid_res.parameters)
     assert np.asarray(mesh.get_array()).reshape(3, 3) == pytest.approx(t["p"])
     texts = [x.get_text() for x in ax.texts]
     assert len(texts) == 9 and all("n=40" in x for x in texts)
@@ -186,14 +191,14 @@ def test_heatmap_shows_probabilities_and_counts(grid_res: an.Results) -> None:
     assert ax.get_ylabel() == "hostile_bias (share)"
 
 
-def test_heatmap_needs_two_parameters(run_res: an.Results) -> None:
+def test_heatmap_needs_two_parameters(run_res: Results) -> None:
     with pytest.raises(ValueError, match="two parameters"):
         plots.plot_heatmap(run_res)
 
 
 # ---------------------------------------------------------------------- 6. sensitivity
-def test_sobol_bars_are_the_indices(sobol_res: an.Results) -> None:
-    si = an.sensitivity(sobol_res, num_resamples=100)
+def test_sobol_bars_are_the_indices(sobol_res: Results) -> None:
+    si = sensitivity(sobol_res, num_resamples=100)
     fig = rendered(plots.plot_sensitivity(sobol_res, si=si))
     ax = fig.axes[0]
     widths = sorted(p.get_width() for p in ax.patches)
@@ -202,8 +207,8 @@ def test_sobol_bars_are_the_indices(sobol_res: an.Results) -> None:
     assert any("replications" in t.get_text() for t in fig.texts)
 
 
-def test_morris_points_are_mu_star_and_sigma(morris_res: an.Results) -> None:
-    si = an.sensitivity(morris_res, num_resamples=100)
+def test_morris_points_are_mu_star_and_sigma(morris_res: Results) -> None:
+    si = sensitivity(morris_res, num_resamples=100)
     fig = rendered(plots.plot_sensitivity(morris_res, si=si))
     ax = fig.axes[0]
     points = ax.containers[0].lines[0]
@@ -217,21 +222,19 @@ def test_morris_points_are_mu_star_and_sigma(morris_res: an.Results) -> None:
 
 
 # ---------------------------------------------------------------------- 7. story
-def test_story_puts_every_move_in_its_lane(run_res: an.Results) -> None:
-    group, rep = an.pick_story(run_res)
+def test_story_puts_every_move_in_its_lane(run_res: Results) -> None:
+    group, rep = pick_story(run_res)
     fig = rendered(plots.plot_story(run_res, rep))
     ax = fig.axes[0]
     points = [c for c in ax.collections if isinstance(c, PathCollection)]
-    events = an.story_events(run_res, group, rep)
+    events = story_events(run_res, group, rep)
     assert sum(len(c.get_offsets()) for c in points) == len(events)
     lanes = [t.get_text() for t in ax.get_yticklabels()]
     assert lanes[0] == "Minsk \u2192 Lithuania" and lanes[-1] == "border clashes"
     assert f"replication {rep}" in ax.get_title()
 
 
-def test_story_of_a_comparison_and_of_a_sweep(
-    compare_res: an.Results, grid_res: an.Results
-) -> None:
+def test_story_of_a_comparison_and_of_a_sweep(compare_res: Results, grid_res: Results) -> None:
     fig = rendered(plots.plot_story(compare_res, 1, "fixture_supply_cut"))
     assert "fixture_supply_cut, replication 1" in fig.axes[0].get_title()
     ax = Figure().add_subplot()
@@ -269,10 +272,10 @@ def test_story_of_a_comparison_and_of_a_sweep(
     ],
 )
 def test_figures_for_lists_what_the_data_supports(kind: str, expected: list[str]) -> None:
-    assert list(plots.figures_for(an.load(RESULTS / kind))) == expected
+    assert list(plots.figures_for(load(RESULTS / kind))) == expected
 
 
-def test_figures_for_a_sobol_sweep_includes_sensitivity(sobol_res: an.Results) -> None:
+def test_figures_for_a_sobol_sweep_includes_sensitivity(sobol_res: Results) -> None:
     names = list(plots.figures_for(sobol_res))
     assert "sensitivity" in names
     assert sum(n.startswith("heatmap_") for n in names) == 3

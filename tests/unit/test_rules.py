@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from escalation_sim import rules
+from escalation_sim.config import ladder
+from escalation_sim.engine import rules
 
 
 def test_attribution_rises_with_reputation_and_benefit_of_doubt_discounts_it():
@@ -125,14 +126,25 @@ def test_migration_rules():
 
 
 def test_goldstein_scores_match_the_brief():
-    assert rules.MOVES["impose_sanctions"][1] == -8.0
-    assert rules.MOVES["troops_to_border"][1] == -7.2
-    assert rules.MOVES["pushback"][1] == -5.0
-    assert rules.MOVES["national_measures"][1] == -7.5
-    assert rules.MOVES["armed_incident"][1] == -10.0
-    assert rules.MOVES["ease_sanctions"][1] == 7.0
-    for name, (rung, _) in rules.MOVES.items():
-        assert 0 <= rung <= 6, name
+    assert ladder.MOVES["impose_sanctions"][1] == -8.0
+    assert ladder.MOVES["troops_to_border"][1] == -7.2
+    assert ladder.MOVES["pushback"][1] == -5.0
+    assert ladder.MOVES["national_measures"][1] == -7.5
+    assert ladder.MOVES["armed_incident"][1] == -10.0
+    assert ladder.MOVES["ease_sanctions"][1] == 7.0
+    for name, move in ladder.MOVES.items():
+        assert 0 <= move.rung <= ladder.MAX_RUNG, name
+
+
+def test_deliberate_goldstein_arrays_are_read_from_the_move_table():
+    for side, by_rung, scores in (
+        ("instigator", ladder.INSTIGATOR_MOVE_BY_RUNG, rules.INSTIGATOR_GOLDSTEIN),
+        ("frontline", ladder.FRONTLINE_MOVE_BY_RUNG, rules.FRONTLINE_GOLDSTEIN),
+    ):
+        assert scores[0] == 0, side
+        for rung, name in by_rung.items():
+            assert ladder.MOVES[name].rung == rung, (side, name)
+            assert scores[rung] == np.float32(ladder.MOVES[name].goldstein), (side, name)
 
 
 def test_box_muller_gives_standard_normals():

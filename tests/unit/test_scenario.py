@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from escalation_sim.scenario import ScenarioError, content_hash, load
+from escalation_sim.io.errors import ScenarioError
+from escalation_sim.io.scenario_file import content_hash, load
 from tests.support import BASE
 
 

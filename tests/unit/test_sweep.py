@@ -8,22 +8,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from escalation_sim.cli import main
-from escalation_sim.experiment import load_experiment
-from escalation_sim.model import BLOCK_SIZE, Block, EscalationModel, block_seed
-from escalation_sim.scenario import load
-from escalation_sim.sweep import (
-    MAX_POINTS_PER_TASK,
-    SerialExecutor,
-    Store,
-    Task,
-    _payload,
-    expand,
-    next_round,
-    run_sweep,
-    run_task,
-    wilson_half_width,
-)
+from escalation_sim.cli.app import main
+from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.randomness import BLOCK_SIZE, Block, block_seed
+from escalation_sim.io.experiment_file import load_experiment
+from escalation_sim.io.scenario_file import load
+from escalation_sim.run.sweep.adaptive import next_round, wilson_half_width
+from escalation_sim.run.sweep.driver import run_sweep
+from escalation_sim.run.sweep.executors import SerialExecutor
+from escalation_sim.run.sweep.folder import Store
+from escalation_sim.run.sweep.plan import MAX_POINTS_PER_TASK, Task, expand
+from escalation_sim.run.sweep.tasks import _payload, run_task
 from tests.support import EXPERIMENTS, SCENARIO
 
 
@@ -81,7 +76,7 @@ def test_task_equals_separate_engine_runs(experiment):
 
 
 def test_wilson_half_width_matches_outcomes():
-    from escalation_sim.outcomes import wilson_interval
+    from escalation_sim.analysis.stats import wilson_interval
 
     lo, hi = wilson_interval(30, 200)
     assert wilson_half_width(30, 200, 1.959963984540054) == pytest.approx((hi - lo) / 2)

@@ -9,18 +9,11 @@ import json
 import pandas as pd
 import pytest
 
-from escalation_sim.model import BLOCK_SIZE, make_blocks
-from escalation_sim.runner import run_scenario
-from escalation_sim.scenario import load
-from escalation_sim.timeline import (
-    COLUMNS,
-    check_window,
-    format_story,
-    format_table,
-    replication_block,
-    story,
-    tell,
-)
+from escalation_sim.engine.randomness import BLOCK_SIZE, make_blocks
+from escalation_sim.io.scenario_file import load
+from escalation_sim.present.story import format_story, format_table
+from escalation_sim.run.scenario import run_scenario
+from escalation_sim.run.story import COLUMNS, check_window, replication_block, story, tell
 from tests.support import BASE
 
 SEED = 1

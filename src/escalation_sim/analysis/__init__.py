@@ -1,0 +1,1 @@
+"""Numbers from results: metrics and intervals, survival, sensitivity, paired statistics."""

@@ -1,0 +1,266 @@
+"""Results read from a results folder, grouped by design point or scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KINDS = ("run", "compare", "sweep")
+
+
+def format_value(value: Any) -> str:
+    """A parameter value, short: 3 significant digits for floats."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, float | np.floating):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def short_name(path: str) -> str:
+    """A swept parameter's dotted path without the obvious prefixes, for labels."""
+    for prefix in ("mechanisms.migration.", "mechanisms.", "actors."):
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path
+
+
+def param_unit(path: str, config: dict[str, Any]) -> str:
+    """Unit of a parameter (from its documented field), or '' if unknown."""
+    from escalation_sim.config.scenario import Scenario, parameter_fields
+
+    try:
+        info = parameter_fields(Scenario.model_validate(config))[path]
+    except (KeyError, ValueError, TypeError):
+        return ""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    return str(extra.get("unit", ""))
+
+
+# ---------------------------------------------------------------------- results
+@dataclass
+class Group:
+    """A set of replications that belong together: a scenario, a design point or a level."""
+
+    key: Any
+    label: str
+    runs: pd.DataFrame
+    daily: pd.DataFrame | None  # engine daily frame (one row per day) or None if not poolable
+    config: dict[str, Any]
+
+    @property
+    def start(self) -> dt.date:
+        """Calendar date of day 0."""
+        return _to_date(self.config["start"])
+
+    @property
+    def days(self) -> int:
+        """Horizon in days."""
+        return int(self.config["days"])
+
+    @property
+    def n(self) -> int:
+        """Number of replications."""
+        return len(self.runs)
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class Results:
+    """A results folder in memory: manifest and tables, with the groups they hold."""
+
+    manifest: dict[str, Any]
+    runs: pd.DataFrame
+    daily: pd.DataFrame | None = None
+    traces: pd.DataFrame | None = None
+    events: pd.DataFrame | None = None
+    path: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        kind = self.manifest.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"unknown results kind {kind!r}; expected one of {', '.join(KINDS)}")
+        needed = {"compare": "scenario", "sweep": "design_point"}.get(kind)
+        if needed is not None and needed not in self.runs.columns:
+            raise ValueError(f"{kind} results need a {needed!r} column in runs")
+
+    # -------------------------------------------------------------- description
+    @property
+    def kind(self) -> str:
+        """``run``, ``compare`` or ``sweep``."""
+        return str(self.manifest["kind"])
+
+    @property
+    def group_column(self) -> str | None:
+        """The runs column that identifies a group, if any."""
+        return {"compare": "scenario", "sweep": "design_point"}.get(self.kind)
+
+    @property
+    def parameters(self) -> list[str]:
+        """Swept parameters (dotted paths) of a sweep, in manifest order."""
+        if self.kind != "sweep":
+            return []
+        raw = self.manifest.get("parameters") or {}
+        params = [p for p in raw if isinstance(p, str)] if isinstance(raw, dict | list) else []
+        if not params:  # fall back on the keys of the design points
+            points = self.manifest.get("design_points") or [{}]
+            params = [k for k in points[0] if k != "design_point"]
+        return [p for p in params if p in self.runs.columns]
+
+    @property
+    def design(self) -> str | None:
+        """Sweep design (grid, lhs, sobol, morris, explicit), if a sweep."""
+        return self.manifest.get("design") if self.kind == "sweep" else None
+
+    @property
+    def name(self) -> str:
+        """Scenario, experiment or comparison name."""
+        m = self.manifest
+        if self.kind == "sweep":
+            return str(m.get("experiment") or m.get("config", {}).get("name", "sweep"))
+        if self.kind == "compare":
+            return " vs ".join(s["label"] for s in m.get("scenarios", []))
+        return str(m.get("scenario") or m.get("config", {}).get("name", "run"))
+
+    @property
+    def seed(self) -> int | None:
+        """Master seed."""
+        seed = self.manifest.get("seed")
+        return int(seed) if seed is not None else None
+
+    def config_of(self, key: Any = None) -> dict[str, Any]:
+        """Resolved scenario of a group (compare) or of the whole results."""
+        if self.kind == "compare":
+            for s in self.manifest.get("scenarios", []):
+                if key is None or s["label"] == key:
+                    return s["config"]
+            raise KeyError(f"no scenario {key!r}")
+        return self.manifest["config"]
+
+    # -------------------------------------------------------------- groups
+    def labels(self) -> list[str]:
+        """Group labels in order."""
+        return [g.label for g in self.groups()]
+
+    def groups(self) -> list[Group]:
+        """Scenarios (compare), design points (sweep) or the single run."""
+        if self.kind == "run":
+            return [Group(None, self.name, self.runs, self.daily, self.config_of())]
+        if self.kind == "compare":
+            out = []
+            for s in self.manifest["scenarios"]:
+                lab = s["label"]
+                daily = (
+                    self.daily[self.daily["scenario"] == lab].reset_index(drop=True)
+                    if self.daily is not None
+                    else None
+                )
+                runs = self.runs[self.runs["scenario"] == lab].reset_index(drop=True)
+                out.append(Group(lab, lab, runs, daily, s["config"]))
+            return out
+        out = []
+        for dp, runs in self.runs.groupby("design_point", sort=True):
+            daily = None
+            if self.daily is not None:
+                daily = self.daily[self.daily["design_point"] == dp].reset_index(drop=True)
+            out.append(
+                Group(
+                    int(dp),
+                    self.point_label(int(dp)),
+                    runs.reset_index(drop=True),
+                    daily,
+                    self.config_of(),
+                )
+            )
+        return out
+
+    def point_values(self, design_point: int) -> dict[str, Any]:
+        """Parameter values of one design point."""
+        row = self.runs.loc[self.runs["design_point"] == design_point, self.parameters]
+        if row.empty:
+            raise KeyError(f"no design point {design_point}")
+        return {p: row.iloc[0][p] for p in self.parameters}
+
+    def point_label(self, design_point: int) -> str:
+        """'point 3: hostile_bias=0.5, patron_restraint=0'."""
+        values = self.point_values(design_point)
+        inner = ", ".join(f"{short_name(p)}={format_value(v)}" for p, v in values.items())
+        return f"point {design_point}: {inner}"
+
+    def by(self, param: str | None = None, max_levels: int = 5) -> tuple[list[Group], str]:
+        """Groups to overlay in a figure, and what they are.
+
+        A run: itself. A comparison: its scenarios. A sweep: replications pooled
+        by level of ``param`` (default the first swept parameter); a parameter
+        with more than ``max_levels`` distinct values is cut into
+        ``max_levels`` bins of about equal counts (pooled over the other
+        parameters). Pooled groups have no daily table.
+        """
+        if self.kind != "sweep":
+            title = "scenario" if self.kind == "compare" else ""
+            return self.groups(), title
+        param = param or self.parameters[0]
+        labels, order = level_labels(self.runs[param], short_name(param), max_levels)
+        groups = [
+            Group(lab, lab, self.runs[labels == lab].reset_index(drop=True), None, self.config_of())
+            for lab in order
+        ]
+        return groups, short_name(param)
+
+
+def level_labels(values: pd.Series, name: str, max_levels: int = 5) -> tuple[pd.Series, list[str]]:
+    """Label each value by its level (few distinct values) or by its quantile bin."""
+    v = values.to_numpy()
+    levels = np.unique(v)
+    if len(levels) <= max_levels:
+        labels = {lv: f"{name} = {format_value(lv)}" for lv in levels}
+        return values.map(labels), [labels[lv] for lv in levels]
+    edges = bin_edges(v.astype(float), max_levels)
+    idx = bin_index(v.astype(float), edges)
+    names = [
+        f"{name} {format_value(edges[i])}-{format_value(edges[i + 1])}"
+        for i in range(len(edges) - 1)
+    ]
+    out = pd.Series([names[i] for i in idx], index=values.index)
+    return out, [n for i, n in enumerate(names) if (idx == i).any()]
+
+
+def bin_edges(values: np.ndarray, bins: int) -> np.ndarray:
+    """Edges of at most ``bins`` bins of about equal counts (quantiles, duplicates merged)."""
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, bins + 1)))
+    if len(edges) < 2:
+        edges = np.array([values.min(), values.max()])
+    return edges
+
+
+def bin_index(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Bin of each value; the last bin is closed on the right."""
+    return np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
+
+
+def load(path: str | Path) -> Results:
+    """Read a results folder written by ``run``, ``sweep`` or ``compare``."""
+    from escalation_sim.store.folder import load_results
+
+    path = Path(path)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path}: no such results folder")
+    data = load_results(path)
+    if data["runs"] is None:
+        raise FileNotFoundError(f"{path}: no runs.parquet; not a complete results folder")
+    return Results(
+        data["manifest"], data["runs"], data["daily"], data["traces"], data["events"], path
+    )

@@ -1,0 +1,1 @@
+"""Typed values only: parameters, actors, events, scenarios, experiments, the ladder."""

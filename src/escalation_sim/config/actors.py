@@ -1,0 +1,162 @@
+"""Actors by role, each with its own documented parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from escalation_sim.config.base import P, _Frozen
+
+
+class ActorBase(_Frozen):
+    """Fields every actor has."""
+
+    name: str = Field(min_length=1, description="Unique actor name.")
+    note: str | None = Field(None, description="Free text: where the numbers come from.")
+
+
+class Instigator(ActorBase):
+    """The pariah (Minsk)."""
+
+    role: Literal["instigator"]
+    reputation: float = P(
+        0.85,
+        0,
+        1,
+        "share",
+        "Initial pariah reputation: probability that observers blame it for an ambiguous "
+        "incident (before benefit of the doubt).",
+        "Article: contested 2020 election, Ryanair diversion, 'international terrorist'.",
+    )
+    domestic_support: float = P(
+        0.35,
+        0,
+        1,
+        "share",
+        "Initial and reference domestic support of the regime.",
+        "Assumption (independent polling is impossible; protests of 2020).",
+    )
+    restraint: float = P(
+        0.7,
+        0,
+        1,
+        "probability",
+        "Baseline restraint before nothing-to-lose erodes it.",
+        "Assumption.",
+    )
+    provocation_rate: float = P(
+        0.15,
+        0,
+        1,
+        "1/day per neighbour",
+        "Daily probability of a deliberate provocation at a border with no restraint.",
+        "Assumption: escorting groups to the line, trespass claims, rhetoric (article).",
+    )
+    valve: float = P(
+        1.0,
+        0,
+        1,
+        "share",
+        "Initial opening of the migrant valve (0 closed, as before 2021; 1 open).",
+        "Article: Minsk 'deliberately opened the floodgates'.",
+    )
+    posture: float = P(
+        0.3,
+        0,
+        1,
+        "posture",
+        "Baseline force posture at each of its borders.",
+        "Assumption.",
+    )
+    conciliation_rate: float = P(
+        0.02,
+        0,
+        1,
+        "1/day",
+        "Daily probability, times restraint, of a conciliatory gesture.",
+        "Assumption.",
+    )
+
+
+class Frontline(ActorBase):
+    """A neighbouring border state (Lithuania, Poland, Latvia)."""
+
+    role: Literal["frontline"]
+    posture: float = P(0.3, 0, 1, "posture", "Baseline force posture at its border.", "Assumption.")
+    migrant_share: float = P(
+        0.33,
+        0,
+        1,
+        "share",
+        "Share of the migrant flow directed at this border.",
+        "See scenario comments.",
+    )
+    capacity: float = P(
+        4000.0,
+        1,
+        1e7,
+        "persons",
+        "Admitted migrants that make one unit of domestic pressure (camp unrest, protests).",
+        "See scenario comments.",
+    )
+    pushback: float = P(
+        0.5, 0, 1, "share", "Baseline share of arrivals pushed back.", "See scenario comments."
+    )
+    threat: float = P(
+        0.3, 0, 1, "share", "Initial perceived threat from the instigator.", "Assumption."
+    )
+
+
+class Sanctioner(ActorBase):
+    """A body that adopts sanctions packages (the EU; a US/UK/Canada group)."""
+
+    role: Literal["sanctioner"]
+    level: int = P(
+        4, 0, 100, "packages", "Sanctions packages in force at the start.", "See scenario."
+    )
+    max_packages: int = P(
+        12,
+        1,
+        100,
+        "packages",
+        "Packages it could ever adopt; the gap to the level is the remaining room.",
+        "Assumption.",
+    )
+    threshold: float = P(
+        3.0,
+        0.01,
+        1000,
+        "hostility units",
+        "Attributed hostility (sum of perceived rungs / 6) that triggers a new package.",
+        "Assumption.",
+    )
+    cadence: int = P(
+        30, 1, 365, "days", "Least number of days between two decisions.", "Assumption."
+    )
+    lag: int = P(
+        14,
+        1,
+        365,
+        "days",
+        "Days from decision to adoption of a package (at least 1: adoption follows the decision).",
+        "Assumption.",
+    )
+    relief_threshold: float = P(
+        0.1,
+        0,
+        100,
+        "hostility units/day",
+        "Below this smoothed daily attributed hostility it eases a package when the ratchet "
+        "is off.",
+        "Assumption: under half the default scenario's mean of ~0.26 units/day.",
+    )
+
+
+class Patron(ActorBase):
+    """The instigator's patron (Moscow)."""
+
+    role: Literal["patron"]
+
+
+Actor = Annotated[Instigator | Frontline | Sanctioner | Patron, Field(discriminator="role")]

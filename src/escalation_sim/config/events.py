@@ -1,0 +1,100 @@
+"""Dated events a scenario can schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from escalation_sim.config.base import P, _Frozen
+
+
+class EventBase(_Frozen):
+    """Fields every scheduled event has."""
+
+    name: str | None = Field(None, description="Optional name, used when extending lists.")
+    note: str | None = None
+
+
+class CrisisMeeting(EventBase):
+    """A sanctioner meets outside its cadence, with a lowered threshold."""
+
+    type: Literal["crisis_meeting"]
+    date: dt.date
+    actor: str
+    threshold_factor: float = P(
+        0.5,
+        0.01,
+        1,
+        "share",
+        "Multiplier on the sanctioner's threshold that day (the meeting also lifts the cadence).",
+        "Assumption.",
+    )
+
+
+class Exercise(EventBase):
+    """A joint military exercise (Zapad-type) near the frontline borders."""
+
+    type: Literal["exercise"]
+    start: dt.date
+    end: dt.date
+    actor: str
+    posture_boost: float = P(
+        0.3,
+        0,
+        1,
+        "posture",
+        "Instigator posture added at every border during the window.",
+        "Assumption: Zapad-2021 brought Russian units into Belarus.",
+    )
+    threat_boost: float = P(
+        0.15,
+        0,
+        1,
+        "threat",
+        "Frontline perceived threat added on the first day.",
+        "Article: fears that exercises could be 'cover' for an attack.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Exercise:
+        if self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class SupplyCut(EventBase):
+    """Migrant supply falls (e.g. flights to Minsk suspended)."""
+
+    type: Literal["supply_cut"]
+    start: dt.date
+    end: dt.date | None = None
+    factor: float = P(
+        0.2, 0, 1, "share", "Multiplier on migrant supply while the cut lasts.", "Assumption."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SupplyCut:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class SanctionsRound(EventBase):
+    """A sanctioner adopts a package on a fixed date, whatever the model says."""
+
+    type: Literal["sanctions_round"]
+    date: dt.date
+    actor: str
+
+
+Event = Annotated[
+    CrisisMeeting | Exercise | SupplyCut | SanctionsRound, Field(discriminator="type")
+]
+
+EVENT_ROLES = {
+    "crisis_meeting": "sanctioner",
+    "sanctions_round": "sanctioner",
+    "exercise": "patron",
+}

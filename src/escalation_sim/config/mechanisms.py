@@ -1,0 +1,325 @@
+"""The ten mechanisms' parameters and the migration route's."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from escalation_sim.config.base import P, _Frozen
+
+
+class Migration(_Frozen):
+    """Mechanism 9: instrumentalised migration through the instigator's valve."""
+
+    supply: float = P(
+        150.0,
+        0,
+        100_000,
+        "persons/day",
+        "Migrants who can reach the instigator's border per day when the valve is fully open "
+        "(bounded by flights from origin countries).",
+        "Assumption: order of magnitude of July-August 2021 crossings (Lithuania ~4,000 in "
+        "July; Poland and Latvia rising in August).",
+    )
+    valve_response: float = P(
+        0.2,
+        0,
+        1,
+        "share",
+        "How far the instigator opens the valve (towards 1) for each sanctions package it "
+        "perceives, and closes it for each easing.",
+        "Article: Minsk 'deliberately opened the floodgates' in response to sanctions.",
+    )
+    pushback_pressure: float = P(
+        0.3,
+        0,
+        5,
+        "share per pressure unit",
+        "Increase of a frontline state's pushback rate per unit of domestic pressure.",
+        "Article: Vilnius turned to pushbacks after camp unrest and local protests.",
+    )
+    pressure_decay: float = P(
+        0.02,
+        0,
+        1,
+        "1/day",
+        "Daily decay of domestic pressure from admitted arrivals.",
+        "Assumption.",
+    )
+    stranded_clearance: float = P(
+        0.05,
+        0,
+        1,
+        "1/day",
+        "Share of migrants stranded between the lines who leave each day (return flights, "
+        "asylum, repatriation).",
+        "Article: Iraq 'started taking back Iraqis stranded in Belarus'. Rate is an assumption.",
+    )
+    posture_pressure: float = P(
+        0.1,
+        0,
+        1,
+        "posture per pressure unit",
+        "Rise of a frontline state's baseline force posture per unit of domestic pressure.",
+        "Brief: arrivals 'push their posture up' (troops sent to the border in 2021).",
+    )
+    pushback_incident_scale: float = P(
+        500.0,
+        1,
+        100_000,
+        "persons",
+        "Pushbacks that make a perceived hostile incident likely: P(incident) = "
+        "1 - exp(-pushbacks / scale).",
+        "Article: Minsk accused Lithuanian guards of force during pushbacks. Scale assumed.",
+    )
+
+
+class Mechanisms(_Frozen):
+    """The ten mechanisms of the model brief; each can be switched off with 0 or false."""
+
+    # 1. No benefit of the doubt
+    benefit_of_doubt: float = P(
+        0.0,
+        0,
+        1,
+        "share",
+        "Share by which observers discount blaming the instigator for an ambiguous incident; "
+        "1 means ambiguous incidents are never blamed on it.",
+        "Article: Lukashenko 'is no longer given the benefit of the doubt' (0 in 2021).",
+    )
+    ambiguous_rate: float = P(
+        0.02,
+        0,
+        1,
+        "1/day per border",
+        "Daily probability of an ambiguous incident at a border that the instigator did not "
+        "cause (shots heard, unverified reports, a death abroad).",
+        "Assumption: the article lists about five such episodes in July-August 2021.",
+    )
+    covert_share: float = P(
+        0.2,
+        0,
+        1,
+        "share",
+        "Share of the instigator's deliberate provocations whose author is not observable; "
+        "they become ambiguous incidents truly caused by the instigator.",
+        "Assumption (article: each side claims shots came from the other).",
+    )
+    reputation_gain: float = P(
+        0.04,
+        0,
+        1,
+        "per act",
+        "Rise of pariah reputation per attributed hostile act of top intensity, times "
+        "(1 - reputation).",
+        "Mercer (1996) desires hypothesis: hostile acts confirm the image fully.",
+    )
+    reputation_loss: float = P(
+        0.004,
+        0,
+        1,
+        "per act",
+        "Fall of pariah reputation per perceived conciliatory act, times reputation "
+        "(ten times smaller than the gain).",
+        "Mercer (1996): conciliatory acts barely lower a bad reputation.",
+    )
+    # 2. Nothing to lose
+    nothing_to_lose: float = P(
+        1.0,
+        0,
+        1,
+        "weight",
+        "How strongly pariah reputation and exhausted room for further sanctions erode the "
+        "instigator's restraint.",
+        "Article: 'when everyone regards you as a pariah ... why hold back?'",
+    )
+    # 3. No hostile act unpunished
+    retaliation: float = P(
+        0.8,
+        0,
+        1,
+        "probability",
+        "Probability that the instigator answers a perceived hostile act with a counter-move "
+        "of at least the perceived rung (per day with an unanswered act).",
+        "Article: 'No hostile action must go unpunished, so as not to appear weak.'",
+    )
+    answer_rung: float = P(
+        1.5,
+        0,
+        6,
+        "rung",
+        "Smallest perceived rung that demands an answer; rhetoric below it is let pass.",
+        "Article: the hostile acts answered are sanctions, pushbacks, deployments (rung 2+).",
+    )
+    max_deliberate_rung: int = P(
+        3,
+        1,
+        6,
+        "rung",
+        "Highest rung any actor chooses on purpose; rungs above arise only from incidents.",
+        "Article: incidents 'not because either side plans to attack the other'.",
+    )
+    # 4. Mutual hostile interpretation
+    hostile_bias: float = P(
+        0.5,
+        0,
+        1,
+        "share",
+        "Skew of perception errors towards hostility: an error is upward with probability "
+        "(1 + hostile_bias) / 2, for every observer.",
+        "Article: 'tendencies to interpret each other's actions in the most hostile light "
+        "possible'; Jervis (1976).",
+    )
+    perception_noise: float = P(
+        1.0,
+        0,
+        3,
+        "rungs",
+        "Largest perception error, in rungs of the escalation ladder (uniform magnitude).",
+        "Assumption: one rung of confusion between, e.g., a pushback and a clash.",
+    )
+    frontline_response: float = P(
+        0.5,
+        0,
+        1,
+        "probability",
+        "Probability that a frontline state answers a perceived hostile act in kind "
+        "(before forgiveness).",
+        "Assumption: frontline states answer often, but not as reflexively as Minsk.",
+    )
+    forgiveness: float = P(
+        0.0,
+        0,
+        1,
+        "share",
+        "Share of perceived hostile acts that frontline states and sanctioners leave "
+        "unanswered (generous tit-for-tat).",
+        "Nowak & Sigmund (1992); 0 in 2021 (article: only tougher sanctions are conceivable).",
+    )
+    threat_gain: float = P(
+        0.3,
+        0,
+        2,
+        "per act",
+        "Rise of perceived threat per perceived hostile act of top rung (rung/6 scaled).",
+        "Assumption.",
+    )
+    threat_decay: float = P(
+        0.04,
+        0,
+        1,
+        "1/day",
+        "Daily decay of perceived threat (applied every day, before new perceptions).",
+        "Assumption: a half-life of about two and a half weeks.",
+    )
+    # 5. Unintended armed incidents
+    incident_hazard: float = P(
+        0.03,
+        0,
+        5,
+        "1/day",
+        "Scale of the daily clash hazard at a border, multiplied by both sides' posture "
+        "there and their mutual perceived threat.",
+        "Assumption: makes the article's 'real risk' neither negligible nor certain.",
+    )
+    armed_escalation: float = P(
+        0.3,
+        0,
+        1,
+        "probability",
+        "Probability, times mutual perceived threat, that a clash becomes an exchange of "
+        "fire (rung 5) rather than a non-lethal clash (rung 4).",
+        "Assumption.",
+    )
+    conflict_window: int = P(
+        14,
+        1,
+        365,
+        "days",
+        "A second armed incident at the same border within this many days is armed "
+        "conflict (rung 6).",
+        "Assumption (sustained fighting).",
+    )
+    posture_step: float = P(
+        0.05,
+        0,
+        1,
+        "posture",
+        "Force posture added by a rung-3 move (deployment, troops escorted to the line).",
+        "Assumption.",
+    )
+    militarised_posture: float = P(
+        0.5,
+        0,
+        1,
+        "posture",
+        "Force posture on either side of a border from which the dyad counts as rung 3 "
+        "(militarised posture) on that day.",
+        "Assumption.",
+    )
+    posture_decay: float = P(
+        0.02,
+        0,
+        1,
+        "1/day",
+        "Daily relaxation of force posture towards its baseline.",
+        "Assumption.",
+    )
+    # 6. Sanctions ratchet
+    sanctions_ratchet: bool = Field(
+        True,
+        description="If true the sanctions level never falls; if false a sanctioner eases "
+        "one package when attributed hostility stays below its relief threshold.",
+        json_schema_extra={
+            "unit": "switch",
+            "source": "Article: 'no influential Western politician would now risk any other "
+            "approach ... than toughening sanctions'.",
+        },
+    )
+    # 7. War atmosphere
+    war_atmosphere: float = P(
+        0.5,
+        0,
+        1,
+        "weight",
+        "Rally effect: weight of perceived external threat in the instigator's domestic "
+        "support; and how strongly it provokes to keep the atmosphere of a country at war "
+        "when threat fades or support sags.",
+        "Article: 'a vested interest in maintaining the atmosphere of a country at war'.",
+    )
+    support_rate: float = P(
+        0.05,
+        0,
+        1,
+        "1/day",
+        "Speed at which domestic support moves towards its target.",
+        "Assumption.",
+    )
+    pain_per_package: float = P(
+        0.03,
+        0,
+        1,
+        "support/package",
+        "Domestic support lost per sanctions package in force, before the patron's cushion.",
+        "Assumption.",
+    )
+    # 8. Patron restraint
+    patron_restraint: float = P(
+        0.5,
+        0,
+        1,
+        "probability",
+        "Probability that the patron talks the instigator out of a move of rung 3 or above, "
+        "and share of the instigator's posture it pulls back after an armed incident.",
+        "Article: Moscow's unwillingness to get embroiled 'could just be the only factor "
+        "exercising any restraint'.",
+    )
+    patron_cushion: float = P(
+        0.5,
+        0,
+        1,
+        "share",
+        "Share of sanctions pain that the patron's economic support absorbs.",
+        "Assumption: Russian loans and energy subsidies in 2020-2021.",
+    )
+    # 9. Migration
+    migration: Migration = Field(default_factory=Migration)

@@ -1,0 +1,129 @@
+"""One scenario: actors, mechanisms, events and the horizon, checked as a whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from escalation_sim.config.actors import Actor
+from escalation_sim.config.base import P, _Frozen
+from escalation_sim.config.events import EVENT_ROLES, Event
+from escalation_sim.config.mechanisms import Mechanisms, Migration
+
+
+class Scenario(_Frozen):
+    """One scenario: who acts, by which rules, over which days."""
+
+    name: str = Field(min_length=1, description="Scenario name; default output folder.")
+    description: str = ""
+    start: dt.date = Field(dt.date(2021, 8, 12), description="Calendar date of day 0.")
+    days: int = P(
+        180,
+        1,
+        3650,
+        "days",
+        "Simulated horizon.",
+        "Default: six months, the horizon of the article's warning (to February 2022).",
+    )
+    actors: list[Actor]
+    mechanisms: Mechanisms = Field(default_factory=Mechanisms)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_actors_and_events(self) -> Scenario:
+        for path, message in scenario_problems(self):
+            # The path travels in ctx so that the loader can point at the file line.
+            raise PydanticCustomError(
+                "scenario_check", "{message}", {"path": path, "message": message}
+            )
+        return self
+
+    @property
+    def end(self) -> dt.date:
+        """Last simulated date (inclusive)."""
+        return self.start + dt.timedelta(days=self.days - 1)
+
+    def day_of(self, date: dt.date) -> int:
+        """Day index of a calendar date (0 = start)."""
+        return (date - self.start).days
+
+    def actors_of(self, role: str) -> list[Any]:
+        """Actors with the given role, in file order."""
+        return [a for a in self.actors if a.role == role]
+
+
+def scenario_problems(sc: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Cross-field problems of a scenario as (key path, message) pairs, first one first."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    seen: dict[str, int] = {}
+    for i, actor in enumerate(sc.actors):
+        if actor.name in seen:
+            problems.append((("actors", i, "name"), f"actor name {actor.name!r} is repeated"))
+        seen[actor.name] = i
+    roles = [a.role for a in sc.actors]
+    if roles.count("instigator") != 1:
+        problems.append((("actors",), "exactly one actor must have role 'instigator'"))
+    if roles.count("frontline") < 1:
+        problems.append((("actors",), "at least one actor must have role 'frontline'"))
+    if roles.count("patron") > 1:
+        problems.append((("actors",), "at most one actor may have role 'patron'"))
+    shares = sum(a.migrant_share for a in sc.actors if a.role == "frontline")
+    if shares > 1 + 1e-9:
+        problems.append(
+            (("actors",), f"frontline migrant_share values add up to {shares:g}; at most 1")
+        )
+    role_of = {a.name: a.role for a in sc.actors}
+    last = sc.end
+    for i, ev in enumerate(sc.events):
+        actor = getattr(ev, "actor", None)
+        if actor is not None:
+            want = EVENT_ROLES[ev.type]
+            if actor not in role_of:
+                known = ", ".join(sorted(n for n, r in role_of.items() if r == want)) or "none"
+                problems.append(
+                    (("events", i, "actor"), f"unknown actor {actor!r}; {want}s here: {known}")
+                )
+            elif role_of[actor] != want:
+                problems.append(
+                    (
+                        ("events", i, "actor"),
+                        f"a {ev.type} needs a {want}, but {actor!r} is a {role_of[actor]}",
+                    )
+                )
+        for key in ("date", "start", "end"):
+            when = getattr(ev, key, None)
+            if when is not None and not (sc.start <= when <= last):
+                problems.append(
+                    (
+                        ("events", i, key),
+                        f"{when} is outside the horizon {sc.start} .. {last}",
+                    )
+                )
+    return problems
+
+
+def parameter_fields(sc: Scenario) -> dict[str, Any]:
+    """Every numeric or switch parameter of a scenario by dotted path -> pydantic FieldInfo.
+
+    Paths: ``days``, ``mechanisms.X``, ``mechanisms.migration.X``,
+    ``actors.<name>.X``. Sweeps and per-replication overrides use these paths.
+    """
+    out: dict[str, Any] = {"days": Scenario.model_fields["days"]}
+
+    def numeric(info: Any) -> bool:
+        return info.annotation in (int, float, bool)
+
+    for key, info in Mechanisms.model_fields.items():
+        if numeric(info):
+            out[f"mechanisms.{key}"] = info
+    for key, info in Migration.model_fields.items():
+        if numeric(info):
+            out[f"mechanisms.migration.{key}"] = info
+    for actor in sc.actors:
+        for key, info in type(actor).model_fields.items():
+            if numeric(info):
+                out[f"actors.{actor.name}.{key}"] = info
+    return out

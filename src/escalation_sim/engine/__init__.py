@@ -1,0 +1,1 @@
+"""The model: rules, agents, the day's schedule, randomness and the records it keeps."""

@@ -1,0 +1,715 @@
+"""The day's schedule: one Mesa model advancing R replications in lockstep.
+
+``EscalationModel`` is built from a typed :class:`~escalation_sim.config.Scenario`
+and seeds; it never reads files, prints or writes. Every agent state variable
+is a numpy array whose last axis is the replication; every parameter may be
+a scalar or a per-replication array (``overrides``), so a sweep can batch many
+design points into one model.
+
+Randomness: replications are grouped in blocks of at most ``BLOCK_SIZE``, each
+with a recorded integer seed. Day ``d`` of a block draws from a fresh generator
+seeded with ``SeedSequence(block_seed, spawn_key=(d,))``, one row of uniforms per
+replication, so replication ``j`` reads the first ``j + 1`` rows: its numbers
+depend only on the block seed, the day and ``j``, never on how many other
+replications or blocks share the model, and a small block draws only what it uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from escalation_sim.config import ladder
+from escalation_sim.config.ladder import MOVES
+from escalation_sim.config.scenario import Scenario, parameter_fields
+from escalation_sim.engine import rules
+from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.engine.randomness import BLOCK_SIZE, DYAD_SLOTS, Block, make_blocks
+from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog
+from escalation_sim.engine.result import ModelResult
+from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
+from escalation_sim.engine.state import (
+    FrontState,
+    InstigatorMoves,
+    SanctionState,
+    Today,
+    _actor_params,
+    _check_range,
+    _mechanisms,
+    build_schedule,
+)
+
+
+class EscalationModel(mesa.Model):
+    """R replications of one scenario, advanced in lockstep one day at a time.
+
+    Args:
+        scenario: the validated scenario.
+        replications: number of replications (used with ``seed``).
+        seed: master seed; block ``b`` gets :func:`block_seed` ``(seed, b)``.
+        blocks: explicit blocks (seeds and sizes) instead of ``replications``/``seed``.
+        overrides: per-replication parameter arrays by dotted path
+            (see :func:`~escalation_sim.config.parameter_fields`).
+        keep_traces: keep daily traces and the event log of the first this many
+            replications of this model.
+        replication_offset: index of this model's first replication in a larger run.
+        groups: sizes of consecutive replication groups (e.g. design points of a
+            sweep) that get a daily summary each; default one group.
+        keep: positions (within this model) of the replications whose traces and
+            event log to keep, instead of the first ``keep_traces``; lets one late
+            replication of a block be told without logging all those before it.
+
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        replications: int = 1,
+        seed: int = 0,
+        *,
+        blocks: Sequence[Block] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        keep_traces: int = 0,
+        replication_offset: int = 0,
+        groups: Sequence[int] | None = None,
+        keep: Sequence[int] | None = None,
+    ) -> None:
+        self.blocks = list(blocks) if blocks is not None else make_blocks(seed, replications)
+        if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
+            raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
+        super().__init__(rng=self.blocks[0].seed)
+        self.config = sc = scenario
+        self.R = R = sum(b.size for b in self.blocks)
+        overrides = dict(overrides or {})
+        known = parameter_fields(sc)
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
+        if "days" in overrides:
+            raise ValueError("days cannot vary between replications of one model")
+        for path, values in overrides.items():
+            _check_range(path, known[path], values)
+        self.offset = replication_offset
+        sizes = list(groups) if groups is not None else [R]
+        if sum(sizes) != R or any(n < 1 for n in sizes):
+            raise ValueError(f"group sizes must be positive and add up to {R}")
+        bounds = np.cumsum([0, *sizes])
+        self._group_slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+        if keep is not None:
+            positions = np.unique(np.asarray(keep, dtype=np.int64))
+            if positions.size and (positions[0] < 0 or positions[-1] >= R):
+                raise ValueError(f"keep positions must lie in 0 .. {R - 1}")
+        else:
+            positions = np.arange(max(0, min(keep_traces, R)))
+        self.keep = int(positions.size)
+        # A slice when the kept replications are the first ones (cheap views), else indices.
+        self._kept: slice | np.ndarray = (
+            slice(0, self.keep) if np.array_equal(positions, np.arange(self.keep)) else positions
+        )
+        self._kept_labels = positions + replication_offset
+
+        self.m = _mechanisms(sc, overrides, R)
+        frontline, sanctioners = sc.actors_of("frontline"), sc.actors_of("sanctioner")
+        self.F, self.S = F, S = len(frontline), len(sanctioners)
+        self.dyads = [a.name for a in frontline]
+        self.sanctioner_names = [a.name for a in sanctioners]
+        self.front_p = _actor_params(frontline, overrides, R)
+        self.sanc_params = _actor_params(sanctioners, overrides, R)
+        (inst_cfg,) = sc.actors_of("instigator")
+        inst_p = {k: v[0] for k, v in _actor_params([inst_cfg], overrides, R).items()}
+        self.schedule = build_schedule(sc)
+        self.day = 0
+
+        # Agents: one per actor, in file order of roles.
+        self.instigator = Instigator(self, inst_cfg.name, inst_p)
+        self.frontline = [Frontline(self, a.name, i) for i, a in enumerate(frontline)]
+        self.sanctioners = [Sanctioner(self, a.name, i) for i, a in enumerate(sanctioners)]
+        patrons = sc.actors_of("patron")
+        self.patron = Patron(self, patrons[0].name) if patrons else None
+
+        fp, sp = self.front_p, self.sanc_params
+        self.front = FrontState(
+            posture=np.broadcast_to(fp["posture"], (F, R)).astype(F32),
+            threat=np.broadcast_to(fp["threat"], (F, R)).astype(F32),
+            pressure=np.zeros((F, R), F32),
+            stranded=np.zeros((F, R), F32),
+            unanswered=np.zeros((F, R), F32),
+        )
+        self.instigator.threat[:] = self.front.threat  # mutual: both sides start equally wary
+        self.sanc = SanctionState(
+            level=np.broadcast_to(sp["level"], (S, R)).astype(np.int32)
+            if S
+            else np.zeros((0, R), np.int32),
+            hostility=np.zeros((S, R), F32),
+            # No easing in the first cadence: the packages in force are recent and the
+            # smoothed hostility starts at the relief threshold (neither calm nor hostile).
+            ema=np.broadcast_to(sp["relief_threshold"], (S, R)).astype(F32)
+            if S
+            else np.zeros((0, R), F32),
+            pending=np.full((S, R), -1, np.int32),
+            last_change=np.zeros((S, R), np.int32),
+            last_decision=np.full((S, R), -10_000, np.int32),
+        )
+        self.last_armed = np.full((F, R), -10_000, np.int32)
+        self._slots = {name: slice(i * F, (i + 1) * F) for i, name in enumerate(DYAD_SLOTS)}
+        base = len(DYAD_SLOTS) * F
+        self._slots["pm_sanctions"] = slice(base, base + S)
+        self._slots["counter"] = slice(base + S, base + 2 * S)
+        self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
+        self._n_uniform = base + 2 * S + 1
+        self._init_records()
+
+    # ------------------------------------------------------------------ randomness
+    def _draw(self) -> np.ndarray:
+        """Today's uniforms, (n, R): per block a day-seeded generator, one row per replication."""
+        out = np.empty((self._n_uniform, self.R), F32)
+        start = 0
+        for b in self.blocks:
+            rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,)))
+            out[:, start : start + b.size] = rng.random((b.size, self._n_uniform), dtype=F32).T
+            start += b.size
+        return out
+
+    # ------------------------------------------------------------------ records
+    def _init_records(self) -> None:
+        F, R, K, days = self.F, self.R, self.keep, self.config.days
+        nan = np.full(R, np.nan, np.float32)
+        z = np.zeros(R, np.int32)
+        self.acc = SimpleNamespace(
+            first_armed=nan.copy(),
+            first_nonlethal=nan.copy(),
+            nonlethal=z.copy(),
+            armed=z.copy(),
+            conflict=np.zeros(R, bool),
+            max_rung=np.zeros((F, R), np.int8),
+            days3=z.copy(),
+            new_packages=z.copy(),
+            eased=z.copy(),
+            arrivals=np.zeros((F, R), np.float64),
+            pushbacks=np.zeros((F, R), np.float64),
+            stranded_peak=np.zeros(R, F32),
+            stranded_peak_f=np.zeros((F, R), F32),
+            first_package=nan.copy(),
+            ambiguous=z.copy(),
+            blamed=z.copy(),
+            caused=z.copy(),
+            caused_blamed=z.copy(),
+            interventions=z.copy(),
+            provocations=z.copy(),
+            hostile_moves=z.copy(),
+            retaliations=z.copy(),
+            responses=z.copy(),
+            counter_sanctions=z.copy(),
+            goldstein=np.zeros((F, R), np.float64),
+            goldstein_other=np.zeros(R, np.float64),
+            tension_sum=np.zeros(R, np.float64),
+        )
+        self.daily_by_group = [
+            DailySummary.empty(self.config.start, self.dyads, days) for _ in self._group_slices
+        ]
+        self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
+        self.trace_rungs = np.zeros((days, F, K), np.int8)
+        self.log = EventLog()
+
+    # ------------------------------------------------------------------ the day
+    def step(self) -> None:
+        """One day: events, sanctions, migration, decisions, incidents, perception."""
+        d, m, sch = self.day, self.m, self.schedule
+        U = self._draw()
+        u = {name: U[s] for name, s in self._slots.items()}
+        inst, front, sanc = self.instigator, self.front, self.sanc
+        R = self.R
+
+        # 1. Sanctions that fall due today; easing if the ratchet is off.
+        if self.S:
+            new, eased = Sanctioner.adopt_and_ease(self, d)
+        else:
+            new = eased = np.zeros((0, R), np.int16)
+        new_r, eased_r = new.sum(axis=0), eased.sum(axis=0)
+
+        # 2. Instrumentalised migration: flow through the valve, pushbacks, stranded.
+        mig = m.migration
+        expected = mig.supply * sch.supply[d] * inst.valve * self.front_p["migrant_share"]
+        arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
+        pushed = arrived * rules.pushback_rate(
+            self.front_p["pushback"], front.pressure, mig.pushback_pressure
+        )
+        front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
+        front.pressure = (
+            front.pressure * (1 - mig.pressure_decay)
+            + (arrived - pushed) / self.front_p["capacity"]
+        )
+        pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
+            pushed, mig.pushback_incident_scale
+        )
+
+        # 3. Decisions, simultaneously, on yesterday's perceptions.
+        room = (
+            rules.sanctions_room(sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
+            if self.S
+            else np.ones(R, F32)
+        )
+        if self.keep:  # what each side perceived yesterday, for the event log's "why"
+            self._last_seen_m = inst.unanswered[:, self._kept].copy()
+            self._last_seen_f = front.unanswered[:, self._kept].copy()
+        moves = inst.decide(u, room)
+        if self.patron is not None:
+            self.patron.review(moves, u["patron"])
+        rung_f = Frontline.respond(self, u)
+        inst.posture = np.minimum(inst.posture + m.posture_step * (moves.rung >= 3), 1)
+        front.posture = np.minimum(front.posture + m.posture_step * (rung_f >= 3), 1)
+
+        # 4. Ambiguous incidents and the clash hazard.
+        blame_p = rules.attribution_probability(inst.reputation, m.benefit_of_doubt)
+        amb_bg = u["amb"] < m.ambiguous_rate
+        blamed_bg = amb_bg & (u["att_bg"] < blame_p)
+        blamed_cov = moves.covert & (u["att_cov"] < blame_p)
+        posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)  # forces at the line
+        posture_f = front.posture
+        hostility = F32(0.5) * (inst.threat + front.threat)
+        p_clash = rules.clash_probability(m.incident_hazard, posture_m, front.posture, hostility)
+        clash = u["clash"] < p_clash
+        armed = clash & (u["armed"] < rules.armed_probability(m.armed_escalation, hostility))
+        if np.max(m.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
+            chosen = np.maximum(moves.rung, rung_f)
+            clash |= chosen >= 4
+            armed |= chosen >= 5
+        conflict = armed & (d - self.last_armed <= m.conflict_window)
+        self.last_armed[armed] = d
+        clash_rung = np.where(conflict, 6, np.where(armed, 5, np.where(clash, 4, 0))).astype(
+            np.int8
+        )
+        blamed_clash = clash & (u["att_clash"] < blame_p)
+        inst.posture = np.minimum(inst.posture + m.posture_step * clash, 1)
+        front.posture = np.minimum(front.posture + m.posture_step * clash, 1)
+        if self.patron is not None:
+            self.patron.pull_back(inst, armed)
+
+        # 5. The frontline states read the instigator's day (mutual hostile interpretation).
+        bias, noise = m.hostile_bias, m.perception_noise
+        seen_move = np.where(
+            moves.rung > 0, rules.perceive(moves.rung, u["pf_move"], bias, noise), 0
+        )
+        seen_gesture = rules.perceive(0, u["pf_gesture"], bias, noise)
+        gesture_hostile = moves.gesture & (seen_gesture >= 0.5)
+        gesture_kind = moves.gesture & ~gesture_hostile
+        seen_amb = np.where(blamed_bg | blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0)
+        seen_clash_f = np.where(
+            blamed_clash, rules.perceive(clash_rung, u["pf_clash"], bias, noise), 0
+        )
+        parts = (
+            _hostile(seen_move),
+            np.where(gesture_hostile, seen_gesture, 0),
+            _hostile(seen_amb),
+            _hostile(seen_clash_f),
+        )
+        sum_f = parts[0] + parts[1] + parts[2] + parts[3]
+        max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
+        front.threat = rules.update_threat(
+            front.threat, sum_f, gesture_kind, m.threat_gain, m.threat_decay
+        )
+        if sch.exercise_threat[d] > 0:  # fears that the exercise is cover for an attack
+            front.threat = np.minimum(front.threat + sch.exercise_threat[d], 1)
+            max_f = np.maximum(max_f, 3)
+        front.unanswered = max_f.astype(F32)
+        attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG
+        if self.S:
+            Sanctioner.attribute_and_decide(self, d, attributed)
+        inst.reputation = rules.update_reputation(
+            inst.reputation,
+            attributed,
+            gesture_kind.mean(axis=0),  # share of neighbours that read it kindly
+            m.reputation_gain,
+            m.reputation_loss,
+        )
+
+        # 6. The instigator reads its neighbours' day and the sanctioners'.
+        seen_f = np.where(rung_f > 0, rules.perceive(rung_f, u["pm_move"], bias, noise), 0)
+        seen_pb = np.where(pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
+        seen_clash_m = np.where(clash, rules.perceive(clash_rung, u["pm_clash"], bias, noise), 0)
+        seen_s = np.where(new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
+        seen_s = _hostile(seen_s).max(axis=0, initial=0)[None, :]
+        parts_m = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
+        sum_m = parts_m[0] + parts_m[1] + parts_m[2] + seen_s
+        max_m = np.maximum(np.maximum(parts_m[0], parts_m[1]), np.maximum(parts_m[2], seen_s))
+        inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(eased_r > 0, sum_m.shape))
+        counter = (new > 0) & (u["counter"] < m.retaliation)
+        if self.S:
+            Sanctioner.note_counter_sanctions(self, counter)
+        inst.react_to_sanctions(new_r, eased_r)
+
+        # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
+        cushion = self.patron.cushion() if self.patron is not None else 0.0
+        level_total = sanc.level.sum(axis=0)  # changes only in step 1
+        pain = rules.sanctions_pain(level_total, m.pain_per_package, cushion)
+        inst.update_domestic(pain)
+
+        # 8. Forces relax towards their baselines (frontline: raised by domestic pressure).
+        inst.posture = rules.relax_posture(inst.posture, inst.p["posture"], m.posture_decay)
+        base_f = np.minimum(self.front_p["posture"] + mig.posture_pressure * front.pressure, 1)
+        front.posture = rules.relax_posture(front.posture, base_f, m.posture_decay)
+
+        # 9. Today's rung per border, and the records.
+        standing = np.where(
+            np.maximum(posture_m, posture_f) >= m.militarised_posture,
+            3,
+            np.where(arrived >= 1, 2, 0),
+        )
+        ambiguous_here = (amb_bg | moves.covert) * 2
+        rung = np.maximum.reduce(
+            [moves.rung, rung_f, clash_rung, standing, pb_incident * 2, ambiguous_here]
+        ).astype(np.int8)
+        p_any = 1 - np.prod(1 - p_clash, axis=0)
+        today = Today(
+            rung=rung,
+            moves=moves,
+            rung_f=rung_f,
+            arrived=arrived,
+            pushed=pushed,
+            pb_incident=pb_incident,
+            amb_bg=amb_bg,
+            blamed_bg=blamed_bg,
+            blamed_cov=blamed_cov,
+            clash=clash,
+            armed=armed,
+            conflict=conflict,
+            clash_rung=clash_rung,
+            blamed_clash=blamed_clash,
+            new=new,
+            eased=eased,
+            new_r=new_r,
+            eased_r=eased_r,
+            level_total=level_total,
+            counter=counter,
+            p_any=p_any,
+            hostility=hostility,
+            posture_m=posture_m,
+            posture_f=posture_f,
+            seen_move=seen_move,
+            seen_gesture=seen_gesture,
+            seen_amb=seen_amb,
+            seen_clash_f=seen_clash_f,
+            seen_f=seen_f,
+            seen_pb=seen_pb,
+            seen_clash_m=seen_clash_m,
+            seen_s=seen_s,
+        )
+        self._record(d, today)
+        self.day += 1
+
+    def _record(self, d: int, t: Today) -> None:
+        """Add the day to the outcome accumulators, daily summaries, traces and log."""
+        a, inst = self.acc, self.instigator
+        nonlethal = t.clash & ~t.armed
+        a.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
+        a.armed += t.armed.sum(axis=0, dtype=np.int32)
+        a.conflict |= t.conflict.any(axis=0)
+        a.first_armed[np.isnan(a.first_armed) & t.armed.any(axis=0)] = d
+        a.first_nonlethal[np.isnan(a.first_nonlethal) & nonlethal.any(axis=0)] = d
+        np.maximum(a.max_rung, t.rung, out=a.max_rung)
+        overall = t.rung.max(axis=0)
+        a.days3 += overall >= 3
+        a.new_packages += t.new_r.astype(np.int32)
+        a.eased += t.eased_r.astype(np.int32)
+        a.arrivals += t.arrived
+        a.pushbacks += t.pushed
+        stranded = self.front.stranded.sum(axis=0)
+        np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
+        np.maximum(a.stranded_peak_f, self.front.stranded, out=a.stranded_peak_f)
+        a.first_package[np.isnan(a.first_package) & (t.new_r > 0)] = d
+        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
+        a.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
+        a.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
+        a.caused += covert
+        a.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
+        a.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
+        a.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
+        a.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
+        a.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
+        a.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
+        a.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
+        gold = (
+            INSTIGATOR_GOLDSTEIN[t.moves.rung]
+            + FRONTLINE_GOLDSTEIN[t.rung_f]
+            + t.pb_incident * MOVES["pushback"][1]
+            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"][1]
+            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
+            + t.moves.gesture * MOVES["conciliatory_gesture"][1]
+        )
+        a.goldstein += gold
+        a.goldstein_other += (
+            t.new_r * MOVES["impose_sanctions"][1]
+            + t.eased_r * MOVES["ease_sanctions"][1]
+            + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
+        )
+        tension = t.hostility.mean(axis=0)
+        a.tension_sum += tension
+        values = np.stack(
+            [
+                tension,
+                t.p_any,
+                t.level_total.astype(F32),
+                a.arrivals.sum(axis=0),
+                stranded,
+                inst.reputation,
+                inst.support,
+                t.posture_f.mean(axis=0),
+                t.posture_m.mean(axis=0),
+                inst.valve,
+            ]
+        ).astype(F32)
+        rungs = np.vstack([overall[None, :], t.rung])
+        for daily, g in zip(self.daily_by_group, self._group_slices, strict=True):
+            daily.add_day(d, rungs[:, g], values[:, g])
+        if self.keep:
+            self.trace_values[d] = values[:, self._kept]
+            self.trace_rungs[d] = t.rung[:, self._kept]
+            self._log_day(d, t)
+
+    def _log_day(self, d: int, t: Today) -> None:
+        """Event-log rows for the kept replications."""
+        lab, log = self._kept_labels, self.log
+        tk = _kept_view(t, self._kept)  # the kept replications only, positions 0..K-1
+        me = self.instigator.name
+        for actor, what in self.schedule.notes.get(d, []):
+            log.add(lab, d, actor, "all", "scheduled event", 0, 0.0, None, what)
+        for i, target in enumerate(self.dyads):
+            for k in np.nonzero(tk.moves.rung[i] > 0)[0]:
+                if tk.moves.restrained[i, k]:
+                    why = "patron restraint: downgraded to rhetoric"
+                elif tk.moves.retaliated[i, k]:
+                    why = f"retaliation for perceived rung {self._last_seen_m[i, k]:.1f}"
+                else:
+                    why = "provocation (restraint eroded: nothing to lose)"
+                name = ladder.INSTIGATOR_MOVE_BY_RUNG[int(tk.moves.rung[i, k])]
+                log.add(
+                    lab[k : k + 1],
+                    d,
+                    me,
+                    target,
+                    name,
+                    MOVES[name][0],
+                    MOVES[name][1],
+                    tk.seen_move[i, k : k + 1],
+                    why,
+                )
+            j = np.nonzero(tk.moves.covert[i])[0]
+            log.add(
+                lab[j],
+                d,
+                me,
+                target,
+                "ambiguous_incident",
+                2,
+                MOVES["ambiguous_incident"][1],
+                tk.seen_amb[i, j],
+                "covert provocation (author unobservable)",
+                blamed=tk.blamed_cov[i, j],
+            )
+            j = np.nonzero(tk.amb_bg[i])[0]
+            log.add(
+                lab[j],
+                d,
+                "unknown",
+                target,
+                "ambiguous_incident",
+                2,
+                MOVES["ambiguous_incident"][1],
+                tk.seen_amb[i, j],
+                "ambiguous incident not caused by the instigator",
+                blamed=tk.blamed_bg[i, j],
+            )
+            j = np.nonzero(tk.moves.gesture)[0]
+            log.add(
+                lab[j],
+                d,
+                me,
+                target,
+                "conciliatory_gesture",
+                0,
+                MOVES["conciliatory_gesture"][1],
+                tk.seen_gesture[i, j],
+                "restraint",
+            )
+            j = np.nonzero(tk.rung_f[i] > 0)[0]
+            for k in j:
+                name = ladder.FRONTLINE_MOVE_BY_RUNG[int(tk.rung_f[i, k])]
+                log.add(
+                    lab[k : k + 1],
+                    d,
+                    target,
+                    me,
+                    name,
+                    MOVES[name][0],
+                    MOVES[name][1],
+                    tk.seen_f[i, k : k + 1],
+                    f"response to perceived rung {self._last_seen_f[i, k]:.1f}",
+                )
+            j = np.nonzero(tk.pb_incident[i])[0]
+            log.add(
+                lab[j],
+                d,
+                target,
+                me,
+                "pushback",
+                2,
+                MOVES["pushback"][1],
+                tk.seen_pb[i, j],
+                "migration pushbacks",
+            )
+            j = np.nonzero(tk.clash_rung[i] > 0)[0]
+            for k in j:
+                name = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}[
+                    int(tk.clash_rung[i, k])
+                ]
+                log.add(
+                    lab[k : k + 1],
+                    d,
+                    "border",
+                    f"{me}-{target}",
+                    name,
+                    MOVES[name][0],
+                    MOVES[name][1],
+                    tk.seen_clash_f[i, k : k + 1],
+                    "incident hazard (posture x mutual threat)",
+                    blamed=tk.blamed_clash[i, k : k + 1],
+                )
+        for s, name in enumerate(self.sanctioner_names):
+            j = np.nonzero(tk.new[s])[0]
+            log.add(
+                lab[j],
+                d,
+                name,
+                me,
+                "impose_sanctions",
+                2,
+                MOVES["impose_sanctions"][1],
+                tk.seen_s[0, j],
+                "attributed hostility passed threshold / scheduled round",
+            )
+            j = np.nonzero(tk.eased[s])[0]
+            log.add(
+                lab[j],
+                d,
+                name,
+                me,
+                "ease_sanctions",
+                0,
+                MOVES["ease_sanctions"][1],
+                None,
+                "hostility subsided (ratchet off)",
+            )
+            j = np.nonzero(tk.counter[s])[0]
+            log.add(
+                lab[j],
+                d,
+                me,
+                name,
+                "counter_sanctions",
+                2,
+                MOVES["counter_sanctions"][1],
+                None,
+                "retaliation for sanctions",
+            )
+
+    # ------------------------------------------------------------------ run & results
+    def run(self) -> EscalationModel:
+        """Advance all replications to the horizon."""
+        while self.day < self.config.days:
+            self.step()
+        return self
+
+    def result(self) -> ModelResult:
+        """Per-replication outcomes, daily summary, kept traces and event log."""
+        traces = None
+        if self.keep:
+            traces = _traces_frame(self, self.config.start)
+        return ModelResult(
+            runs=runs_frame(self),
+            daily=functools.reduce(DailySummary.merge, self.daily_by_group),
+            daily_by_group=self.daily_by_group,
+            traces=traces,
+            events=self.log.to_frame(self.config.start),
+        )
+
+
+def _kept_view(t: Today, kept: slice | np.ndarray) -> Today:
+    """The day's record restricted to the kept replications (last axis)."""
+    moves = InstigatorMoves(**{k: v[..., kept] for k, v in vars(t.moves).items()})
+    fields = {k: v[..., kept] for k, v in vars(t).items() if k != "moves"}
+    return Today(moves=moves, **fields)
+
+
+def _hostile(seen: np.ndarray) -> np.ndarray:
+    """Perceived rungs of acts read as hostile (>= 0.5), else 0."""
+    return np.where(seen >= 0.5, seen, 0).astype(F32)
+
+
+def _traces_frame(model: EscalationModel, start: dt.date) -> pd.DataFrame:
+    days, _n, K = model.trace_values.shape
+    rep = np.repeat(model._kept_labels, days)
+    day = np.tile(np.arange(days), K)
+    cols: dict[str, Any] = {"replication": rep, "day": day}
+    cols["date"] = pd.to_datetime(start) + pd.to_timedelta(day, unit="D")
+    for s, name in enumerate(SERIES_NAMES):
+        cols[name] = model.trace_values[:, s, :].T.ravel()
+    for i, name in enumerate(model.dyads):
+        cols[f"rung_{name}"] = model.trace_rungs[:, i, :].T.ravel()
+    return pd.DataFrame(cols)
+
+
+def runs_frame(model: EscalationModel) -> pd.DataFrame:
+    """One row per replication with every outcome the brief asks for."""
+    a, inst = model.acc, model.instigator
+    positions = np.concatenate([np.arange(b.size) for b in model.blocks])
+    seeds = np.concatenate([np.full(b.size, b.seed, np.int64) for b in model.blocks])
+    cols: dict[str, np.ndarray] = {
+        "replication": np.arange(model.R) + model.offset,
+        "seed": seeds,
+        "block_position": positions,
+        "armed_incident": a.armed > 0,
+        "first_armed_incident_day": a.first_armed.astype(float),
+        "first_nonlethal_clash_day": a.first_nonlethal.astype(float),
+        "nonlethal_clashes": a.nonlethal,
+        "armed_incidents": a.armed,
+        "armed_conflict": a.conflict,
+        "max_rung": a.max_rung.max(axis=0).astype(np.int8),
+        "days_rung3_plus": a.days3,
+        "sanctions_packages": a.new_packages,
+        "first_package_day": a.first_package.astype(float),
+        "sanctions_eased": a.eased,
+        "sanctions_level_final": model.sanc.level.sum(axis=0),
+        "arrivals": a.arrivals.sum(axis=0).round(),
+        "pushbacks": a.pushbacks.sum(axis=0).round(),
+        "stranded_peak": a.stranded_peak.astype(float).round(),
+        "ambiguous_incidents": a.ambiguous,
+        "blamed_on_instigator": a.blamed,
+        "caused_by_instigator": a.caused,
+        "caused_and_blamed": a.caused_blamed,
+        "provocations": a.provocations,
+        "instigator_hostile_moves": a.hostile_moves,
+        "retaliations": a.retaliations,
+        "frontline_responses": a.responses,
+        "counter_sanctions": a.counter_sanctions,
+        "restraint_interventions": a.interventions,
+        "final_reputation": inst.reputation.astype(float),
+        "final_domestic_support": inst.support.astype(float),
+        "final_valve": inst.valve.astype(float),
+        "mean_tension": a.tension_sum / max(model.day, 1),
+        "goldstein_total": a.goldstein.sum(axis=0) + a.goldstein_other,
+    }
+    for i, name in enumerate(model.dyads):
+        cols[f"max_rung_{name}"] = a.max_rung[i]
+        cols[f"arrivals_{name}"] = a.arrivals[i].round()
+        cols[f"pushbacks_{name}"] = a.pushbacks[i].round()
+        cols[f"stranded_peak_{name}"] = a.stranded_peak_f[i].astype(float).round()
+        cols[f"goldstein_{name}"] = a.goldstein[i]
+    return pd.DataFrame(cols)

@@ -1,0 +1,214 @@
+"""Outcomes: mergeable daily summaries and event logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from escalation_sim.config.ladder import N_RUNGS
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+N_BINS = 1000  # resolution: 0.001 on [0, 1]; 1.6% relative for counts
+COUNT_MAX = 1e7  # upper end of the log-spaced bins for count series
+_LOG_SCALE = N_BINS / np.log1p(COUNT_MAX)
+
+# Daily series: name -> kind ("unit": values in [0, 1]; "count": >= 0; "int": integers >= 0).
+SERIES: dict[str, str] = {
+    "tension": "unit",  # mean over borders of mutual perceived threat
+    "clash_hazard": "unit",  # P(a clash somewhere today)
+    "sanctions_level": "int",  # packages in force, all sanctioners
+    "arrivals": "count",  # cumulative migrant arrivals, all borders
+    "stranded": "count",  # migrants stranded between the lines, all borders
+    "reputation": "unit",  # instigator pariah reputation
+    "domestic_support": "unit",  # instigator domestic support
+    "frontline_posture": "unit",  # mean frontline force posture
+    "instigator_posture": "unit",  # mean instigator force posture (exercise included)
+    "valve": "unit",  # migrant valve opening
+}
+SERIES_NAMES = list(SERIES)
+_IS_COUNT = np.array([SERIES[s] in ("count", "int") for s in SERIES_NAMES])
+_IS_INT = np.array([SERIES[s] == "int" for s in SERIES_NAMES])
+
+
+def to_bins(values: np.ndarray) -> np.ndarray:
+    """(n_series, R) values -> bin indices, linear on [0, 1] or log1p for counts."""
+    idx = np.empty(values.shape, np.int64)
+    unit = ~_IS_COUNT
+    idx[unit] = (np.clip(values[unit], 0, 1) * N_BINS).astype(np.int64)
+    idx[_IS_COUNT] = (np.log1p(np.maximum(values[_IS_COUNT], 0)) * _LOG_SCALE).astype(np.int64)
+    return np.minimum(idx, N_BINS - 1)
+
+
+def from_bins(series: int, position: np.ndarray) -> np.ndarray:
+    """Fractional bin position -> value (inverse of :func:`to_bins`)."""
+    if _IS_INT[series]:  # integer data: the quantile is the integer in that bin
+        return np.round(np.expm1(np.floor(position) / _LOG_SCALE + 0.5 / _LOG_SCALE))
+    if _IS_COUNT[series]:
+        return np.expm1(position / _LOG_SCALE)
+    return position / N_BINS
+
+
+@dataclass
+class DailySummary:
+    """Mergeable per-day summary over any number of replications."""
+
+    start: dt.date
+    dyads: list[str]
+    rung_counts: np.ndarray  # (days, 1 + F, 7) int64: overall max rung, then each border
+    hist: np.ndarray  # (days, n_series, N_BINS) int32
+    sums: np.ndarray  # (days, n_series) float64: exact daily means = sums / replications
+
+    @classmethod
+    def empty(cls, start: dt.date, dyads: list[str], days: int) -> DailySummary:
+        """A summary of zero replications."""
+        return cls(
+            start,
+            list(dyads),
+            np.zeros((days, 1 + len(dyads), N_RUNGS), np.int64),
+            np.zeros((days, len(SERIES), N_BINS), np.int32),
+            np.zeros((days, len(SERIES)), np.float64),
+        )
+
+    def add_day(self, day: int, rungs: np.ndarray, values: np.ndarray) -> None:
+        """Count one day: ``rungs`` (1 + F, R) ints 0..6, ``values`` (n_series, R)."""
+        k = rungs.shape[0]
+        flat = (np.arange(k)[:, None] * N_RUNGS + rungs).ravel()
+        self.rung_counts[day] += np.bincount(flat, minlength=k * N_RUNGS).reshape(k, N_RUNGS)
+        n = values.shape[0]
+        flat = (np.arange(n)[:, None] * N_BINS + to_bins(values)).ravel()
+        self.hist[day] += np.bincount(flat, minlength=n * N_BINS).reshape(n, N_BINS)
+        self.sums[day] += values.sum(axis=1, dtype=np.float64)
+
+    def merge(self, other: DailySummary) -> DailySummary:
+        """Sum of two summaries over disjoint replications."""
+        return DailySummary(
+            self.start,
+            self.dyads,
+            self.rung_counts + other.rung_counts,
+            self.hist + other.hist,
+            self.sums + other.sums,
+        )
+
+    @property
+    def replications(self) -> int:
+        """Number of replications counted."""
+        return int(self.rung_counts[0, 0].sum())
+
+    def quantiles(self, qs: tuple[float, ...] = QUANTILES) -> np.ndarray:
+        """(days, n_series, len(qs)) quantiles read off the histograms (within one bin)."""
+        days, n, _nb = self.hist.shape
+        out = np.full((days, n, len(qs)), np.nan)
+        cum = np.cumsum(self.hist, axis=2)
+        total = cum[:, :, -1]
+        for j, q in enumerate(qs):
+            target = q * total
+            b = np.argmax(cum >= target[:, :, None], axis=2)
+            before = (
+                np.take_along_axis(cum, b[:, :, None], 2)[:, :, 0]
+                - np.take_along_axis(self.hist, b[:, :, None], 2)[:, :, 0]
+            )
+            width = np.take_along_axis(self.hist, b[:, :, None], 2)[:, :, 0]
+            frac = np.where(width > 0, (target - before) / np.maximum(width, 1), 0.0)
+            pos = b + np.clip(frac, 0, 1)
+            for s in range(n):
+                out[:, s, j] = np.where(total[:, s] > 0, from_bins(s, pos[:, s]), np.nan)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per day: date, rung counts (overall and per border), series quantiles."""
+        days = self.rung_counts.shape[0]
+        cols: dict[str, np.ndarray | list] = {
+            "day": np.arange(days),
+            "date": [self.start + dt.timedelta(days=d) for d in range(days)],
+            "replications": self.rung_counts[:, 0].sum(axis=1),
+        }
+        for k, who in enumerate(["all", *self.dyads]):
+            for r in range(N_RUNGS):
+                cols[f"rung{r}_{who}"] = self.rung_counts[:, k, r]
+        qv = self.quantiles()
+        n = np.maximum(self.rung_counts[:, 0].sum(axis=1), 1)
+        for s, name in enumerate(SERIES_NAMES):
+            cols[f"{name}_mean"] = self.sums[:, s] / n
+            for j, q in enumerate(QUANTILES):
+                cols[f"{name}_q{round(q * 100):02d}"] = qv[:, s, j]
+        frame = pd.DataFrame(cols)
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
+
+@dataclass
+class EventLog:
+    """Moves of the kept replications, one row each, with why they happened."""
+
+    rows: list[tuple] = field(default_factory=list)
+
+    COLUMNS = (
+        "replication",
+        "day",
+        "actor",
+        "target",
+        "move",
+        "rung",
+        "goldstein",
+        "perceived_rung",
+        "perceived_as",
+        "reason",
+    )
+
+    def add(
+        self,
+        replications: np.ndarray,
+        day: int,
+        actor: str,
+        target: str,
+        move: str,
+        rung: int | np.ndarray,
+        goldstein: float | np.ndarray,
+        perceived: np.ndarray | None,
+        reason: str | list[str],
+        blamed: np.ndarray | None = None,
+    ) -> None:
+        """Append one row per replication index in ``replications``."""
+        n = len(replications)
+        if n == 0:
+            return
+        rung = np.broadcast_to(np.asarray(rung), (n,))
+        gold = np.broadcast_to(np.asarray(goldstein, dtype=float), (n,))
+        reasons = reason if isinstance(reason, list) else [reason] * n
+        for j in range(n):
+            p = float(perceived[j]) if perceived is not None else float("nan")
+            if perceived is None:
+                seen = "unobserved"
+            elif blamed is not None and not blamed[j]:
+                seen = "not blamed on the instigator"
+            elif p >= 0.5:
+                seen = f"hostile (rung {p:.1f})"
+            elif rung[j] == 0:
+                seen = "conciliatory"
+            else:
+                seen = f"not read as hostile (rung {p:.1f})"
+            self.rows.append(
+                (
+                    int(replications[j]),
+                    day,
+                    actor,
+                    target,
+                    move,
+                    int(rung[j]),
+                    float(gold[j]),
+                    p,
+                    seen,
+                    reasons[j],
+                )
+            )
+
+    def to_frame(self, start: dt.date) -> pd.DataFrame:
+        """The log as a DataFrame sorted by replication and day, with calendar dates."""
+        frame = pd.DataFrame(self.rows, columns=list(self.COLUMNS))
+        frame.insert(
+            2, "date", pd.to_datetime([start + dt.timedelta(days=int(d)) for d in frame["day"]])
+        )
+        return frame.sort_values(["replication", "day"], kind="stable").reset_index(drop=True)

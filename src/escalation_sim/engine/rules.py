@@ -1,0 +1,232 @@
+"""Pure functions: the arithmetic of the ten mechanisms.
+
+Agents decide, these compute. Every function works element-wise on scalars or
+numpy arrays (the replication axis is the last one), never draws random
+numbers itself (it is given uniforms), and has no side effects, so each one is
+testable without Mesa. Equation numbers refer to ``docs/ODD.md``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from escalation_sim.config.ladder import (
+    FRONTLINE_MOVE_BY_RUNG,
+    INSTIGATOR_MOVE_BY_RUNG,
+    MAX_RUNG,
+    goldstein_by_rung,
+)
+
+F32 = np.float32
+
+# Goldstein score of a deliberate move of rung 0..6 (index by rung), per side.
+INSTIGATOR_GOLDSTEIN = np.array(goldstein_by_rung(INSTIGATOR_MOVE_BY_RUNG), dtype=F32)
+FRONTLINE_GOLDSTEIN = np.array(goldstein_by_rung(FRONTLINE_MOVE_BY_RUNG), dtype=F32)
+Array = NDArray[np.float32]
+
+
+# ----------------------------------------------------------------- 1. no benefit of the doubt
+def attribution_probability(reputation: ArrayLike, benefit_of_doubt: ArrayLike) -> Array:
+    """P(observers blame the instigator for an ambiguous incident) (eq. 1).
+
+    Rises with pariah reputation; benefit of the doubt discounts it to zero at 1.
+    """
+    return np.clip(
+        np.asarray(reputation, F32) * (F32(1) - np.asarray(benefit_of_doubt, F32)), 0, 1
+    ).astype(F32)
+
+
+def update_reputation(
+    reputation: ArrayLike,
+    hostile: ArrayLike,
+    conciliatory: ArrayLike,
+    gain: ArrayLike,
+    loss: ArrayLike,
+) -> Array:
+    """Sticky pariah reputation (eq. 2): hostile acts raise it fully, gestures barely lower it.
+
+    ``hostile`` is the day's attributed hostility (sum of perceived rungs / 6);
+    ``conciliatory`` the share of observers who read the day's gesture as one.
+    """
+    r = np.asarray(reputation, F32)
+    r = r + np.asarray(gain, F32) * np.asarray(hostile, F32) * (1 - r)
+    r = r - np.asarray(loss, F32) * np.asarray(conciliatory, F32) * r
+    return np.clip(r, 0, 1).astype(F32)
+
+
+# ----------------------------------------------------------------- 2. nothing to lose
+def sanctions_room(level: ArrayLike, max_packages: ArrayLike) -> Array:
+    """Remaining room for further sanctions, 1 (none adopted) .. 0 (exhausted)."""
+    return np.clip(1 - np.asarray(level, F32) / np.asarray(max_packages, F32), 0, 1).astype(F32)
+
+
+def restraint(
+    base: ArrayLike, reputation: ArrayLike, room: ArrayLike, nothing_to_lose: ArrayLike
+) -> Array:
+    """Instigator restraint (eq. 3): falls with reputation and as sanctions room shrinks."""
+    erosion = (
+        np.asarray(nothing_to_lose, F32)
+        * F32(0.5)
+        * (np.asarray(reputation, F32) + (1 - np.asarray(room, F32)))
+    )
+    return np.clip(np.asarray(base, F32) * (1 - erosion), 0, 1).astype(F32)
+
+
+def provocation_probability(
+    rate: ArrayLike, restraint_: ArrayLike, war_atmosphere: ArrayLike, urge: ArrayLike
+) -> Array:
+    """Daily probability of a deliberate provocation at one border (eq. 4).
+
+    Restraint holds it back; the urge to keep a war atmosphere (:func:`war_urge`)
+    pushes it up in proportion to how much the regime values that atmosphere.
+    """
+    p = np.asarray(rate, F32) * (1 - np.asarray(restraint_, F32))
+    p = p * (1 + np.asarray(war_atmosphere, F32) * np.asarray(urge, F32))
+    return np.clip(p, 0, 1).astype(F32)
+
+
+def war_urge(threat: ArrayLike, support: ArrayLike, reference: ArrayLike) -> Array:
+    """Urge to stoke external threat (eq. 4a), 0 .. 2.
+
+    The regime draws support from a sense of external threat, so it is pushed to
+    provoke when the felt threat fades (1 - threat) and when support sags below its
+    reference (the relative deficit, e.g. from sanctions pain).
+    """
+    return (
+        (1 - np.clip(np.asarray(threat, F32), 0, 1)) + support_deficit(support, reference)
+    ).astype(F32)
+
+
+def provocation_rung(u: ArrayLike, escalation: ArrayLike) -> NDArray[np.int8]:
+    """Rung of a provocation from one uniform (eq. 5): P(>=2) = e, P(3) = e**2."""
+    u, e = np.asarray(u, F32), np.clip(np.asarray(escalation, F32), 0, 1)
+    return (1 + (u < e) + (u < e * e)).astype(np.int8)
+
+
+# ----------------------------------------------------------------- 3. retaliation
+def counter_rung(perceived: ArrayLike, cap: int) -> NDArray[np.int8]:
+    """Rung of a counter-move: at least the perceived rung (eq. 6), capped at ``cap``."""
+    return np.clip(np.ceil(np.asarray(perceived, F32) - F32(1e-4)), 1, cap).astype(np.int8)
+
+
+# ----------------------------------------------------------------- 4. mutual hostile interpretation
+def perceive(rung: ArrayLike, u: ArrayLike, hostile_bias: ArrayLike, noise: ArrayLike) -> Array:
+    """Perceived rung of a move (eq. 7), from one uniform ``u``.
+
+    The error is upward with probability (1 + hostile_bias) / 2 and has a
+    uniform magnitude up to ``noise`` rungs; the upper and lower parts of ``u``
+    serve as the magnitude, so one draw gives both sign and size.
+    """
+    u = np.asarray(u, F32)
+    p_up = (1 + np.asarray(hostile_bias, F32)) * F32(0.5)
+    up = u < p_up
+    mag = np.where(
+        up, u / np.maximum(p_up, F32(1e-6)), (u - p_up) / np.maximum(1 - p_up, F32(1e-6))
+    )
+    err = np.where(up, mag, -mag) * np.asarray(noise, F32)
+    return np.clip(np.asarray(rung, F32) + err, 0, MAX_RUNG).astype(F32)
+
+
+def update_threat(
+    threat: ArrayLike,
+    hostile_rungs: ArrayLike,
+    conciliatory: ArrayLike,
+    gain: ArrayLike,
+    decay: ArrayLike,
+) -> Array:
+    """Perceived threat (eq. 8): decays, rises with perceived hostility, falls with gestures."""
+    t = np.asarray(threat, F32) * (1 - np.asarray(decay, F32))
+    t = t + np.asarray(gain, F32) * np.asarray(hostile_rungs, F32) / MAX_RUNG
+    t = t - np.asarray(gain, F32) * F32(0.5) * np.asarray(conciliatory, F32) * t
+    return np.clip(t, 0, 1).astype(F32)
+
+
+# ----------------------------------------------------------------- 5. unintended armed incidents
+def clash_probability(
+    scale: ArrayLike, posture_a: ArrayLike, posture_b: ArrayLike, hostility: ArrayLike
+) -> Array:
+    """Daily probability of a clash at one border (eq. 9).
+
+    Zero when either side has no forces there or nobody feels threatened: no
+    constant base hazard, so incidents need posture and mutual hostility.
+    """
+    rate = (
+        np.asarray(scale, F32)
+        * np.asarray(posture_a, F32)
+        * np.asarray(posture_b, F32)
+        * np.asarray(hostility, F32)
+    )
+    return (-np.expm1(-rate)).astype(F32)
+
+
+def armed_probability(escalation: ArrayLike, hostility: ArrayLike) -> Array:
+    """P(a clash becomes an exchange of fire) (eq. 10), rising with mutual threat."""
+    return np.clip(np.asarray(escalation, F32) * np.asarray(hostility, F32), 0, 1).astype(F32)
+
+
+def relax_posture(posture: ArrayLike, baseline: ArrayLike, decay: ArrayLike) -> Array:
+    """Posture relaxes towards its baseline (eq. 11)."""
+    p = np.asarray(posture, F32)
+    return (p + np.asarray(decay, F32) * (np.asarray(baseline, F32) - p)).astype(F32)
+
+
+# ----------------------------------------------------------------- 7. war atmosphere
+def update_support(
+    support: ArrayLike,
+    reference: ArrayLike,
+    threat: ArrayLike,
+    pain: ArrayLike,
+    war_atmosphere: ArrayLike,
+    rate: ArrayLike,
+) -> Array:
+    """Domestic support moves towards reference + rally effect - sanctions pain (eq. 12)."""
+    target = np.clip(
+        np.asarray(reference, F32)
+        + np.asarray(war_atmosphere, F32)
+        * np.asarray(threat, F32)
+        * (1 - np.asarray(reference, F32))
+        - np.asarray(pain, F32),
+        0,
+        1,
+    )
+    s = np.asarray(support, F32)
+    return np.clip(s + np.asarray(rate, F32) * (target - s), 0, 1).astype(F32)
+
+
+def support_deficit(support: ArrayLike, reference: ArrayLike) -> Array:
+    """Relative shortfall of support below its reference, 0 .. 1."""
+    ref = np.maximum(np.asarray(reference, F32), F32(1e-6))
+    return np.clip((ref - np.asarray(support, F32)) / ref, 0, 1).astype(F32)
+
+
+def sanctions_pain(level: ArrayLike, per_package: ArrayLike, cushion: ArrayLike) -> Array:
+    """Support lost to sanctions in force, after the patron's cushion (eq. 13)."""
+    return (
+        np.asarray(level, F32) * np.asarray(per_package, F32) * (1 - np.asarray(cushion, F32))
+    ).astype(F32)
+
+
+# ----------------------------------------------------------------- 9. migration
+def pushback_rate(base: ArrayLike, pressure: ArrayLike, per_pressure: ArrayLike) -> Array:
+    """Share of arrivals a frontline state pushes back (eq. 14), rising with pressure."""
+    return np.clip(
+        np.asarray(base, F32) + np.asarray(per_pressure, F32) * np.asarray(pressure, F32), 0, 1
+    ).astype(F32)
+
+
+def arrivals(expected: ArrayLike, z: ArrayLike) -> Array:
+    """Arrivals, Gaussian approximation of a Poisson count (eq. 15), never negative."""
+    mu = np.asarray(expected, F32)
+    return np.maximum(mu + np.sqrt(mu) * np.asarray(z, F32), 0).astype(F32)
+
+
+def standard_normal(u1: ArrayLike, u2: ArrayLike) -> Array:
+    """Standard normal deviates from two uniforms in [0, 1) (Box-Muller)."""
+    radius = np.sqrt(-2 * np.log1p(-np.asarray(u1, F32)))  # log(1 - u1): finite for u1 < 1
+    return (radius * np.cos(2 * np.pi * np.asarray(u2, F32))).astype(F32)
+
+
+def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
+    """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
+    return (-np.expm1(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)

@@ -1,0 +1,201 @@
+"""The model's state between phases of a day and its parameters per replication."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from escalation_sim.config.base import field_bounds
+from escalation_sim.config.events import CrisisMeeting, Exercise, SanctionsRound, SupplyCut
+from escalation_sim.config.scenario import Scenario
+from escalation_sim.engine.rules import F32
+
+
+@dataclass
+class InstigatorMoves:
+    """What the instigator does at each border today, (F, R) arrays."""
+
+    rung: np.ndarray  # int8: 0 none, 1..cap deliberate observable moves
+    provoked: np.ndarray  # bool: a deliberate provocation (observable or covert)
+    retaliated: np.ndarray  # bool: the move answers a perceived hostile act
+    covert: np.ndarray  # bool: the provocation's author is unobservable
+    restrained: np.ndarray  # bool: the patron talked it down to rhetoric
+    gesture: np.ndarray  # bool (R,): a conciliatory gesture towards all neighbours
+
+
+@dataclass
+class FrontState:
+    """Shared (F, R) state of the frontline states."""
+
+    posture: np.ndarray
+    threat: np.ndarray
+    pressure: np.ndarray
+    stranded: np.ndarray
+    unanswered: np.ndarray
+
+
+@dataclass
+class SanctionState:
+    """Shared (S, R) state of the sanctioners."""
+
+    level: np.ndarray
+    hostility: np.ndarray
+    ema: np.ndarray
+    pending: np.ndarray
+    last_change: np.ndarray
+    last_decision: np.ndarray
+
+
+@dataclass
+class Today:
+    """Everything that happened on one day, as (F, R), (S, R) or (R,) arrays."""
+
+    rung: np.ndarray  # rung per border
+    moves: InstigatorMoves
+    rung_f: np.ndarray  # frontline answers
+    arrived: np.ndarray
+    pushed: np.ndarray
+    pb_incident: np.ndarray
+    amb_bg: np.ndarray  # ambiguous incidents not caused by the instigator
+    blamed_bg: np.ndarray
+    blamed_cov: np.ndarray
+    clash: np.ndarray
+    armed: np.ndarray
+    conflict: np.ndarray
+    clash_rung: np.ndarray
+    blamed_clash: np.ndarray
+    new: np.ndarray  # (S, R) packages adopted
+    eased: np.ndarray  # (S, R) packages eased
+    new_r: np.ndarray  # (R,) packages adopted, all sanctioners
+    eased_r: np.ndarray  # (R,) packages eased, all sanctioners
+    level_total: np.ndarray  # (R,) packages in force, all sanctioners
+    counter: np.ndarray  # (S, R) counter-sanctions
+    p_any: np.ndarray  # (R,) P(a clash somewhere today)
+    hostility: np.ndarray  # mutual perceived threat per border
+    posture_m: np.ndarray  # instigator posture at the line today, exercise included
+    posture_f: np.ndarray  # frontline posture at the line today
+    # perceived rungs: frontline of the instigator's move, gesture, ambiguous, clash;
+    # the instigator of the frontline's move, pushbacks, clash, sanctions
+    seen_move: np.ndarray
+    seen_gesture: np.ndarray
+    seen_amb: np.ndarray
+    seen_clash_f: np.ndarray
+    seen_f: np.ndarray
+    seen_pb: np.ndarray
+    seen_clash_m: np.ndarray
+    seen_s: np.ndarray
+
+
+@dataclass
+class Schedule:
+    """Scenario events turned into per-day arrays."""
+
+    supply: np.ndarray  # (days,) multiplier on migrant supply
+    exercise_posture: np.ndarray  # (days,) instigator posture added at every border
+    exercise_threat: np.ndarray  # (days,) frontline threat added (first day of a window)
+    meeting: np.ndarray  # (S, days) bool: a crisis meeting (decision outside the cadence)
+    meeting_factor: np.ndarray  # (S, days) threshold multiplier, 1 when no meeting
+    rounds: np.ndarray  # (S, days) bool: scheduled sanctions round
+    notes: dict[int, list[tuple[str, str]]]  # day -> (actor, what) for the event log
+
+
+def build_schedule(sc: Scenario) -> Schedule:
+    """Turn a scenario's dated events into per-day arrays."""
+    days = sc.days
+    sanctioners = [a.name for a in sc.actors_of("sanctioner")]
+    supply = np.ones(days, F32)
+    ex_posture = np.zeros(days, F32)
+    ex_threat = np.zeros(days, F32)
+    meeting = np.zeros((len(sanctioners), days), bool)
+    meeting_factor = np.ones((len(sanctioners), days), F32)
+    rounds = np.zeros((len(sanctioners), days), bool)
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for ev in sc.events:
+        if isinstance(ev, SupplyCut):
+            a = sc.day_of(ev.start)
+            b = days if ev.end is None else sc.day_of(ev.end) + 1
+            supply[a:b] *= ev.factor
+            notes.setdefault(a, []).append(("scenario", f"supply cut to {ev.factor:.0%}"))
+        elif isinstance(ev, Exercise):
+            a, b = sc.day_of(ev.start), sc.day_of(ev.end) + 1
+            ex_posture[a:b] += ev.posture_boost
+            ex_threat[a] += ev.threat_boost
+            notes.setdefault(a, []).append((ev.actor, f"exercise {ev.name or ''} starts".strip()))
+            if b < days:
+                notes.setdefault(b, []).append((ev.actor, "exercise ends"))
+        elif isinstance(ev, CrisisMeeting):
+            s, d = sanctioners.index(ev.actor), sc.day_of(ev.date)
+            meeting[s, d] = True
+            meeting_factor[s, d] = min(meeting_factor[s, d], ev.threshold_factor)
+            notes.setdefault(d, []).append((ev.actor, "crisis meeting"))
+        elif isinstance(ev, SanctionsRound):
+            rounds[sanctioners.index(ev.actor), sc.day_of(ev.date)] = True
+    return Schedule(supply, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes)
+
+
+def _check_range(path: str, info: Any, values: Any) -> None:
+    """Per-replication values obey the same bounds as the scenario file (ValueError)."""
+    lo, hi = field_bounds(info)
+    arr = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"override {path!r}: values must be finite")
+    below = lo is not None and bool((arr < lo).any())
+    above = hi is not None and bool((arr > hi).any())
+    if below or above:
+        raise ValueError(
+            f"override {path!r}: values must lie in {lo} .. {hi}, got {arr.min()} .. {arr.max()}"
+        )
+
+
+def _per_replication(value: Any, R: int, name: str) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.ndim != 1 or arr.shape[0] != R:
+        raise ValueError(f"override {name!r} must have shape ({R},), got {arr.shape}")
+    return arr.astype(bool) if arr.dtype == bool else arr.astype(F32)
+
+
+def _mechanisms(sc: Scenario, overrides: Mapping[str, np.ndarray], R: int) -> SimpleNamespace:
+    def ns(obj: Any, prefix: str) -> SimpleNamespace:
+        out = {}
+        for key in type(obj).model_fields:
+            value = getattr(obj, key)
+            path = f"{prefix}.{key}"
+            if isinstance(value, BaseModel):
+                out[key] = ns(value, path)
+            elif path in overrides:
+                out[key] = _per_replication(overrides[path], R, path)
+            elif isinstance(value, (bool, int)):
+                out[key] = value
+            else:
+                out[key] = F32(value)
+        return SimpleNamespace(**out)
+
+    return ns(sc.mechanisms, "mechanisms")
+
+
+def _actor_params(
+    actors: list[Any],
+    overrides: Mapping[str, np.ndarray],
+    R: int,
+) -> dict[str, np.ndarray]:
+    """Per-actor parameters as (k, 1) arrays, or (k, R) where any actor is overridden."""
+    if not actors:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for key, info in type(actors[0]).model_fields.items():
+        if info.annotation not in (int, float):
+            continue
+        rows = [
+            _per_replication(overrides[p], R, p)
+            if (p := f"actors.{a.name}.{key}") in overrides
+            else np.full(1, getattr(a, key), F32)
+            for a in actors
+        ]
+        width = max(r.shape[0] for r in rows)
+        out[key] = np.stack([np.broadcast_to(r, (width,)) for r in rows]).astype(F32)
+    return out

@@ -1,0 +1,1 @@
+"""The only code that reads YAML: scenario and experiment files, ``extends``, ``--set``."""

@@ -1,0 +1,63 @@
+"""Located input errors: file, line and key path of every problem."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Key = tuple[str | int, ...]
+
+
+class ScenarioError(Exception):
+    """A problem in an input file or override, located as precisely as possible."""
+
+    def __init__(
+        self,
+        message: str,
+        file: str | Path | None = None,
+        line: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message, self.file, self.line, self.path = message, file, line, path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        key = f"{self.path}: " if self.path else ""
+        return f"{where}{key}{self.message}"
+
+
+@dataclass
+class Source:
+    """Raw mapping of a (resolved) file plus where each key path came from."""
+
+    data: dict[str, Any]
+    lines: dict[Key, tuple[str, int]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def where(self, key: Key) -> tuple[str | None, int | None]:
+        """File and line of the deepest known prefix of ``key``."""
+        for n in range(len(key), -1, -1):
+            if key[:n] in self.lines:
+                return self.lines[key[:n]]
+        return (self.files[-1] if self.files else None), None
+
+
+def format_key(key: Key) -> str:
+    """('actors', 2, 'posture') -> 'actors[2].posture'."""
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+Lines = dict[Key, tuple[str, int]]
+
+
+def _suggest(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,96 @@
+"""``--set path=value`` overrides applied to parsed scenario data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from escalation_sim.config.scenario import Scenario
+from escalation_sim.io.errors import ScenarioError, _suggest
+
+
+# ---------------------------------------------------------------------- overrides
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """'mechanisms.hostile_bias=0.8' -> ('mechanisms.hostile_bias', 0.8)."""
+    if "=" not in text:
+        raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", path=text)
+    path, raw = text.split("=", 1)
+    path = path.strip()
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return path, value
+
+
+def _model_keys(model: type[BaseModel] | None) -> list[str]:
+    return list(model.model_fields) if model is not None else []
+
+
+def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set one dotted path in a raw scenario mapping; ``actors.<name>.<key>`` by name."""
+    parts = path.split(".")
+    if not all(parts):
+        raise ScenarioError("empty part in the key path", path=path)
+    target: Any = data
+    model: Any = Scenario
+    for part in parts[:-1]:
+        if isinstance(target, list):
+            names = [str(item.get("name")) for item in target if isinstance(item, dict)]
+            match = [item for item in target if isinstance(item, dict) and item.get("name") == part]
+            if not match:
+                raise ScenarioError(
+                    f"no item named {part!r}{_suggest(part, names)}; known: {', '.join(names)}",
+                    path=path,
+                )
+            target = match[0]
+            model = _role_model(target)
+            continue
+        keys = _model_keys(model)
+        if model is not None and part not in keys:
+            raise ScenarioError(f"unknown key {part!r}{_suggest(part, keys)}", path=path)
+        if part not in target or target[part] is None:
+            target[part] = {}
+        target = target[part]
+        model = _field_model(model, part)
+    last = parts[-1]
+    if isinstance(target, list):
+        raise ScenarioError("a key path must end at a field, not at a list item", path=path)
+    keys = _model_keys(model)
+    if model is not None and last not in keys:
+        raise ScenarioError(f"unknown key {last!r}{_suggest(last, keys)}", path=path)
+    target[last] = value
+
+
+def _role_model(item: dict[str, Any]) -> type[BaseModel] | None:
+    from escalation_sim.config.actors import Frontline, Instigator, Patron, Sanctioner
+
+    roles = {
+        "instigator": Instigator,
+        "frontline": Frontline,
+        "sanctioner": Sanctioner,
+        "patron": Patron,
+    }
+    return roles.get(item.get("role", ""))
+
+
+def _field_model(model: type[BaseModel] | None, name: str) -> type[BaseModel] | None:
+    if model is None:
+        return None
+    ann = model.model_fields[name].annotation
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return ann
+    return None
+
+
+def _event_model(kind: str) -> type[BaseModel] | None:
+    from escalation_sim.config.events import CrisisMeeting, Exercise, SanctionsRound, SupplyCut
+
+    return {
+        "crisis_meeting": CrisisMeeting,
+        "exercise": Exercise,
+        "supply_cut": SupplyCut,
+        "sanctions_round": SanctionsRound,
+    }.get(kind)

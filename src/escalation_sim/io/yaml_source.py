@@ -1,0 +1,250 @@
+"""YAML parsed with line numbers, and ``extends:`` chains merged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from escalation_sim.io.errors import Key, Lines, ScenarioError, Source, format_key
+
+
+# ---------------------------------------------------------------------- parsing
+def _walk(node: yaml.Node, key: Key, file: str, lines: dict[Key, tuple[str, int]]) -> None:
+    lines.setdefault(key, (file, node.start_mark.line + 1))  # a key keeps its own line
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for k, v in node.value:
+            line = k.start_mark.line + 1
+            if k.value in seen:
+                raise ScenarioError(
+                    f"key {k.value!r} appears twice in this mapping (first on line "
+                    f"{seen[k.value]}); the first would be silently ignored",
+                    file,
+                    line,
+                    format_key((*key, k.value)),
+                )
+            seen[k.value] = line
+            lines[(*key, k.value)] = (file, k.start_mark.line + 1)
+            _walk(v, (*key, k.value), file, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _walk(v, (*key, i), file, lines)
+
+
+def parse_yaml(path: Path) -> Source:
+    """Parse one YAML file into a mapping, recording the line of every key."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found", name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read file: {exc}", name) from None
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError(f"not valid YAML: {exc.problem}", name, line) from None
+    except yaml.reader.ReaderError as exc:  # e.g. a NUL byte: one line, with its position
+        ch = exc.character
+        code = ch if isinstance(ch, int) else ord(ch)
+        raise ScenarioError(
+            f"not valid YAML: character U+{code:04X} at offset {exc.position}: {exc.reason}",
+            name,
+        ) from None
+    except yaml.YAMLError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScenarioError(f"not valid YAML: {first}", name) from None
+    if not isinstance(data, dict):
+        raise ScenarioError("expected a mapping of keys at the top level", name, 1)
+    lines: dict[Key, tuple[str, int]] = {}
+    _walk(node, (), name, lines)
+    return Source(data, lines, [name])
+
+
+# ---------------------------------------------------------------------- extends
+# A child file names its base with ``extends:`` and states only what changes:
+#   * mappings merge key by key, recursively;
+#   * lists of mappings merge by ``name``: an item whose name is in the base list
+#     amends that item key by key; ``replace: true`` replaces it whole; ``remove:
+#     true`` (with nothing but the name) drops it; an item with a new name, or no
+#     name, is appended;
+#   * an empty list replaces the base list (``events: []`` means no events);
+#   * anything else (scalars, other lists) replaces the base value.
+MARKERS = ("remove", "replace")
+
+
+def _copy_lines(src: Source, skey: Key, mkey: Key, lines: Lines) -> None:
+    """Copy the lines of ``src`` under ``skey`` to the merged path ``mkey``."""
+    n = len(skey)
+    for k, where in src.lines.items():
+        if k[:n] == skey:
+            lines[(*mkey, *k[n:])] = where
+
+
+def _merge(
+    base: Any,
+    child: Any,
+    mkey: Key,
+    bkey: Key,
+    ckey: Key,
+    bsrc: Source,
+    csrc: Source,
+    lines: Lines,
+) -> Any:
+    """Merge ``child`` (at ``ckey`` in ``csrc``) over ``base`` (at ``bkey`` in ``bsrc``).
+
+    Returns the merged value and records in ``lines`` where every key path of it
+    (``mkey`` and below) was written: the child's line where the child set it,
+    the base's line otherwise.
+    """
+    if isinstance(base, dict) and isinstance(child, dict):
+        if bkey in bsrc.lines:
+            lines[mkey] = bsrc.lines[bkey]
+        if ckey in csrc.lines:
+            lines[mkey] = csrc.lines[ckey]
+        merged: dict[str, Any] = {}
+        for k, v in base.items():
+            if k not in child:
+                merged[k] = v
+                _copy_lines(bsrc, (*bkey, k), (*mkey, k), lines)
+        for k, v in child.items():
+            sub = (*mkey, k)
+            if k in base:
+                merged[k] = _merge(base[k], v, sub, (*bkey, k), (*ckey, k), bsrc, csrc, lines)
+            else:
+                merged[k] = _merge_new(v, sub, (*ckey, k), csrc, lines)
+        # Keep the base's key order, new keys last.
+        return {k: merged[k] for k in [*base, *(k for k in child if k not in base)]}
+    if _named_list(base) and _named_list(child) and child:
+        return _merge_list(base, child, mkey, bkey, ckey, bsrc, csrc, lines)
+    return _merge_new(child, mkey, ckey, csrc, lines)
+
+
+def _merge_new(child: Any, mkey: Key, ckey: Key, csrc: Source, lines: Lines) -> Any:
+    """A child value with nothing to merge into; named lists still get their markers checked."""
+    if _named_list(child) and child:
+        return _merge_list([], child, mkey, None, ckey, None, csrc, lines)
+    _copy_lines(csrc, ckey, mkey, lines)
+    return child
+
+
+def _merge_list(
+    base: list[dict[str, Any]],
+    child: list[dict[str, Any]],
+    mkey: Key,
+    bkey: Key | None,
+    ckey: Key,
+    bsrc: Source | None,
+    csrc: Source,
+    lines: Lines,
+) -> list[Any]:
+    """Merge a list of named mappings by name (see the rules above)."""
+
+    def fail(message: str, j: int, key: str | None = None) -> ScenarioError:
+        where = (*ckey, j, key) if key else (*ckey, j)
+        return ScenarioError(message, *csrc.where(where), path=format_key(where))
+
+    names = [item.get("name") for item in base]
+    known = ", ".join(str(n) for n in names if n is not None) or "none"
+    index = {n: i for i, n in enumerate(names) if n is not None}
+    # plan[i] for base item i: None (removed) or (child index or None, replace?)
+    plan: list[tuple[int | None, bool] | None] = [(None, False) for _ in base]
+    appended: list[int] = []
+    seen: dict[Any, int] = {}
+    for j, item in enumerate(child):
+        name = item.get("name")
+        marks = {m: item[m] for m in MARKERS if m in item}
+        for m, value in marks.items():
+            if value is not True:
+                raise fail(f"{m!r} must be true (or left out), got {value!r}", j, m)
+        if len(marks) > 1:
+            raise fail("an item cannot be both removed and replaced", j)
+        if marks and name is None:
+            raise fail(f"{next(iter(marks))}: true needs the name of a base item", j)
+        if name is not None:
+            if name in seen:
+                raise fail(
+                    f"name {name!r} appears twice in this list (first as item {seen[name]})",
+                    j,
+                    "name",
+                )
+            seen[name] = j
+        if name is None or name not in index:
+            if marks:
+                what = next(iter(marks))
+                raise fail(f"cannot {what} {name!r}: no such item in the base; known: {known}", j)
+            appended.append(j)
+            continue
+        if "remove" in marks:
+            extra = sorted(set(item) - {"name", "remove"})
+            if extra:
+                raise fail(f"remove: true takes only a name, not {', '.join(extra)}", j)
+            plan[index[name]] = None
+        else:
+            plan[index[name]] = (j, "replace" in marks)
+    if bkey is not None and bsrc is not None and bkey in bsrc.lines:
+        lines[mkey] = bsrc.lines[bkey]
+    if ckey in csrc.lines:
+        lines[mkey] = csrc.lines[ckey]
+    out: list[Any] = []
+    for i, step in enumerate(plan):
+        if step is None:
+            continue
+        sub = (*mkey, len(out))
+        j, replace = step
+        if j is None:
+            assert bkey is not None and bsrc is not None
+            _copy_lines(bsrc, (*bkey, i), sub, lines)
+            out.append(base[i])
+        elif replace:
+            item = {k: v for k, v in child[j].items() if k != "replace"}
+            _copy_lines(csrc, (*ckey, j), sub, lines)
+            out.append(item)
+        else:
+            assert bkey is not None and bsrc is not None
+            out.append(_merge(base[i], child[j], sub, (*bkey, i), (*ckey, j), bsrc, csrc, lines))
+    for j in appended:
+        sub = (*mkey, len(out))
+        _copy_lines(csrc, (*ckey, j), sub, lines)
+        out.append(child[j])
+    return out
+
+
+def _named_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(i, dict) for i in value)
+
+
+def load_source(path: str | Path, _chain: tuple[Path, ...] = ()) -> Source:
+    """Parse a file and resolve its ``extends:`` chain (relative to the file).
+
+    The result's ``files`` lists the chain from the first base to this file;
+    its ``lines`` say for every key path which file and line set it.
+    """
+    path = Path(path)
+    chain = (*_chain, path.resolve())
+    src = parse_yaml(path)
+    if "extends" not in src.data:
+        return src
+    parent = src.data.pop("extends")
+    where = src.where(("extends",))
+    if not isinstance(parent, str) or not parent.strip():
+        raise ScenarioError("expected the file name of the base scenario", *where, path="extends")
+    target = path.parent / parent
+    if target.resolve() in chain:
+        cycle = " -> ".join(p.name for p in (*chain, target.resolve()))
+        raise ScenarioError(f"extends cycle: {cycle}", *where, path="extends")
+    if not target.is_file():
+        what = "is a folder" if target.is_dir() else "not found"
+        raise ScenarioError(f"base scenario {target} {what}", *where, path="extends")
+    base = load_source(target, chain)
+    lines: Lines = {}
+    data = _merge(base.data, src.data, (), (), (), base, src, lines)
+    return Source(data, lines, [*base.files, *src.files])

@@ -1,0 +1,1 @@
+"""Figures, text tables, the HTML report, progress: presentation only reads results."""

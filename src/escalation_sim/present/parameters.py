@@ -1,0 +1,109 @@
+"""The parameter table: meaning, default, range, unit and source of every parameter.
+
+Generated from the pydantic fields of :mod:`escalation_sim.config`, so that
+``escalation-sim describe`` and the table in ``docs/ODD.md`` cannot drift
+apart from the code (a test compares them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from escalation_sim.config.actors import Frontline, Instigator, Sanctioner
+from escalation_sim.config.base import field_bounds
+from escalation_sim.config.events import CrisisMeeting, Exercise, SupplyCut
+from escalation_sim.config.mechanisms import Mechanisms, Migration
+from escalation_sim.config.scenario import Scenario
+
+SECTIONS: list[tuple[str, type[BaseModel]]] = [
+    ("mechanisms", Mechanisms),
+    ("mechanisms.migration", Migration),
+    ("actors[instigator]", Instigator),
+    ("actors[frontline]", Frontline),
+    ("actors[sanctioner]", Sanctioner),
+    ("events[exercise]", Exercise),
+    ("events[crisis_meeting]", CrisisMeeting),
+    ("events[supply_cut]", SupplyCut),
+]
+
+
+def _range(info: Any) -> str:
+    if info.annotation is bool:
+        return "true/false"
+    lo, hi = field_bounds(info)
+    if lo is None and hi is None:
+        return ""
+    return f"{_num(lo) if lo is not None else '-inf'} .. {_num(hi) if hi is not None else 'inf'}"
+
+
+def _num(x: Any) -> str:
+    if isinstance(x, bool):
+        return str(x).lower()
+    if isinstance(x, float):
+        return f"{x:g}"
+    return str(x)
+
+
+def parameter_rows(scenario: Scenario | None = None) -> list[dict[str, str]]:
+    """One row per parameter: path, meaning, default, range, unit, source (and value)."""
+    rows: list[dict[str, str]] = []
+
+    def add(path: str, info: Any, value: Any = None) -> None:
+        extra = info.json_schema_extra or {}
+        row = {
+            "parameter": path,
+            "meaning": info.description or "",
+            "default": _num(info.default),
+            "range": _range(info),
+            "unit": str(extra.get("unit", "")),
+            "source": str(extra.get("source", "")),
+        }
+        if scenario is not None:
+            row["value"] = _num(value)
+        rows.append(row)
+
+    add("days", Scenario.model_fields["days"], scenario.days if scenario else None)
+    for prefix, model in SECTIONS:
+        for key, info in model.model_fields.items():
+            if info.annotation not in (int, float, bool):
+                continue
+            if scenario is None:
+                add(f"{prefix}.{key}", info)
+            elif prefix == "mechanisms":
+                add(f"{prefix}.{key}", info, getattr(scenario.mechanisms, key))
+            elif prefix == "mechanisms.migration":
+                add(f"{prefix}.{key}", info, getattr(scenario.mechanisms.migration, key))
+            elif prefix.startswith("actors["):
+                role = prefix[7:-1]
+                for actor in scenario.actors_of(role):
+                    add(f"actors.{actor.name}.{key}", info, getattr(actor, key))
+            else:
+                kind = prefix[7:-1]
+                for i, ev in enumerate(scenario.events):
+                    if ev.type == kind:
+                        add(f"events[{i}].{key}", info, getattr(ev, key))
+    return rows
+
+
+def format_rows(rows: list[dict[str, str]], fmt: str = "text") -> str:
+    """Render parameter rows as an aligned text table or a Markdown table."""
+    if not rows:
+        return ""
+    cols = list(rows[0])
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        for r in rows:
+            lines.append("| " + " | ".join(r[c].replace("|", "\\|") for c in cols) + " |")
+        return "\n".join(lines)
+    out = []
+    for r in rows:
+        head = f"{r['parameter']}"
+        if "value" in r:
+            head += f" = {r['value']}"
+        out.append(head)
+        out.append(f"    {r['meaning']}")
+        out.append(f"    default {r['default']}   range {r['range'] or '-'}   unit {r['unit']}")
+        out.append(f"    source: {r['source']}")
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Running scenarios: one scenario, one replication's story, paired comparisons, sweeps."""

@@ -1,0 +1,328 @@
+"""Run a sweep: plan, resume, execute, consolidate."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from escalation_sim.config.experiment import Experiment
+from escalation_sim.run.sweep.adaptive import next_round
+from escalation_sim.run.sweep.consolidate import (
+    _consolidate,
+    _counts,
+    _failure_frame,
+    _replications_by_point,
+)
+from escalation_sim.run.sweep.executors import Executor, SweepError, SweepInterrupted
+from escalation_sim.run.sweep.folder import Store, new_manifest
+from escalation_sim.run.sweep.plan import Plan, Task, expand
+from escalation_sim.run.sweep.tasks import _payload
+from escalation_sim.store.files import git_commit, now_iso
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did."""
+
+    out: Path
+    status: str
+    tasks: int
+    done: int
+    failed: list[int]
+    runs: int
+    seconds: float
+    ran_runs: int = 0
+    resumed: bool = False
+    points: pd.DataFrame | None = None  # per design point: n, k and P(outcome) (complete only)
+
+
+def _say(stream: TextIO | None) -> Callable[[str], None]:
+    def log(text: str) -> None:
+        if stream is not None:
+            stream.write(text + "\n")
+            stream.flush()
+
+    return log
+
+
+def run_sweep(
+    exp: Experiment,
+    out: Path,
+    executor: Executor,
+    *,
+    resume: bool = False,
+    retry_failed: bool = False,
+    progress: bool = True,
+    stream: TextIO | None = None,
+    command: str = "",
+    again: str | None = None,
+) -> SweepReport:
+    """Run (or resume) a sweep into ``out``; return a report.
+
+    ``again`` is the command that continues this sweep (``--resume`` is
+    appended in the message printed on Ctrl-C).
+
+    Raises :class:`SweepError` when the folder cannot be used (held by a live
+    sweep, made from another experiment, not a sweep) and
+    :class:`SweepInterrupted` on Ctrl-C or SIGTERM, after marking the manifest.
+    """
+    stream = stream if stream is not None else sys.stderr
+    log = _say(stream)
+    plan = expand(exp)
+    store = Store(out)
+    resume = resume or retry_failed
+    started = time.perf_counter()
+    _check_folder(store, resume)
+    store.acquire(command, log)
+    manifest: dict[str, Any] | None = None
+    tasks: dict[int, Task] = {}
+    ran = 0
+    try:
+        if resume:
+            manifest = _check_resume(store, plan)
+            tasks = {t["task"]: Task.from_json(t) for t in manifest["tasks"]}
+            store.clean_temporaries()
+            failures = store.failures()
+            if len(failures):  # a task rerun successfully just before a crash
+                done = store.done(tasks.values(), verify=True)
+                store.set_failures(failures[~failures["task"].astype(int).isin(done)])
+        else:
+            manifest = new_manifest(plan, command)
+            tasks = {t.id: t for t in plan.tasks}
+            store.write_manifest(manifest)
+        log(f"sweep {exp.name}: {executor.name} -> {out}/")
+        if manifest.get("status") == "complete" and (out / "runs.parquet").exists():
+            log(f"{out}: the sweep is already complete; nothing to do")
+            return _report(store, plan, tasks, "complete", started, 0, resume)
+        manifest["status"] = "running"
+        manifest["command"] = command
+        store.write_manifest(manifest)
+
+        round_no = 0
+        while True:
+            current = [t for t in tasks.values() if t.round == round_no]
+            done = store.done(current, verify=resume)
+            failures = store.failures()
+            failed_before = set(failures["task"].astype(int)) if len(failures) else set()
+            todo = [
+                t
+                for t in current
+                if t.id not in done and (retry_failed or t.id not in failed_before)
+            ]
+            if resume and round_no == 0:
+                log(
+                    f"resuming {out}: {len(store.done(tasks.values()))} of {len(tasks)} "
+                    f"tasks done, {len(todo)} to run"
+                    + (f", {len(failed_before)} failed earlier" if failed_before else "")
+                )
+            ran += _run_tasks(plan, store, executor, todo, progress, stream)
+            missing = [t.id for t in current if t.id not in store.done(current)]
+            if missing or plan.adaptive is None:
+                break
+            finished = [t for t in tasks.values() if t.round <= round_no]
+            counts = _counts(store, finished, plan)
+            new = next_round(plan, counts, round_no + 1, max(t.id for t in finished) + 1)
+            if not new:
+                break
+            round_no += 1
+            recorded = [t for t in tasks.values() if t.round == round_no]
+            if recorded:
+                if [t.to_json() for t in recorded] != [t.to_json() for t in new]:
+                    raise SweepError(
+                        f"{out}: round {round_no} in the manifest differs from the one the "
+                        "finished results call for; the code or the parts changed"
+                    )
+            else:
+                for t in new:
+                    tasks[t.id] = t
+                manifest["tasks"].extend(t.to_json() for t in new)
+                manifest["rounds"].append({"round": round_no, "tasks": [t.id for t in new]})
+                store.write_manifest(manifest)
+            n_points = len({d for t in new for d in t.design_points})
+            log(
+                f"round {round_no}: {n_points} design point(s) need more replications "
+                f"(+{sum(t.runs for t in new):,} runs in {len(new)} tasks)"
+            )
+
+        all_done = store.done(tasks.values())
+        if len(all_done) == len(tasks):
+            _consolidate(store, plan, tasks)
+            status = "complete"
+            manifest["replications_by_point"] = _replications_by_point(plan, tasks)
+            manifest["runs_total"] = sum(t.runs for t in tasks.values())
+        else:
+            status = "failed"
+        manifest["status"] = status
+        manifest["finished"] = now_iso()
+        store.write_manifest(manifest)
+        return _report(store, plan, tasks, status, started, ran, resume)
+    except KeyboardInterrupt:
+        executor.stop()
+        n_done = len(store.done(tasks.values())) if tasks else 0
+        if manifest is not None:
+            manifest["status"] = "interrupted"
+            store.write_manifest(manifest)
+        again = again or f"escalation-sim sweep {exp.file} --out {out}"
+        raise SweepInterrupted(
+            f"interrupted: {n_done} of {len(tasks)} tasks done and saved in {out}/; "
+            f"resume with: {again} --resume"
+        ) from None
+    finally:
+        store.release()
+
+
+def _check_folder(store: Store, resume: bool) -> None:
+    """Refuse a folder a live sweep holds, or a fresh sweep into a used folder."""
+    state, held = store.lock_state()
+    if state == "live":
+        held = held or {}
+        raise SweepError(
+            f"{store.out} is in use by a running sweep (PID {held.get('pid')} on "
+            f"{held.get('host')}, started {held.get('started')}); wait for it or stop it first"
+        )
+    if resume:
+        if store.read_manifest() is None:
+            raise SweepError(
+                f"nothing to resume in {store.out} (no manifest.json); run without --resume"
+            )
+        return
+    if store.manifest_path.exists():
+        m = store.read_manifest() or {}
+        raise SweepError(
+            f"{store.out} already holds a {m.get('kind', 'result')} "
+            f"({m.get('experiment') or m.get('scenario')}, status {m.get('status', '?')}); "
+            "use --resume to continue it, or choose another --out"
+        )
+    if store.out.exists():
+        if not store.out.is_dir():
+            raise SweepError(f"{store.out} exists and is not a folder")
+        extra = [
+            p.name
+            for p in store.out.iterdir()
+            if p.name != "sweep.lock" and not (p.name == "parts" and not any(p.iterdir()))
+        ]
+        if extra:
+            raise SweepError(
+                f"{store.out} exists and is not empty ({', '.join(sorted(extra)[:3])}); "
+                "choose another --out"
+            )
+
+
+def _check_resume(store: Store, plan: Plan) -> dict[str, Any]:
+    m = store.read_manifest()
+    exp = plan.experiment
+    if m is None:  # pragma: no cover - checked before the lock
+        raise SweepError(f"nothing to resume in {store.out}")
+    if m.get("kind") != "sweep":
+        raise SweepError(f"{store.out} holds a {m.get('kind')!r} result, not a sweep")
+    if m.get("experiment_hash") != exp.hash:
+        raise SweepError(
+            f"{store.out} was made from a different experiment ({m.get('experiment_file')}, "
+            f"hash {str(m.get('experiment_hash'))[:12]}); {exp.file} has hash {exp.hash[:12]}. "
+            "Refusing to mix their results: use another --out, or delete the folder to "
+            "start over"
+        )
+    points = [{"design_point": i, **pt} for i, pt in enumerate(plan.points)]
+    if json.loads(json.dumps(points)) != m.get("design_points"):
+        raise SweepError(
+            f"{store.out}: the design points differ from the ones recorded (another SALib or "
+            "scipy version?); refusing to mix results"
+        )
+    recorded = [t for t in m.get("tasks", []) if t.get("round") == 0]
+    if recorded != [t.to_json() for t in plan.tasks]:
+        raise SweepError(
+            f"{store.out}: the tasks differ from the ones recorded (another version of "
+            "escalation-sim?); refusing to mix results"
+        )
+    if m.get("git_commit") != git_commit():
+        sys.stderr.write(
+            f"warning: {store.out} was started from commit {m.get('git_commit')}, this is "
+            f"{git_commit()}\n"
+        )
+    return m
+
+
+def _run_tasks(
+    plan: Plan,
+    store: Store,
+    executor: Executor,
+    todo: list[Task],
+    progress: bool,
+    stream: TextIO,
+) -> int:
+    from escalation_sim.run.progress import Progress
+
+    if not todo:
+        return 0
+    bar = Progress(sum(t.runs for t in todo), "runs", stream=stream, enabled=progress)
+    by_id = {t.id: t for t in todo}
+    failures = {int(r["task"]): r for r in store.failures().to_dict("records")}
+    ran = 0
+    for out in executor.run([_payload(plan, t) for t in todo]):
+        task = by_id[out.task]
+        if out.ok:
+            store.write(task, out)
+            if failures.pop(task.id, None) is not None:
+                store.set_failures(_failure_frame(failures))
+        else:
+            failures[task.id] = {
+                "task": task.id,
+                "round": task.round,
+                "design_points": task.design_points,
+                "parameters": json.dumps(
+                    [{"design_point": d, **plan.points[d]} for d in task.design_points]
+                ),
+                "seed": [u.seed for u in task.units],
+                "error": out.error,
+                "traceback": out.traceback,
+                "worker": out.worker,
+                "created": now_iso(),
+            }
+            store.set_failures(_failure_frame(failures))
+            bar.stream.write(f"task {task.id} failed: {out.error}\n")
+        ran += task.runs
+        bar.update(task.runs)
+    bar.close()
+    return ran
+
+
+def _report(
+    store: Store,
+    plan: Plan,
+    tasks: dict[int, Task],
+    status: str,
+    started: float,
+    ran: int,
+    resumed: bool,
+) -> SweepReport:
+    done = store.done(tasks.values())
+    failures = store.failures()
+    failed = sorted(int(t) for t in failures["task"]) if len(failures) else []
+    points = None
+    runs_path = store.out / "runs.parquet"
+    if status == "complete" and runs_path.exists():
+        outcome = plan.adaptive.outcome if plan.adaptive else "armed_incident"
+        table = pq.read_table(runs_path, columns=["design_point", outcome]).to_pandas()
+        g = table.groupby("design_point")[outcome]
+        points = pd.DataFrame({"n": g.size(), "k": g.sum().astype(int)})
+        points["outcome"] = outcome
+    return SweepReport(
+        out=store.out,
+        status=status,
+        tasks=len(tasks),
+        done=len(done),
+        failed=failed,
+        runs=sum(tasks[t].runs for t in done),
+        seconds=time.perf_counter() - started,
+        ran_runs=ran,
+        resumed=resumed,
+        points=points,
+    )

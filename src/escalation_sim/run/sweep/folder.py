@@ -1,0 +1,322 @@
+"""A sweep's folder: lock, task parts, failures and manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from escalation_sim.engine.randomness import BLOCK_SIZE
+from escalation_sim.io.scenario_file import content_hash
+from escalation_sim.run.design import design_seed, salib_problem
+from escalation_sim.run.sweep.executors import SweepError
+from escalation_sim.run.sweep.plan import Plan, Task
+from escalation_sim.run.sweep.tasks import TaskOutput
+from escalation_sim.store.files import atomic_write_bytes, atomic_write_json, git_commit, now_iso
+
+
+# ====================================================================== store
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def durable_write(path: Path, data: bytes) -> None:
+    """Write under a temporary name, fsync, rename over ``path``, fsync the folder."""
+    atomic_write_bytes(path, data)
+    _fsync_dir(path.parent)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) is dead too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+class Store:
+    """The files of one sweep folder."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.parts = self.out / "parts"
+        self.manifest_path = self.out / "manifest.json"
+        self.failures_path = self.out / "failures.parquet"
+        self.lock_path = self.out / "sweep.lock"
+        self._locked = False
+
+    # -- lock ---------------------------------------------------------------
+    def read_lock(self) -> dict[str, Any] | None:
+        """The lock holder's record, or None."""
+        try:
+            return json.loads(self.lock_path.read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {}
+
+    def lock_state(self) -> tuple[str, dict[str, Any] | None]:
+        """('free' | 'live' | 'stale' | 'foreign', holder)."""
+        held = self.read_lock()
+        if held is None:
+            return "free", None
+        pid, host = held.get("pid"), held.get("host")
+        if not isinstance(pid, int):
+            return "stale", held
+        if host != socket.gethostname():
+            return "foreign", held
+        return ("live" if _pid_alive(pid) else "stale"), held
+
+    def acquire(self, command: str, log: Callable[[str], None]) -> None:
+        """Take the lock, or raise SweepError if a live sweep holds it."""
+        self.out.mkdir(parents=True, exist_ok=True)
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "started": now_iso(),
+            "command": command,
+        }
+        for _ in range(5):
+            try:
+                fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                state, held = self.lock_state()
+                held = held or {}
+                who = f"PID {held.get('pid')} on {held.get('host')}, started {held.get('started')}"
+                if state == "live":
+                    raise SweepError(
+                        f"{self.out} is in use by a running sweep ({who}); "
+                        "wait for it to finish or stop it first"
+                    ) from None
+                if state == "foreign":
+                    raise SweepError(
+                        f"{self.out} is locked by a sweep on another host ({who}); if it is "
+                        f"no longer running, delete {self.lock_path}"
+                    ) from None
+                if state == "free":
+                    continue
+                stale = self.lock_path.with_name(f"sweep.lock.stale-{uuid.uuid4().hex[:8]}")
+                try:
+                    os.rename(self.lock_path, stale)
+                except FileNotFoundError:
+                    continue
+                stale.unlink(missing_ok=True)
+                log(f"taking over the stale lock of a sweep that is gone ({who})")
+                continue
+            with os.fdopen(fd, "w") as fh:
+                fh.write(json.dumps(me) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            _fsync_dir(self.out)
+            self._locked = True
+            return
+        raise SweepError(f"could not take the lock {self.lock_path}")  # pragma: no cover
+
+    def release(self) -> None:
+        """Drop the lock if this process holds it."""
+        if self._locked:
+            held = self.read_lock() or {}
+            if held.get("pid") == os.getpid():
+                self.lock_path.unlink(missing_ok=True)
+            self._locked = False
+
+    # -- manifest -----------------------------------------------------------
+    def read_manifest(self) -> dict[str, Any] | None:
+        """The manifest, or None when there is none."""
+        try:
+            return json.loads(self.manifest_path.read_text())
+        except FileNotFoundError:
+            return None
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Write the manifest atomically (and durably)."""
+        manifest["updated"] = now_iso()
+        atomic_write_json(self.manifest_path, manifest)
+        _fsync_dir(self.out)
+
+    # -- parts --------------------------------------------------------------
+    def part(self, task: int, kind: str = "runs") -> Path:
+        """Path of one of a task's files: runs (the commit mark), daily, traces, events."""
+        suffix = {
+            "runs": ".parquet",
+            "daily": ".daily.npz",
+            "traces": ".traces.parquet",
+            "events": ".events.parquet",
+            "daily_frame": ".daily.parquet",
+        }[kind]
+        return self.parts / f"task-{task:06d}{suffix}"
+
+    def write(self, task: Task, out: TaskOutput) -> None:
+        """Write a finished task: companions first, the runs part last (commit mark)."""
+        durable_write(self.part(task.id, "daily"), out.daily)
+        for kind, data in (
+            ("traces", out.traces),
+            ("events", out.events),
+            ("daily_frame", out.daily_frame),
+        ):
+            if data is not None:
+                durable_write(self.part(task.id, kind), data)
+            else:
+                self.part(task.id, kind).unlink(missing_ok=True)
+        durable_write(self.part(task.id), out.runs)
+
+    def done(self, tasks: Iterable[Task], verify: bool = False) -> set[int]:
+        """Ids of tasks whose results are on disk (``verify``: complete and readable)."""
+        have = {p.name for p in self.parts.glob("task-*.parquet")} if self.parts.exists() else set()
+        out = set()
+        for t in tasks:
+            path = self.part(t.id)
+            if path.name not in have:
+                continue
+            if verify and not self._valid(t, path):
+                path.unlink(missing_ok=True)
+                continue
+            out.add(t.id)
+        return out
+
+    def _valid(self, task: Task, path: Path) -> bool:
+        try:
+            if pq.ParquetFile(path).metadata.num_rows != task.runs:
+                return False
+            with zipfile.ZipFile(self.part(task.id, "daily")) as z:
+                names = set(z.namelist())
+            return all(f"d{d}_hist.npy" in names for d in task.design_points)
+        except (OSError, ValueError, zipfile.BadZipFile, pa.ArrowException):
+            return False
+
+    def clean_temporaries(self) -> None:
+        """Remove temporary files a killed writer left behind."""
+        for folder in (self.out, self.parts):
+            if folder.exists():
+                for tmp in folder.glob(".*.tmp"):
+                    tmp.unlink(missing_ok=True)
+
+    # -- failures -----------------------------------------------------------
+    def failures(self) -> pd.DataFrame:
+        """Recorded task failures (empty frame if none)."""
+        if not self.failures_path.exists():
+            return pd.DataFrame(columns=FAILURE_COLUMNS)
+        return pd.read_parquet(self.failures_path)
+
+    def set_failures(self, frame: pd.DataFrame) -> None:
+        """Replace the failures table (removed when empty)."""
+        if len(frame):
+            sink = pa.BufferOutputStream()
+            table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+            pq.write_table(table, sink)
+            durable_write(self.failures_path, sink.getvalue().to_pybytes())
+        else:
+            self.failures_path.unlink(missing_ok=True)
+
+
+FAILURE_COLUMNS = [
+    "task",
+    "round",
+    "design_points",
+    "parameters",
+    "seed",
+    "error",
+    "traceback",
+    "worker",
+    "created",
+]
+
+
+# ====================================================================== the sweep
+def _versions() -> dict[str, str]:
+    from escalation_sim.store.files import versions
+
+    out = versions()
+    for name in ("SALib", "dask", "distributed"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def new_manifest(plan: Plan, command: str) -> dict[str, Any]:
+    """The manifest of a new sweep (status 'running')."""
+    exp = plan.experiment
+    kinds = {p.path: p.kind for p in exp.parameters}
+    manifest: dict[str, Any] = {
+        "kind": "sweep",
+        "experiment": exp.name,
+        "description": exp.description,
+        "experiment_file": exp.file,
+        "experiment_hash": exp.hash,
+        "scenario": exp.scenario.name,
+        "scenario_file": exp.scenario_file,
+        "scenario_hash": content_hash(exp.scenario),
+        "set": exp.fixed,
+        "design": exp.design,
+        "parameters": exp.raw_parameters(),
+        "parameter_types": kinds,
+        "samples": exp.samples,
+        "design_seed": design_seed(exp) if exp.samples is not None else None,
+        "design_points": [{"design_point": i, **pt} for i, pt in enumerate(plan.points)],
+        "variants": [{"variant": i, **v} for i, v in enumerate(plan.variants)],
+        "replications": exp.replications_spec(),
+        "seed": exp.seed,
+        "keep_traces": exp.keep_traces,
+        "task_size": exp.task_size,
+        "block_size": BLOCK_SIZE,
+        "config": exp.scenario.model_dump(mode="json"),
+        "salib_problem": salib_problem(exp),
+        "rounds": [{"round": 0, "tasks": [t.id for t in plan.tasks]}],
+        "tasks": [t.to_json() for t in plan.tasks],
+        "status": "running",
+        "versions": _versions(),
+        "git_commit": git_commit(),
+        "created": now_iso(),
+        "command": command,
+    }
+    return manifest
+
+
+def sweep_status(out: Path) -> dict[str, Any]:
+    """Done / failed / remaining tasks and runs of a sweep folder."""
+    store = Store(out)
+    m = store.read_manifest()
+    if m is None or m.get("kind") != "sweep":
+        raise SweepError(f"{out}: no sweep here (no manifest.json of kind 'sweep')")
+    tasks = [Task.from_json(t) for t in m.get("tasks", [])]
+    done = store.done(tasks)
+    failures = store.failures()
+    failed = {int(t) for t in failures["task"]} - done if len(failures) else set()
+    state, held = store.lock_state()
+    return {
+        "manifest": m,
+        "tasks": len(tasks),
+        "done": len(done),
+        "failed": sorted(failed),
+        "remaining": len(tasks) - len(done) - len(failed),
+        "runs_done": sum(t.runs for t in tasks if t.id in done),
+        "runs_planned": sum(t.runs for t in tasks),
+        "lock": state,
+        "holder": held,
+        "consolidated": (store.out / "runs.parquet").exists(),
+    }

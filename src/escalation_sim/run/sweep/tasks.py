@@ -1,0 +1,273 @@
+"""One task: run its design points and return its records."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import time
+import traceback
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from escalation_sim.config.scenario import Scenario
+from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.randomness import BLOCK_SIZE, Block
+from escalation_sim.io.scenario_file import content_hash
+from escalation_sim.run.sweep.plan import Plan, Task, complete_points
+
+
+# ====================================================================== task function
+@dataclass
+class TaskPayload:
+    """Everything a worker needs for one task (small; pickled to the worker)."""
+
+    task: Task
+    config: str  # JSON of the task's scenario (model-level values applied)
+    config_hash: str
+    paths: list[str]  # every swept path: a column of the runs table
+    kinds: dict[str, str]  # path -> float | int | bool
+    overrides: list[str]  # swept paths passed as per-replication arrays
+    values: dict[int, dict[str, Any]]  # design point -> swept values
+    keep_traces: int
+    complete: list[int] = field(default_factory=list)  # points with all their runs here
+
+
+@dataclass
+class TaskOutput:
+    """What a task returns: its tables as bytes, or the error that stopped it."""
+
+    task: int
+    ok: bool
+    runs: bytes = b""
+    daily: bytes = b""
+    traces: bytes | None = None
+    events: bytes | None = None
+    daily_frame: bytes | None = None  # daily frames of the points complete in this task
+    rows: int = 0
+    error: str = ""
+    traceback: str = ""
+    seconds: float = 0.0
+    worker: str = ""
+
+
+_SCENARIOS: dict[str, Scenario] = {}
+
+
+def _scenario(payload: TaskPayload) -> Scenario:
+    sc = _SCENARIOS.get(payload.config_hash)
+    if sc is None:
+        if len(_SCENARIOS) > 16:
+            _SCENARIOS.clear()
+        sc = _SCENARIOS[payload.config_hash] = Scenario.model_validate_json(payload.config)
+    return sc
+
+
+def _ids(env: str) -> set[int]:
+    text = os.environ.get(env, "")
+    return {int(x) for x in text.replace(" ", "").split(",") if x}
+
+
+def _test_hooks(task_id: int) -> None:
+    """Deliberate faults for tests (see the module docstring); no-ops unless set."""
+    delay = os.environ.get("ESCALATION_SIM_TASK_DELAY")
+    if delay:
+        time.sleep(float(delay))
+    if task_id in _ids("ESCALATION_SIM_DIE_TASKS"):
+        marks = os.environ.get("ESCALATION_SIM_DIE_ONCE_DIR")
+        mark = Path(marks) / f"died-{task_id}" if marks else None
+        if mark is None or not mark.exists():
+            if mark is not None:
+                mark.write_text(str(os.getpid()))
+            os.kill(os.getpid(), signal.SIGKILL)
+    if task_id in _ids("ESCALATION_SIM_FAIL_TASKS"):
+        raise RuntimeError(f"injected failure of task {task_id} (ESCALATION_SIM_FAIL_TASKS)")
+
+
+def _column(kind: str, values: np.ndarray) -> np.ndarray:
+    dtype = {"float": np.float64, "int": np.int64, "bool": np.bool_}[kind]
+    return np.asarray(values, dtype=dtype)
+
+
+def _to_parquet(frame: pd.DataFrame) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
+    return sink.getvalue().to_pybytes()
+
+
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` (readable by ``np.load``) compressed fast: zlib level 1, not 6.
+
+    The daily histograms are mostly zeros; level 1 is three times faster for
+    ~10% more bytes, which matters at one archive per design point and task.
+    """
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, arr in arrays.items():
+            with z.open(f"{name}.npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(arr), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _arrays(payload: TaskPayload, sizes: list[tuple[int, int]]) -> dict[str, np.ndarray]:
+    """Per-replication override arrays for ``sizes`` [(design point, replications)]."""
+    out = {}
+    for path in payload.overrides:
+        kind = payload.kinds[path]
+        out[path] = np.concatenate(
+            [
+                np.full(n, payload.values[d][path], dtype=bool if kind == "bool" else float)
+                for d, n in sizes
+            ]
+        )
+    return out
+
+
+def _compute(payload: TaskPayload) -> TaskOutput:
+    task = payload.task
+    sc = _scenario(payload)
+    units = task.units
+    blocks = [Block(u.seed, u.stop) for u in units]
+    # Groups: a re-simulated prefix (start > 0) is its own group, then dropped.
+    segments: list[tuple[int | None, int]] = []
+    for u in units:
+        pieces = (
+            [(None, u.start), (u.design_point, u.runs)] if u.start else [(u.design_point, u.stop)]
+        )
+        for d, n in pieces:
+            if segments and d is not None and segments[-1][0] == d:
+                segments[-1] = (d, segments[-1][1] + n)
+            else:
+                segments.append((d, n))
+    model = EscalationModel(
+        sc,
+        blocks=blocks,
+        overrides=_arrays(payload, [(u.design_point, u.stop) for u in units]),
+        groups=[n for _, n in segments],
+    ).run()
+    result = model.result()
+
+    keep = np.concatenate([np.arange(u.stop) >= u.start for u in units])
+    runs = result.runs.loc[keep].reset_index(drop=True)
+    point = np.concatenate([np.full(u.runs, u.design_point, np.int64) for u in units])
+    block = np.concatenate([np.full(u.runs, u.block, np.int64) for u in units])
+    cols: dict[str, Any] = {"design_point": point}
+    for path in payload.paths:
+        cols[path] = _column(
+            payload.kinds[path],
+            np.concatenate([np.full(u.runs, payload.values[u.design_point][path]) for u in units]),
+        )
+    cols["replication"] = block * BLOCK_SIZE + runs["block_position"].to_numpy()
+    cols["seed"] = runs["seed"].to_numpy()
+    cols["block_position"] = runs["block_position"].to_numpy()
+    for name in runs.columns:
+        if name not in ("replication", "seed", "block_position"):
+            cols[name] = runs[name].to_numpy()
+    frame = pd.DataFrame(cols)
+
+    arrays: dict[str, np.ndarray] = {}
+    for (d, _n), daily in zip(segments, result.daily_by_group or [], strict=True):
+        if d is None:
+            continue
+        for name in ("rung_counts", "hist", "sums"):
+            key = f"d{d}_{name}"
+            value = getattr(daily, name)
+            arrays[key] = arrays[key] + value if key in arrays else value
+    daily_npz = _npz(arrays)
+    # Points whose runs all lie in this task: their daily frame (quantiles from the
+    # histograms) is final, so the workers compute it rather than the parent at the end.
+    frames = []
+    for d, daily in zip(segments, result.daily_by_group or [], strict=True):
+        if d[0] is not None and d[0] in payload.complete:
+            frame_d = daily.to_frame()
+            frame_d.insert(0, "design_point", d[0])
+            frames.append(frame_d)
+    daily_frame = _to_parquet(pd.concat(frames, ignore_index=True)) if frames else None
+
+    traces = events = None
+    kept = [(u, min(payload.keep_traces, u.stop)) for u in units if u.block == 0 and u.start == 0]
+    kept = [(u, k) for u, k in kept if k > 0]
+    if kept:
+        sizes = [(u.design_point, k) for u, k in kept]
+        total = sum(k for _, k in sizes)
+        sample = (
+            EscalationModel(
+                sc,
+                blocks=[Block(u.seed, k) for u, k in kept],
+                overrides=_arrays(payload, sizes),
+                keep_traces=total,
+            )
+            .run()
+            .result()
+        )
+        owner = np.concatenate([np.full(k, d, np.int64) for d, k in sizes])
+        position = np.concatenate([np.arange(k) for _, k in sizes])
+        traces = _to_parquet(_relabel(sample.traces, owner, position))
+        events = _to_parquet(_relabel(sample.events, owner, position))
+    return TaskOutput(
+        task.id,
+        True,
+        runs=_to_parquet(frame),
+        daily=daily_npz,
+        daily_frame=daily_frame,
+        traces=traces,
+        events=events,
+        rows=len(frame),
+    )
+
+
+def _relabel(frame: pd.DataFrame | None, owner: np.ndarray, position: np.ndarray) -> pd.DataFrame:
+    """Model-wide replication index -> (design point, replication within it)."""
+    assert frame is not None
+    frame = frame.copy()
+    idx = frame["replication"].to_numpy()
+    frame["replication"] = position[idx]
+    frame.insert(0, "design_point", owner[idx])
+    return frame
+
+
+def run_task(payload: TaskPayload) -> TaskOutput:
+    """Run one task; never raises for a model error (the output carries the traceback)."""
+    started = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        _test_hooks(payload.task.id)
+        out = _compute(payload)
+    except Exception as exc:
+        out = TaskOutput(
+            payload.task.id,
+            False,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+    out.seconds = time.perf_counter() - started
+    out.worker = worker
+    return out
+
+
+def _failed(payload: TaskPayload, message: str, tb: str = "") -> TaskOutput:
+    return TaskOutput(payload.task.id, False, error=message, traceback=tb or message)
+
+
+def _payload(plan: Plan, task: Task) -> TaskPayload:
+    exp = plan.experiment
+    sc = plan.scenarios[task.variant]
+    return TaskPayload(
+        task=task,
+        config=sc.model_dump_json(),
+        config_hash=content_hash(sc),
+        paths=exp.paths,
+        kinds={p.path: p.kind for p in exp.parameters},
+        overrides=plan.override_paths,
+        values={d: plan.points[d] for d in task.design_points},
+        keep_traces=exp.keep_traces,
+        complete=complete_points(plan, task),
+    )

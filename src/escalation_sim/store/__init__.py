@@ -1,0 +1,1 @@
+"""The results folder: file names, manifest, atomic writes, save and load."""
