@@ -23,9 +23,9 @@ matplotlib.use("Agg")
 
 from PIL import Image  # Pillow ships with matplotlib
 
-from escalation_sim.analysis.results import load
 from escalation_sim.cli.app import main
 from escalation_sim.present import figures as plots
+from escalation_sim.store.results import load
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "figures"

@@ -24,7 +24,7 @@ FIXTURE_RESULTS = ROOT / "tests" / "fixtures" / "results"
 
 
 def _stored(kind: str):
-    from escalation_sim.analysis.results import load
+    from escalation_sim.store.results import load
 
     return load(FIXTURE_RESULTS / kind)
 

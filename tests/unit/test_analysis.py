@@ -14,11 +14,11 @@ from SALib.analyze import sobol
 from escalation_sim.analysis.daily import fan, rung_quantiles, rung_shares, scenario_events
 from escalation_sim.analysis.metrics import heatmap_table, outcome_table, risk_table
 from escalation_sim.analysis.paired_diff import paired_differences
-from escalation_sim.analysis.results import Results, load
 from escalation_sim.analysis.sensitivity import sensitivity
 from escalation_sim.analysis.stats2 import proportion, wilson
 from escalation_sim.analysis.stories import kept_replications, pick_story, story_events
 from escalation_sim.analysis.survival import kaplan_meier, survival_of
+from escalation_sim.store.results import Results, load
 
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
 

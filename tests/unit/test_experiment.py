@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from escalation_sim.cli.app import main
+from escalation_sim.config.design import count_points, design_points, salib_problem
 from escalation_sim.io.errors import ScenarioError
 from escalation_sim.io.experiment_file import load_experiment
-from escalation_sim.run.design import count_points, design_points, salib_problem
 from tests.support import EXPERIMENTS, SCENARIO
 
 
@@ -212,7 +212,7 @@ def test_sobol_uses_salib_scaling(tmp_path):
     """Points equal SALib's own sample of the real bounds (same seed)."""
     from SALib.sample import sobol
 
-    from escalation_sim.run.design import design_seed
+    from escalation_sim.config.design import design_seed
 
     text = GOOD.replace("design: grid", "design: sobol\nsamples: 4").replace(
         "[0.0, 0.5]", "{low: 0.1, high: 0.9}\n  mechanisms.incident_hazard: {low: 0, high: 0.1}"

@@ -15,12 +15,12 @@ from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
 
 from escalation_sim.analysis.metrics import heatmap_table, risk_table, rung_shares_with_ci
-from escalation_sim.analysis.results import Results, load
 from escalation_sim.analysis.sensitivity import sensitivity
 from escalation_sim.analysis.stats2 import proportion
 from escalation_sim.analysis.stories import pick_story, story_events
 from escalation_sim.analysis.survival import survival_of
 from escalation_sim.present import figures as plots
+from escalation_sim.store.results import Results, load
 
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
 

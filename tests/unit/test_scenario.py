@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from escalation_sim.config.scenario import content_hash
 from escalation_sim.io.errors import ScenarioError
-from escalation_sim.io.scenario_file import content_hash, load
+from escalation_sim.io.scenario_file import load
 from tests.support import BASE
 
 

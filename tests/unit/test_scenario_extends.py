@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from escalation_sim.config.scenario import content_hash
 from escalation_sim.io.errors import ScenarioError
-from escalation_sim.io.scenario_file import content_hash, load, resolved_yaml
+from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
 BASE = """\

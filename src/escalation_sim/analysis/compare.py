@@ -6,7 +6,7 @@ import pandas as pd
 
 from escalation_sim.analysis.metrics import COMPARE_METRICS
 from escalation_sim.analysis.paired_diff import paired_differences
-from escalation_sim.analysis.results import Results
+from escalation_sim.store.results import Results
 
 
 def _first(frame: pd.DataFrame) -> pd.DataFrame:

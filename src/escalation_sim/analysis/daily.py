@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation_sim.analysis.results import _to_date
 from escalation_sim.config.ladder import N_RUNGS
 from escalation_sim.engine.records import QUANTILES
+from escalation_sim.store.results import _to_date
 
 # ---------------------------------------------------------------------- daily
 FAN_SERIES: dict[str, str] = {

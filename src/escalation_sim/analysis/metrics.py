@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation_sim.analysis.results import Group, bin_edges, bin_index, format_value
 from escalation_sim.analysis.stats2 import CONFIDENCE, proportion, wilson
 from escalation_sim.config.ladder import N_RUNGS
+from escalation_sim.store.results import Group, bin_edges, bin_index, format_value
 
 
 # ---------------------------------------------------------------------- outcomes

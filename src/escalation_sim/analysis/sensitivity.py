@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim.analysis.metrics import METRICS
-from escalation_sim.analysis.results import Results
 from escalation_sim.analysis.stats2 import CONFIDENCE
+from escalation_sim.store.results import Results
 
 # ---------------------------------------------------------------------- sensitivity
 SENSITIVITY_OUTCOMES = (

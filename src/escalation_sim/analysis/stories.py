@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalation_sim.analysis.results import Results
+from escalation_sim.store.results import Results
 
 
 # ---------------------------------------------------------------------- stories

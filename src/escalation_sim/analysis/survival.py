@@ -10,8 +10,8 @@ import pandas as pd
 from scipy import stats
 
 from escalation_sim.analysis.metrics import FIRST_EVENTS
-from escalation_sim.analysis.results import Group
 from escalation_sim.analysis.stats2 import CONFIDENCE
+from escalation_sim.store.results import Group
 
 
 # ---------------------------------------------------------------------- survival

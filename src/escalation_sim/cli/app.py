@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from escalation_sim import __version__
-from escalation_sim.config.scenario import Scenario
+from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.io.errors import ScenarioError
-from escalation_sim.io.scenario_file import content_hash, load, resolved_yaml
+from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
 
@@ -64,8 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from escalation_sim.present.tables import format_summary
     from escalation_sim.run.progress import Progress
     from escalation_sim.run.scenario import run_scenario
-    from escalation_sim.store.files import git_commit, now_iso, versions
-    from escalation_sim.store.folder import save_run
+    from escalation_sim.store.results import from_model, new_manifest, save
 
     if args.replications < 1:
         raise UsageError(f"--replications must be at least 1, got {args.replications}")
@@ -88,23 +87,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     progress.close()
     wall = time.perf_counter() - started
-    manifest = {
-        "kind": "run",
-        "scenario": scenario.name,
-        "scenario_file": str(args.scenario),
-        "scenario_hash": content_hash(scenario),
-        "overrides": list(args.set),
-        "seed": args.seed,
-        "replications": args.replications,
-        "keep_traces": args.keep_traces,
-        "config": scenario.model_dump(mode="json"),
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "created": now_iso(),
-        "wall_seconds": round(wall, 3),
-        "command": "escalation-sim " + " ".join(sys.argv[1:]) if sys.argv else "",
-    }
-    save_run(out, result, manifest)
+    manifest = new_manifest(
+        "run",
+        scenario=scenario.name,
+        scenario_file=str(args.scenario),
+        scenario_hash=content_hash(scenario),
+        overrides=list(args.set),
+        seed=args.seed,
+        replications=args.replications,
+        keep_traces=args.keep_traces,
+        config=scenario.model_dump(mode="json"),
+        wall_seconds=round(wall, 3),
+    )
+    save(out, from_model(result, manifest))
     title = (
         f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
         f"{scenario.days} days from {scenario.start}"
@@ -239,7 +234,7 @@ def cmd_events(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- analysis
 def _results(path: Path) -> Any:
     """Load a results folder, turning a missing or malformed folder into a usage error."""
-    from escalation_sim.analysis.results import load as load_results_dir
+    from escalation_sim.store.results import load as load_results_dir
 
     try:
         return load_results_dir(path)
@@ -312,10 +307,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Run the scenarios paired, save them, print the differences, draw overlays."""
     from escalation_sim.analysis.compare import differences
     from escalation_sim.present.tables import format_differences
-    from escalation_sim.run.compare import Entry, run_comparison, unique_labels
+    from escalation_sim.run.compare import Entry, run_comparison, save_comparison, unique_labels
     from escalation_sim.run.progress import Progress
-    from escalation_sim.store.comparison import save_comparison
-    from escalation_sim.store.files import git_commit, now_iso, versions
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
@@ -338,19 +331,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     entries = [Entry(lab, sc, f) for lab, sc, f in zip(labels, scenarios, files, strict=True)]
     progress = Progress(args.replications * len(entries), "runs", enabled=not args.quiet)
     started = time.perf_counter()
-    meta = {
-        "versions": versions(),
-        "git_commit": git_commit(),
-        "created": now_iso(),
-        "command": "escalation-sim " + " ".join(sys.argv[1:]) if sys.argv else "",
-    }
     res = run_comparison(
         entries,
         args.replications,
         args.seed,
         keep_traces=args.keep_traces,
         on_progress=progress.update,
-        manifest=meta,
     )
     progress.close()
     res.manifest["wall_seconds"] = round(time.perf_counter() - started, 3)

@@ -9,8 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from escalation_sim.config.scenario import Scenario
-from escalation_sim.io.scenario_file import content_hash
+from escalation_sim.config.scenario import Scenario, content_hash
 
 DESIGNS = ("grid", "lhs", "sobol", "morris", "explicit")
 SAMPLED = ("lhs", "sobol", "morris")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -127,3 +129,9 @@ def parameter_fields(sc: Scenario) -> dict[str, Any]:
             if numeric(info):
                 out[f"actors.{actor.name}.{key}"] = info
     return out
+
+
+def content_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario: identical for identical inputs."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 
 from escalation_sim.config.base import field_bounds
+from escalation_sim.config.design import count_points, design_points
 from escalation_sim.config.experiment import (
     ADAPTIVE_KEYS,
     BOOL_OUTCOMES,
@@ -30,9 +31,8 @@ from escalation_sim.config.experiment import (
 )
 from escalation_sim.config.scenario import Scenario, parameter_fields
 from escalation_sim.io.errors import Key, ScenarioError, Source, format_key
-from escalation_sim.io.scenario_file import load
+from escalation_sim.io.scenario_file import load, scenario_variant
 from escalation_sim.io.yaml_source import parse_yaml
-from escalation_sim.run.design import count_points, design_points, scenario_variant
 
 
 # ---------------------------------------------------------------------- loading

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -129,12 +127,16 @@ def _same_path(formatted: str, dotted: str, data: dict[str, Any]) -> bool:
     return formatted == dotted.strip()
 
 
-def content_hash(scenario: Scenario) -> str:
-    """SHA-256 of the resolved scenario: identical for identical inputs."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def resolved_yaml(scenario: Scenario) -> str:
     """The fully resolved scenario as YAML (``validate`` and ``describe`` show it)."""
     return yaml.safe_dump(scenario.model_dump(mode="json", exclude_none=True), sort_keys=False)
+
+
+def scenario_variant(scenario: Scenario, values: dict[str, Any]) -> Scenario:
+    """The scenario with model-level parameter values set (and re-validated)."""
+    if not values:
+        return scenario
+    data = scenario.model_dump(mode="json")
+    for path, value in values.items():
+        apply_set(data, path, value)
+    return build(Source(data))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from escalation_sim.analysis.results import Results
 from escalation_sim.analysis.sensitivity import Sensitivity
+from escalation_sim.store.results import Results
 
 # ---------------------------------------------------------------------- text
 _NUMBER_FORMATS = {

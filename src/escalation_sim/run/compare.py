@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from escalation_sim.analysis.compare import _first
-from escalation_sim.analysis.results import Results
-from escalation_sim.config.scenario import Scenario
-from escalation_sim.io.scenario_file import content_hash
+from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.run.scenario import run_scenario
+from escalation_sim.store.results import DIFFERENCES, Results, new_manifest, save
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,6 @@ def run_comparison(
     *,
     keep_traces: int = 20,
     on_progress: Callable[[int], None] | None = None,
-    manifest: dict[str, Any] | None = None,
 ) -> Results:
     """Run every scenario with the same seed; return one Results of kind ``compare``."""
     runs, daily, traces, events = [], [], [], []
@@ -66,9 +63,9 @@ def run_comparison(
         if res.traces is not None:
             traces.append(res.traces.assign(scenario=e.label))
         events.append(res.events.assign(scenario=e.label))
-    meta: dict[str, Any] = {
-        "kind": "compare",
-        "scenarios": [
+    meta = new_manifest(
+        "compare",
+        scenarios=[
             {
                 "label": e.label,
                 "name": e.scenario.name,
@@ -78,14 +75,13 @@ def run_comparison(
             }
             for e in entries
         ],
-        "seed": seed,
-        "replications": replications,
-        "keep_traces": keep_traces,
-        "paired": "common random numbers: the same master seed gives every scenario the same "
+        seed=seed,
+        replications=replications,
+        keep_traces=keep_traces,
+        paired="common random numbers: the same master seed gives every scenario the same "
         "block seeds, so replication i of each scenario shares its random numbers",
-        "aligned": len({structure(e.scenario) for e in entries}) == 1,
-    }
-    meta.update(manifest or {})
+        aligned=len({structure(e.scenario) for e in entries}) == 1,
+    )
     return Results(
         meta,
         _first(pd.concat(runs, ignore_index=True)),
@@ -93,3 +89,9 @@ def run_comparison(
         _first(pd.concat(traces, ignore_index=True)) if traces else None,
         _first(pd.concat(events, ignore_index=True)),
     )
+
+
+def save_comparison(out: Path, res: Results, diffs: pd.DataFrame) -> None:
+    """Write a comparison's results folder, with its paired differences as a CSV."""
+    res.manifest["differences_method"] = diffs.attrs.get("method", "")
+    save(out, res, {DIFFERENCES: diffs.to_csv(index=False).encode()})

@@ -24,6 +24,9 @@ PACKAGES = (
     "pyarrow",
     "pyyaml",
     "matplotlib",
+    "SALib",
+    "dask",
+    "distributed",
 )
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from escalation_sim.analysis.results import Results, short_name
 from escalation_sim.analysis.stories import kept_replications, pick_story
 from escalation_sim.present.figures.distributions import plot_distributions
 from escalation_sim.present.figures.fan import plot_fan_chart
@@ -17,6 +16,7 @@ from escalation_sim.present.figures.risk import plot_heatmap, plot_risk_curve
 from escalation_sim.present.figures.sensitivity import plot_sensitivity
 from escalation_sim.present.figures.story import plot_story
 from escalation_sim.present.figures.survival import plot_survival
+from escalation_sim.store.results import Results, short_name
 
 
 # ---------------------------------------------------------------------- all figures

@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from escalation_sim.analysis.metrics import DISTRIBUTIONS, count_shares_with_ci
-from escalation_sim.analysis.results import Group, Results
 from escalation_sim.analysis.stats2 import dkw_band
 from escalation_sim.config.ladder import N_RUNGS, RUNGS
 from escalation_sim.present.figures.style import (
@@ -22,6 +21,7 @@ from escalation_sim.present.figures.style import (
     style_of,
     styled,
 )
+from escalation_sim.store.results import Group, Results
 
 # ---------------------------------------------------------------------- 1. distributions
 _INTEGER_OUTCOMES = ("max_rung", "sanctions_packages")

@@ -14,7 +14,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from escalation_sim.analysis.daily import FAN_SERIES, fan, rung_shares, scenario_events
-from escalation_sim.analysis.results import Group, Results
 from escalation_sim.config.ladder import N_RUNGS, RUNGS, rung_label
 from escalation_sim.present.figures.style import (
     _axes_list,
@@ -29,6 +28,7 @@ from escalation_sim.present.figures.style import (
     style_of,
     styled,
 )
+from escalation_sim.store.results import Group, Results
 
 # ---------------------------------------------------------------------- 4. fan chart
 FAN_PANELS = ("rung", "tension", "sanctions_level", "arrivals")

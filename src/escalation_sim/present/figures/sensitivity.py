@@ -6,9 +6,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from escalation_sim.analysis.results import Results, short_name
 from escalation_sim.analysis.sensitivity import Sensitivity, sensitivity
 from escalation_sim.present.figures.style import _axes, _footnote, color_of, styled
+from escalation_sim.store.results import Results, short_name
 
 
 # ---------------------------------------------------------------------- 6. sensitivity

@@ -14,7 +14,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from escalation_sim.analysis.daily import scenario_events
-from escalation_sim.analysis.results import Results
 from escalation_sim.analysis.stories import pick_story, story_events
 from escalation_sim.config.ladder import FORCE_BY_RUNG, N_RUNGS, RUNGS, rung_label
 from escalation_sim.present.figures.style import (
@@ -23,6 +22,7 @@ from escalation_sim.present.figures.style import (
     _mark_events,
     styled,
 )
+from escalation_sim.store.results import Results
 
 # ---------------------------------------------------------------------- 7. story
 

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from escalation_sim.analysis.daily import ScheduledEvent, scenario_events
-from escalation_sim.analysis.results import Group, Results
+from escalation_sim.store.results import Group, Results
 
 # Okabe & Ito (2008), ordered so that the first colours differ most in lightness too.
 OKABE_ITO = {

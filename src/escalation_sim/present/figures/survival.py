@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from escalation_sim.analysis.metrics import FIRST_EVENTS
-from escalation_sim.analysis.results import Group, Results
 from escalation_sim.analysis.survival import survival_of
 from escalation_sim.present.figures.style import (
     _axes_list,
@@ -24,6 +23,7 @@ from escalation_sim.present.figures.style import (
     style_of,
     styled,
 )
+from escalation_sim.store.results import Group, Results
 
 
 # ---------------------------------------------------------------------- 3. survival

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from escalation_sim.engine.records import DailySummary
 from escalation_sim.run.sweep.folder import FAILURE_COLUMNS, Store, _fsync_dir, durable_write
 from escalation_sim.run.sweep.plan import Plan, Task
+from escalation_sim.store.results import table_path
 
 
 def _failure_frame(failures: dict[int, dict[str, Any]]) -> pd.DataFrame:
@@ -124,7 +125,7 @@ def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
             cache.popitem(last=False)
         return entry
 
-    writer = _StreamWriter(store.out / "runs.parquet")
+    writer = _StreamWriter(table_path(store.out, "runs"))
     try:
         for d in range(len(plan.points)):
             for tid in by_point[d]:
@@ -139,7 +140,7 @@ def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
     _release_memory()
 
     # daily: the per-task summaries of each design point, merged in task order
-    writer = _StreamWriter(store.out / "daily.parquet", rows=50_000)
+    writer = _StreamWriter(table_path(store.out, "daily"), rows=50_000)
     files: collections.OrderedDict[int, Any] = collections.OrderedDict()
 
     def npz(tid: int) -> Any:

@@ -22,10 +22,11 @@ from escalation_sim.run.sweep.consolidate import (
     _replications_by_point,
 )
 from escalation_sim.run.sweep.executors import Executor, SweepError, SweepInterrupted
-from escalation_sim.run.sweep.folder import Store, new_manifest
+from escalation_sim.run.sweep.folder import Store, sweep_manifest
 from escalation_sim.run.sweep.plan import Plan, Task, expand
 from escalation_sim.run.sweep.tasks import _payload
 from escalation_sim.store.files import git_commit, now_iso
+from escalation_sim.store.results import table_path
 
 
 @dataclass
@@ -95,11 +96,11 @@ def run_sweep(
                 done = store.done(tasks.values(), verify=True)
                 store.set_failures(failures[~failures["task"].astype(int).isin(done)])
         else:
-            manifest = new_manifest(plan, command)
+            manifest = sweep_manifest(plan, command)
             tasks = {t.id: t for t in plan.tasks}
             store.write_manifest(manifest)
         log(f"sweep {exp.name}: {executor.name} -> {out}/")
-        if manifest.get("status") == "complete" and (out / "runs.parquet").exists():
+        if manifest.get("status") == "complete" and table_path(out, "runs").exists():
             log(f"{out}: the sweep is already complete; nothing to do")
             return _report(store, plan, tasks, "complete", started, 0, resume)
         manifest["status"] = "running"
@@ -307,7 +308,7 @@ def _report(
     failures = store.failures()
     failed = sorted(int(t) for t in failures["task"]) if len(failures) else []
     points = None
-    runs_path = store.out / "runs.parquet"
+    runs_path = table_path(store.out, "runs")
     if status == "complete" and runs_path.exists():
         outcome = plan.adaptive.outcome if plan.adaptive else "armed_incident"
         table = pq.read_table(runs_path, columns=["design_point", outcome]).to_pandas()

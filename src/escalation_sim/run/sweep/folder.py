@@ -8,7 +8,6 @@ import socket
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from escalation_sim.config.design import design_seed, salib_problem
+from escalation_sim.config.scenario import content_hash
 from escalation_sim.engine.randomness import BLOCK_SIZE
-from escalation_sim.io.scenario_file import content_hash
-from escalation_sim.run.design import design_seed, salib_problem
 from escalation_sim.run.sweep.executors import SweepError
 from escalation_sim.run.sweep.plan import Plan, Task
 from escalation_sim.run.sweep.tasks import TaskOutput
-from escalation_sim.store.files import atomic_write_bytes, atomic_write_json, git_commit, now_iso
+from escalation_sim.store.files import atomic_write_bytes, atomic_write_json, now_iso
+from escalation_sim.store.results import FAILURES, MANIFEST, new_manifest, table_path
 
 
 # ====================================================================== store
@@ -63,8 +63,8 @@ class Store:
     def __init__(self, out: Path) -> None:
         self.out = Path(out)
         self.parts = self.out / "parts"
-        self.manifest_path = self.out / "manifest.json"
-        self.failures_path = self.out / "failures.parquet"
+        self.manifest_path = self.out / MANIFEST
+        self.failures_path = self.out / FAILURES
         self.lock_path = self.out / "sweep.lock"
         self._locked = False
 
@@ -246,55 +246,39 @@ FAILURE_COLUMNS = [
 
 
 # ====================================================================== the sweep
-def _versions() -> dict[str, str]:
-    from escalation_sim.store.files import versions
-
-    out = versions()
-    for name in ("SALib", "dask", "distributed"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def new_manifest(plan: Plan, command: str) -> dict[str, Any]:
+def sweep_manifest(plan: Plan, command: str) -> dict[str, Any]:
     """The manifest of a new sweep (status 'running')."""
     exp = plan.experiment
     kinds = {p.path: p.kind for p in exp.parameters}
-    manifest: dict[str, Any] = {
-        "kind": "sweep",
-        "experiment": exp.name,
-        "description": exp.description,
-        "experiment_file": exp.file,
-        "experiment_hash": exp.hash,
-        "scenario": exp.scenario.name,
-        "scenario_file": exp.scenario_file,
-        "scenario_hash": content_hash(exp.scenario),
-        "set": exp.fixed,
-        "design": exp.design,
-        "parameters": exp.raw_parameters(),
-        "parameter_types": kinds,
-        "samples": exp.samples,
-        "design_seed": design_seed(exp) if exp.samples is not None else None,
-        "design_points": [{"design_point": i, **pt} for i, pt in enumerate(plan.points)],
-        "variants": [{"variant": i, **v} for i, v in enumerate(plan.variants)],
-        "replications": exp.replications_spec(),
-        "seed": exp.seed,
-        "keep_traces": exp.keep_traces,
-        "task_size": exp.task_size,
-        "block_size": BLOCK_SIZE,
-        "config": exp.scenario.model_dump(mode="json"),
-        "salib_problem": salib_problem(exp),
-        "rounds": [{"round": 0, "tasks": [t.id for t in plan.tasks]}],
-        "tasks": [t.to_json() for t in plan.tasks],
-        "status": "running",
-        "versions": _versions(),
-        "git_commit": git_commit(),
-        "created": now_iso(),
-        "command": command,
-    }
-    return manifest
+    return new_manifest(
+        "sweep",
+        command,
+        experiment=exp.name,
+        description=exp.description,
+        experiment_file=exp.file,
+        experiment_hash=exp.hash,
+        scenario=exp.scenario.name,
+        scenario_file=exp.scenario_file,
+        scenario_hash=content_hash(exp.scenario),
+        set=exp.fixed,
+        design=exp.design,
+        parameters=exp.raw_parameters(),
+        parameter_types=kinds,
+        samples=exp.samples,
+        design_seed=design_seed(exp) if exp.samples is not None else None,
+        design_points=[{"design_point": i, **pt} for i, pt in enumerate(plan.points)],
+        variants=[{"variant": i, **v} for i, v in enumerate(plan.variants)],
+        replications=exp.replications_spec(),
+        seed=exp.seed,
+        keep_traces=exp.keep_traces,
+        task_size=exp.task_size,
+        block_size=BLOCK_SIZE,
+        config=exp.scenario.model_dump(mode="json"),
+        salib_problem=salib_problem(exp),
+        rounds=[{"round": 0, "tasks": [t.id for t in plan.tasks]}],
+        tasks=[t.to_json() for t in plan.tasks],
+        status="running",
+    )
 
 
 def sweep_status(out: Path) -> dict[str, Any]:
@@ -318,5 +302,5 @@ def sweep_status(out: Path) -> dict[str, Any]:
         "runs_planned": sum(t.runs for t in tasks),
         "lock": state,
         "holder": held,
-        "consolidated": (store.out / "runs.parquet").exists(),
+        "consolidated": table_path(store.out, "runs").exists(),
     }

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from escalation_sim.config.design import design_points
 from escalation_sim.config.experiment import MODEL_LEVEL, Adaptive, Experiment
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine.randomness import BLOCK_SIZE, block_seed
-from escalation_sim.run.design import design_points, scenario_variant
+from escalation_sim.io.scenario_file import scenario_variant
 
 MAX_POINTS_PER_TASK = 16  # each design point in a model keeps a ~7 MB daily histogram
 ROUND_TO = BLOCK_SIZE  # adaptive rounds grow a design point to whole blocks

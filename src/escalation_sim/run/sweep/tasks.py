@@ -18,10 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from escalation_sim.config.scenario import Scenario
+from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block
-from escalation_sim.io.scenario_file import content_hash
 from escalation_sim.run.sweep.plan import Plan, Task, complete_points
 
 

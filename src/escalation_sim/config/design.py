@@ -9,10 +9,6 @@ from typing import Any
 import numpy as np
 
 from escalation_sim.config.experiment import DESIGN_SEED_KEY, Experiment, Parameter
-from escalation_sim.config.scenario import Scenario
-from escalation_sim.io.errors import Source
-from escalation_sim.io.overrides import apply_set
-from escalation_sim.io.scenario_file import build
 
 
 def count_points(exp: Experiment) -> int:
@@ -96,13 +92,3 @@ def design_points(exp: Experiment) -> list[dict[str, Any]]:
     u = _unit_sample(exp)
     cols = [_scale(p, u[:, j]) for j, p in enumerate(exp.parameters)]
     return [dict(zip(paths, c, strict=True)) for c in zip(*cols, strict=True)]
-
-
-def scenario_variant(scenario: Scenario, values: dict[str, Any]) -> Scenario:
-    """The scenario with model-level parameter values set (and re-validated)."""
-    if not values:
-        return scenario
-    data = scenario.model_dump(mode="json")
-    for path, value in values.items():
-        apply_set(data, path, value)
-    return build(Source(data))

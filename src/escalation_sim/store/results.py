@@ -1,8 +1,20 @@
-"""Results read from a results folder, grouped by design point or scenario."""
+"""The results folder: its file names, its manifest, and the one way to write and read it.
+
+A results folder holds the tables of a ``run``, a ``compare`` or a ``sweep``
+(``runs``, ``daily``, ``traces``, ``events``), any extra files of its kind
+(``differences.csv``), and ``manifest.json``, which says what produced them and
+is written last as the commit mark. File names are spelled here and nowhere
+else in the package. In memory a folder is a :class:`Results`: the manifest,
+the tables, and the groups they hold (scenarios, design points, or the run).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +22,83 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from escalation_sim.engine.result import ModelResult
+from escalation_sim.store.files import (
+    atomic_write_bytes,
+    atomic_write_json,
+    atomic_write_parquet,
+    git_commit,
+    now_iso,
+    versions,
+)
+
 KINDS = ("run", "compare", "sweep")
+
+# ---------------------------------------------------------------------- file names
+TABLE_FILES = {
+    "runs": "runs.parquet",  # one row per replication: the commit mark of a sweep's tables
+    "daily": "daily.parquet",  # one row per day (and group): rung counts, quantiles, means
+    "traces": "traces.parquet",  # daily state of the kept replications
+    "events": "events.parquet",  # every move of the kept replications
+}
+TABLES = tuple(TABLE_FILES)
+MANIFEST = "manifest.json"
+DIFFERENCES = "differences.csv"  # a comparison's paired differences
+FAILURES = "failures.parquet"  # a sweep's failed tasks
+FIGURES = "figures"  # drawn from a results folder by ``plot``
+REPORT = "report.html"  # drawn from a results folder by ``report``
+DERIVED = (FIGURES, REPORT)
+
+
+def table_path(out: Path, table: str) -> Path:
+    """Where a results folder keeps one of its tables (``runs``, ``daily``, ...)."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; expected one of {', '.join(TABLES)}")
+    return out / TABLE_FILES[table]
+
+
+def command_line() -> str:
+    """The command that is running, as a user would type it again."""
+    return "escalation-sim " + " ".join(sys.argv[1:]) if sys.argv else ""
+
+
+def new_manifest(kind: str, command: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A manifest of ``kind`` with the kind's fields and where the results came from.
+
+    Every manifest records the versions of the packages that shape results, the
+    git commit of the source, when it was created and the command that made it.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown results kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return {
+        "kind": kind,
+        **fields,
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "created": now_iso(),
+        "command": command_line() if command is None else command,
+    }
+
+
+def read_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of a folder, or None when there is none (not a results folder yet)."""
+    path = out / MANIFEST
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    """Replace the manifest atomically."""
+    atomic_write_json(out / MANIFEST, manifest)
+
+
+def clear_derived(out: Path) -> None:
+    """Remove figures and reports drawn from earlier results in ``out`` (now stale)."""
+    for name in DERIVED:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def format_value(value: Any) -> str:
@@ -251,16 +339,50 @@ def bin_index(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
 
 
+# ---------------------------------------------------------------------- save and load
+def from_model(result: ModelResult, manifest: dict[str, Any]) -> Results:
+    """The results of one engine run, ready to save."""
+    return Results(manifest, result.runs, result.daily.to_frame(), result.traces, result.events)
+
+
+def save(out: Path, res: Results, files: Mapping[str, bytes] | None = None) -> None:
+    """Write a results folder: its tables and extra files, then the manifest as commit mark.
+
+    Each file is replaced atomically. The old manifest goes first, so a folder
+    caught half-rewritten (killed mid-way) has no manifest and reads as
+    incomplete rather than pairing new tables with an old description. A table
+    the new results do not have is removed, and so are figures and reports
+    drawn from the old ones.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MANIFEST).unlink(missing_ok=True)
+    clear_derived(out)
+    for table in TABLES:
+        frame = getattr(res, table)
+        if frame is None:
+            table_path(out, table).unlink(missing_ok=True)
+        else:
+            atomic_write_parquet(table_path(out, table), frame)
+    for name, data in (files or {}).items():
+        atomic_write_bytes(out / name, data)
+    write_manifest(out, res.manifest)
+    res.path = out
+
+
 def load(path: str | Path) -> Results:
     """Read a results folder written by ``run``, ``sweep`` or ``compare``."""
-    from escalation_sim.store.folder import load_results
-
     path = Path(path)
     if not path.is_dir():
         raise FileNotFoundError(f"{path}: no such results folder")
-    data = load_results(path)
-    if data["runs"] is None:
-        raise FileNotFoundError(f"{path}: no runs.parquet; not a complete results folder")
-    return Results(
-        data["manifest"], data["runs"], data["daily"], data["traces"], data["events"], path
-    )
+    manifest = read_manifest(path)
+    if manifest is None:
+        raise FileNotFoundError(f"{path}: no {MANIFEST}; not a results folder")
+    tables = {
+        t: pd.read_parquet(table_path(path, t)) if table_path(path, t).exists() else None
+        for t in TABLES
+    }
+    if tables["runs"] is None:
+        raise FileNotFoundError(
+            f"{path}: no {table_path(path, 'runs').name}; not a complete results folder"
+        )
+    return Results(manifest, path=path, **tables)
