@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from escalation_sim.analysis.summary import summarise
+from escalation_sim.analysis.summary import headline_numbers
 from escalation_sim.io.scenario_file import load
 from escalation_sim.run.scenario import run_scenario
 
@@ -22,7 +22,7 @@ def golden() -> dict[str, object]:
     """The summary numbers the regression test compares."""
     sc = load(ROOT / "scenarios" / "august_2021.yaml")
     runs = run_scenario(sc, REPLICATIONS, SEED, keep_traces=0).runs
-    s = summarise(runs)
+    s = headline_numbers(runs)
     keep = (
         "p_armed_incident",
         "p_nonlethal_clash",

@@ -12,11 +12,12 @@ import pytest
 from SALib.analyze import sobol
 
 from escalation_sim.analysis.daily import fan, rung_quantiles, rung_shares, scenario_events
-from escalation_sim.analysis.metrics import heatmap_table, outcome_table, risk_table
+from escalation_sim.analysis.metrics import heatmap_table, risk_table
 from escalation_sim.analysis.paired_diff import paired_differences
 from escalation_sim.analysis.sensitivity import sensitivity
-from escalation_sim.analysis.stats2 import proportion, wilson
+from escalation_sim.analysis.stats import proportion, wilson_interval
 from escalation_sim.analysis.stories import kept_replications, pick_story, story_events
+from escalation_sim.analysis.summary import outcome_table
 from escalation_sim.analysis.survival import kaplan_meier, survival_of
 from escalation_sim.store.results import Results, load
 
@@ -33,14 +34,14 @@ def wilson_by_hand(k: int, n: int, z: float = 1.959963984540054) -> tuple[float,
 
 @pytest.mark.parametrize(("k", "n"), [(3, 10), (0, 10), (10, 10), (27, 100), (1, 2000)])
 def test_wilson_equals_the_score_formula(k: int, n: int) -> None:
-    lo, hi = wilson(k, n)
+    lo, hi = wilson_interval(k, n)
     hlo, hhi = wilson_by_hand(k, n)
     assert lo == pytest.approx(max(0.0, hlo), abs=1e-12)
     assert hi == pytest.approx(min(1.0, hhi), abs=1e-12)
 
 
 def test_wilson_of_3_in_10_is_the_textbook_interval() -> None:
-    lo, hi = wilson(3, 10)
+    lo, hi = wilson_interval(3, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.1078, 0.6032)
 
 
@@ -213,7 +214,7 @@ def test_risk_table_per_level_with_wilson(grid_res: Results) -> None:
         part = runs[np.isclose(runs["mechanisms.incident_hazard"], row["x"])]
         assert row["p"] == pytest.approx(part["armed_incident"].mean())
         assert (row["low"], row["high"]) == pytest.approx(
-            wilson(int(part["armed_incident"].sum()), len(part))
+            wilson_interval(int(part["armed_incident"].sum()), len(part))
         )
     by = risk_table(runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
     assert len(by) == 9 and set(by["replications"]) == {40}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from escalation_sim.analysis.stats import wilson_interval
-from escalation_sim.analysis.summary import summarise
+from escalation_sim.analysis.summary import headline_numbers
 from escalation_sim.engine.records import N_BINS, SERIES_NAMES, DailySummary
 from escalation_sim.present.tables import format_summary
 from escalation_sim.run.scenario import run_scenario
@@ -76,9 +76,9 @@ def test_wilson_interval_hand_computed():
 
 def test_summary_reads_well(base):
     res = run_scenario(base, 200, seed=0, keep_traces=0)
-    s = summarise(res.runs)
+    s = headline_numbers(res.runs)
     text = format_summary(s, "title")
     assert "P(armed incident)" in text and "Wilson" in text and "blame gap" in text
     assert s["p_armed_incident"] == res.runs["armed_incident"].mean()
-    lo, hi = s["p_armed_incident_ci"]
+    lo, hi = s["p_armed_incident_low"], s["p_armed_incident_high"]
     assert lo <= s["p_armed_incident"] <= hi

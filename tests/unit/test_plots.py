@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from escalation_sim.analysis.metrics import heatmap_table, risk_table, rung_shares_with_ci
 from escalation_sim.analysis.sensitivity import sensitivity
-from escalation_sim.analysis.stats2 import proportion
+from escalation_sim.analysis.stats import proportion
 from escalation_sim.analysis.stories import pick_story, story_events
 from escalation_sim.analysis.survival import survival_of
 from escalation_sim.present import figures as plots

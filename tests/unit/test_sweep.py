@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from escalation_sim.analysis.stats import wilson_half_width
 from escalation_sim.cli.app import main
 from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block, block_seed
 from escalation_sim.io.experiment_file import load_experiment
 from escalation_sim.io.scenario_file import load
-from escalation_sim.run.sweep.adaptive import next_round, wilson_half_width
+from escalation_sim.run.sweep.adaptive import next_round
 from escalation_sim.run.sweep.driver import run_sweep
 from escalation_sim.run.sweep.executors import SerialExecutor
 from escalation_sim.run.sweep.folder import Store
@@ -79,7 +80,7 @@ def test_wilson_half_width_matches_outcomes():
     from escalation_sim.analysis.stats import wilson_interval
 
     lo, hi = wilson_interval(30, 200)
-    assert wilson_half_width(30, 200, 1.959963984540054) == pytest.approx((hi - lo) / 2)
+    assert wilson_half_width(30 / 200, 200, 0.95) == pytest.approx((hi - lo) / 2)
 
 
 def test_next_round_grows_only_wide_points_to_whole_blocks(experiment):
@@ -111,7 +112,7 @@ def test_adaptive_sweep_end_to_end(experiment, tmp_path):
     for _d, g in runs.groupby("design_point"):
         assert list(g["replication"]) == list(range(len(g)))
         k = int(g["armed_incident"].sum())
-        assert len(g) == 1500 or wilson_half_width(k, len(g), 1.96) <= 0.1
+        assert len(g) == 1500 or wilson_half_width(k / len(g), len(g), 0.95) <= 0.1
     daily = pd.read_parquet(out / "daily.parquet")
     assert daily.groupby("design_point")["replications"].first().tolist() == n
     # replications are the same as in a fixed-count run (block invariance)

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation_sim.analysis.stats2 import CONFIDENCE, proportion, wilson
+from escalation_sim.analysis.stats import CONFIDENCE, proportion, wilson_interval
 from escalation_sim.config.ladder import N_RUNGS
-from escalation_sim.store.results import Group, bin_edges, bin_index, format_value
+from escalation_sim.store.results import bin_edges, bin_index, format_value
 
 
 # ---------------------------------------------------------------------- outcomes
@@ -87,40 +87,6 @@ FIRST_EVENTS: dict[str, tuple[str, str]] = {
 }
 
 
-def outcome_table(groups: Sequence[Group]) -> pd.DataFrame:
-    """Headline outcomes per group, each with its interval."""
-    rows = []
-    for g in groups:
-        r = g.runs
-        armed = proportion(r["armed_incident"])
-        clash = proportion(r["nonlethal_clashes"] > 0)
-        rung = r["max_rung"].quantile([0.05, 0.5, 0.95], interpolation="lower")
-        first = r["first_armed_incident_day"]
-        rows.append(
-            {
-                "group": g.label,
-                "replications": g.n,
-                "p_armed_incident": armed["p"],
-                "p_armed_incident_low": armed["low"],
-                "p_armed_incident_high": armed["high"],
-                "p_nonlethal_clash": clash["p"],
-                "p_nonlethal_clash_low": clash["low"],
-                "p_nonlethal_clash_high": clash["high"],
-                "median_first_armed_day": float(first.median()) if first.notna().any() else np.nan,
-                "max_rung_median": int(rung.loc[0.5]),
-                "max_rung_q05": int(rung.loc[0.05]),
-                "max_rung_q95": int(rung.loc[0.95]),
-                "sanctions_packages_mean": float(r["sanctions_packages"].mean()),
-                "sanctions_packages_q05": float(r["sanctions_packages"].quantile(0.05)),
-                "sanctions_packages_q95": float(r["sanctions_packages"].quantile(0.95)),
-                "arrivals_median": float(r["arrivals"].median()),
-                "arrivals_q05": float(r["arrivals"].quantile(0.05)),
-                "arrivals_q95": float(r["arrivals"].quantile(0.95)),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def risk_table(
     runs: pd.DataFrame,
     param: str,
@@ -175,7 +141,7 @@ def rung_shares_with_ci(runs: pd.DataFrame, confidence: float = CONFIDENCE) -> p
     n = int(counts.sum())
     rows = []
     for r, k in enumerate(counts):
-        lo, hi = wilson(int(k), n, confidence)
+        lo, hi = wilson_interval(int(k), n, confidence)
         rows.append(
             {"value": r, "k": int(k), "n": n, "p": k / n if n else np.nan, "low": lo, "high": hi}
         )
@@ -192,7 +158,7 @@ def count_shares_with_ci(
     rows = []
     for value in support:
         k = int((v == value).sum())
-        lo, hi = wilson(k, n, confidence)
+        lo, hi = wilson_interval(k, n, confidence)
         rows.append(
             {"value": value, "k": k, "n": n, "p": k / n if n else np.nan, "low": lo, "high": hi}
         )
@@ -240,5 +206,5 @@ def heatmap_table(
     high = np.full(shape, np.nan)
     for i, j in zip(*np.nonzero(n), strict=True):
         p[i, j] = k[i, j] / n[i, j]
-        low[i, j], high[i, j] = wilson(k[i, j], n[i, j], confidence)
+        low[i, j], high[i, j] = wilson_interval(k[i, j], n[i, j], confidence)
     return {"p": p, "low": low, "high": high, "n": n, "k": k, "x_ticks": xt, "y_ticks": yt}

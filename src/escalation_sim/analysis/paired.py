@@ -11,8 +11,9 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from escalation_sim.analysis.stats import z_value
+
 Direction = Literal["less", "greater"]
-Z95 = 1.959963984540054
 ALPHA = 0.01
 MIN_POINTS = 0.05
 MIN_RELATIVE = 0.05
@@ -117,7 +118,7 @@ def paired_proportion(
         float(a.mean()),
         float(b.mean()),
         diff,
-        (diff - Z95 * se, diff + Z95 * se),
+        (diff - z_value() * se, diff + z_value() * se),
         float(p),
         alternative,
         float(np.sqrt(a.mean() * (1 - a.mean()))),
@@ -150,7 +151,7 @@ def paired_mean(
         float(a.mean()),
         float(b.mean()),
         mean,
-        (mean - Z95 * se, mean + Z95 * se),
+        (mean - z_value() * se, mean + z_value() * se),
         float(p),
         alternative,
         float(a.std(ddof=1)) if n > 1 else float("nan"),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim.analysis.metrics import COMPARE_METRICS, METRICS
-from escalation_sim.analysis.stats2 import CONFIDENCE
+from escalation_sim.analysis.stats import CONFIDENCE
 
 
 # ---------------------------------------------------------------------- paired comparison

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim.analysis.metrics import METRICS
-from escalation_sim.analysis.stats2 import CONFIDENCE
+from escalation_sim.analysis.stats import CONFIDENCE
 from escalation_sim.store.results import Results
 
 # ---------------------------------------------------------------------- sensitivity

@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from escalation_sim.analysis.metrics import FIRST_EVENTS
-from escalation_sim.analysis.stats2 import CONFIDENCE
+from escalation_sim.analysis.stats import CONFIDENCE
 from escalation_sim.store.results import Group
 
 

@@ -60,7 +60,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario, write results atomically, print the summary."""
-    from escalation_sim.analysis.summary import summarise
+    from escalation_sim.analysis.summary import headline_numbers
     from escalation_sim.present.tables import format_summary
     from escalation_sim.run.progress import Progress
     from escalation_sim.run.scenario import run_scenario
@@ -104,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
         f"{scenario.days} days from {scenario.start}"
     )
-    print(format_summary(summarise(result.runs), title))
+    print(format_summary(headline_numbers(result.runs), title))
     print(f"  results in {out}/ ({wall:.1f} s)")
     return 0
 

@@ -16,6 +16,7 @@ from escalation_sim.config.base import field_bounds
 from escalation_sim.config.events import CrisisMeeting, Exercise, SupplyCut
 from escalation_sim.config.mechanisms import Mechanisms, Migration
 from escalation_sim.config.scenario import Scenario
+from escalation_sim.store.results import format_value
 
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("mechanisms", Mechanisms),
@@ -35,15 +36,9 @@ def _range(info: Any) -> str:
     lo, hi = field_bounds(info)
     if lo is None and hi is None:
         return ""
-    return f"{_num(lo) if lo is not None else '-inf'} .. {_num(hi) if hi is not None else 'inf'}"
-
-
-def _num(x: Any) -> str:
-    if isinstance(x, bool):
-        return str(x).lower()
-    if isinstance(x, float):
-        return f"{x:g}"
-    return str(x)
+    low = format_value(lo, 6) if lo is not None else "-inf"
+    high = format_value(hi, 6) if hi is not None else "inf"
+    return f"{low} .. {high}"
 
 
 def parameter_rows(scenario: Scenario | None = None) -> list[dict[str, str]]:
@@ -55,13 +50,13 @@ def parameter_rows(scenario: Scenario | None = None) -> list[dict[str, str]]:
         row = {
             "parameter": path,
             "meaning": info.description or "",
-            "default": _num(info.default),
+            "default": format_value(info.default, 6),
             "range": _range(info),
             "unit": str(extra.get("unit", "")),
             "source": str(extra.get("source", "")),
         }
         if scenario is not None:
-            row["value"] = _num(value)
+            row["value"] = format_value(value, 6)
         rows.append(row)
 
     add("days", Scenario.model_fields["days"], scenario.days if scenario else None)

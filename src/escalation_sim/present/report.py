@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from escalation_sim.analysis.metrics import outcome_table
 from escalation_sim.analysis.sensitivity import SENSITIVITY_OUTCOMES, Sensitivity, sensitivity
+from escalation_sim.analysis.summary import outcome_table
 from escalation_sim.present.tables import _fmt, letters, share_text
 from escalation_sim.store.results import Results, format_value, short_name
 

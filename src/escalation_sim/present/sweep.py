@@ -9,14 +9,7 @@ from escalation_sim.analysis.stats import wilson_interval
 from escalation_sim.run.sweep.driver import SweepReport
 from escalation_sim.run.sweep.estimate import estimate
 from escalation_sim.run.sweep.plan import Plan
-
-
-def _fmt_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
+from escalation_sim.store.results import format_value
 
 
 def _fmt_bytes(n: float) -> str:
@@ -60,12 +53,13 @@ def format_plan(plan: Plan, workers: int, max_rows: int = 12) -> str:
     for i, p in enumerate(exp.parameters):
         if p.values is not None:
             vals = list(p.values)
-            shown = ", ".join(_fmt_value(v) for v in vals[:6]) + (" ..." if len(vals) > 6 else "")
+            more = " ..." if len(vals) > 6 else ""
+            shown = ", ".join(format_value(v, 4) for v in vals[:6]) + more
             what = f"{shown} ({len(vals)} values)"
         else:
             r = p.range
             assert r is not None
-            what = f"{_fmt_value(r.low)} .. {_fmt_value(r.high)} ({r.dist})"
+            what = f"{format_value(r.low, 4)} .. {format_value(r.high, 4)} ({r.dist})"
         lines.append(f"  {'parameters' if i == 0 else '':<14} {p.path}: {what}")
     a = plan.adaptive
     if a is None:
@@ -94,7 +88,9 @@ def format_plan(plan: Plan, workers: int, max_rows: int = 12) -> str:
         f"~{_fmt_bytes(disk)} on disk" + (" for round 0" if a is not None else "")
     )
     header = ["design_point", *exp.paths]
-    rows = [[str(i), *(_fmt_value(pt[p]) for p in exp.paths)] for i, pt in enumerate(plan.points)]
+    rows = [
+        [str(i), *(format_value(pt[p], 4) for p in exp.paths)] for i, pt in enumerate(plan.points)
+    ]
     if len(rows) > max_rows:
         half = max_rows // 2
         rows = [*rows[:half], ["..."] * len(header), *rows[-half:]]
@@ -157,7 +153,7 @@ def format_report(report: SweepReport, plan: Plan, max_rows: int = 20) -> str:
         rows = []
         for d, r in pts.iterrows():
             lo_ci, hi_ci = wilson_interval(int(r["k"]), int(r["n"]))
-            params = ", ".join(f"{p}={_fmt_value(plan.points[int(d)][p])}" for p in exp.paths)
+            params = ", ".join(f"{p}={format_value(plan.points[int(d)][p], 4)}" for p in exp.paths)
             rows.append(
                 f"    {int(d):>5}  {r['k'] / r['n']:.3f} [{lo_ci:.3f}, {hi_ci:.3f}]  "
                 f"n={int(r['n']):,}  {params}"

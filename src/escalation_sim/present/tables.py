@@ -24,14 +24,14 @@ _DIFF_FORMATS = {
 }
 
 
-def format_summary(summary: dict[str, object], title: str = "") -> str:
-    """Plain-text summary that reads well in a terminal or a log file."""
+def format_summary(summary: dict[str, float], title: str = "") -> str:
+    """Plain-text summary of :func:`~escalation_sim.analysis.summary.headline_numbers` numbers."""
     s = summary
-    lo, hi = s["p_armed_incident_ci"]  # type: ignore[misc]
-    clo, chi = s["p_nonlethal_clash_ci"]  # type: ignore[misc]
-    r5, r95 = s["max_rung_90"]  # type: ignore[misc]
-    p5, p95 = s["sanctions_packages_90"]  # type: ignore[misc]
-    a5, a95 = s["arrivals_90"]  # type: ignore[misc]
+    lo, hi = s["p_armed_incident_low"], s["p_armed_incident_high"]
+    clo, chi = s["p_nonlethal_clash_low"], s["p_nonlethal_clash_high"]
+    r5, r95 = s["max_rung_q05"], s["max_rung_q95"]
+    p5, p95 = s["sanctions_packages_q05"], s["sanctions_packages_q95"]
+    a5, a95 = s["arrivals_q05"], s["arrivals_q95"]
     first = s["median_first_armed_day"]
     first_txt = "none" if first != first else f"day {first:.0f}"  # NaN check
     lines = [

@@ -101,12 +101,16 @@ def clear_derived(out: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def format_value(value: Any) -> str:
-    """A parameter value, short: 3 significant digits for floats."""
+def format_value(value: Any, digits: int = 3) -> str:
+    """A parameter value as labels, tables and the parameter table show it.
+
+    Floats with ``digits`` significant digits, booleans as YAML spells them,
+    anything else as ``str`` does. The one formatter of parameter values.
+    """
     if isinstance(value, bool | np.bool_):
         return str(bool(value)).lower()
     if isinstance(value, float | np.floating):
-        return f"{value:.3g}"
+        return f"{value:.{digits}g}"
     return str(value)
 
 

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from escalation_sim.analysis.metrics import DISTRIBUTIONS, count_shares_with_ci
-from escalation_sim.analysis.stats2 import dkw_band
+from escalation_sim.analysis.stats import dkw_band
 from escalation_sim.config.ladder import N_RUNGS, RUNGS
 from escalation_sim.present.figures.style import (
     _axes_list,

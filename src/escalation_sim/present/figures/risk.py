@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from escalation_sim.analysis.metrics import METRICS, heatmap_table, risk_table
-from escalation_sim.analysis.stats2 import proportion
+from escalation_sim.analysis.stats import proportion
 from escalation_sim.present.figures.style import _axes, _footnote, color_of, style_of, styled
 from escalation_sim.store.results import Results, format_value, param_unit, short_name
 
