@@ -10,7 +10,7 @@ import pytest
 
 from escalation_sim.cli.app import main
 from escalation_sim.config.design import count_points, design_points, salib_problem
-from escalation_sim.io.errors import ScenarioError
+from escalation_sim.io.errors import InputError
 from escalation_sim.io.experiment_file import load_experiment
 from tests.support import EXPERIMENTS, SCENARIO
 
@@ -123,7 +123,7 @@ def test_shipped_experiments_load():
 )
 def test_bad_files_name_file_line_and_key(tmp_path, text, line, key, message):
     path = write(tmp_path, text)
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load_experiment(path)
     err = info.value
     assert str(err).startswith(f"{path}:{line}: {key}: "), str(err)
@@ -134,13 +134,13 @@ def test_explicit_lists_must_match(tmp_path):
     text = GOOD.replace("design: grid", "design: explicit").replace(
         "[0.0, 0.5]", "[0.0, 0.5]\n  mechanisms.retaliation: [0.1, 0.2, 0.3]"
     )
-    with pytest.raises(ScenarioError, match="same number of values"):
+    with pytest.raises(InputError, match="same number of values"):
         load_experiment(write(tmp_path, text))
 
 
 def test_set_errors_point_at_the_experiment_file(tmp_path):
     text = GOOD + "set:\n  mechanisms.hostile_bais: 0.3\n"
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load_experiment(write(tmp_path, text))
     assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:8: set.mechanisms.hostile_bais")
 
@@ -233,7 +233,7 @@ def test_hash_ignores_formatting_but_not_content(tmp_path):
 
 
 def test_set_that_breaks_the_scenario_points_at_set(tmp_path):
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load_experiment(write(tmp_path, GOOD + "set:\n  days: 20\n"))
     assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:7: set: ")  # the set: line
     assert "outside the horizon" in info.value.message

@@ -1,4 +1,4 @@
-"""The loader: every bad input becomes one clear ScenarioError with file, line and key path."""
+"""The loader: every bad input becomes one clear InputError with file, line and key path."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.config.scenario import content_hash
-from escalation_sim.io.errors import ScenarioError
+from escalation_sim.io.errors import InputError
 from escalation_sim.io.scenario_file import load
 from tests.support import BASE
 
@@ -23,8 +23,8 @@ def base_text() -> str:
     return BASE.read_text()
 
 
-def error_of(path: Path, overrides: list[str] | None = None) -> ScenarioError:
-    with pytest.raises(ScenarioError) as info:
+def error_of(path: Path, overrides: list[str] | None = None) -> InputError:
+    with pytest.raises(InputError) as info:
         load(path, overrides)
     return info.value
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.config.scenario import content_hash
-from escalation_sim.io.errors import ScenarioError
+from escalation_sim.io.errors import InputError
 from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
@@ -282,7 +282,7 @@ def test_resolved_yaml_round_trips(tmp_path, base):
 
 # ---------------------------------------------------------------- errors: where they point
 def expect_error(path: Path, *, file: Path, line: int | None, key: str | None = None):
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load(path)
     err = info.value
     assert Path(str(err.file)).name == file.name, str(err)
@@ -393,7 +393,7 @@ def test_error_in_the_middle_file_points_at_the_middle_file(tmp_path, base):
 def test_yaml_syntax_error_in_the_base_names_the_base(tmp_path):
     base = write(tmp_path, "base.yaml", BASE + "oops: [unclosed\n")
     child = write(tmp_path, "child.yaml", "extends: base.yaml\n")
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load(child)
     assert Path(str(info.value.file)).name == "base.yaml"
     assert "not valid YAML" in str(info.value)
@@ -414,7 +414,7 @@ def test_extends_must_be_a_file_name(tmp_path, base):
 def test_cycle_of_two_is_reported_at_the_extends_line(tmp_path):
     a = write(tmp_path, "a.yaml", "name: a\nextends: b.yaml\n")
     write(tmp_path, "b.yaml", "extends: a.yaml\nname: b\n")
-    with pytest.raises(ScenarioError) as info:
+    with pytest.raises(InputError) as info:
         load(a)
     msg = str(info.value)
     assert "cycle" in msg and "a.yaml" in msg and "b.yaml" in msg
@@ -430,7 +430,7 @@ def test_file_extending_itself_is_a_cycle(tmp_path):
 def test_cycle_through_a_different_spelling_of_the_path(tmp_path):
     a = write(tmp_path, "a.yaml", "extends: sub/../b.yaml\n")
     write(tmp_path, "b.yaml", "extends: ./a.yaml\n")
-    with pytest.raises(ScenarioError, match="cycle"):
+    with pytest.raises(InputError, match="cycle"):
         load(a)
 
 

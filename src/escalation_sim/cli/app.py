@@ -18,7 +18,7 @@ from typing import Any
 
 from escalation_sim import __version__
 from escalation_sim.config.scenario import Scenario, content_hash
-from escalation_sim.io.errors import ScenarioError
+from escalation_sim.io.errors import InputError
 from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
@@ -123,7 +123,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             sc = load(path)
-        except ScenarioError as exc:
+        except InputError as exc:
             bad += 1
             print(f"error: {exc}", file=sys.stderr)
             continue
@@ -650,7 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return int(args.func(args))
-    except ScenarioError as exc:
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except UsageError as exc:

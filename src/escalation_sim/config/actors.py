@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from escalation_sim.config.base import P, _Frozen
+from escalation_sim.config.base import FrozenModel, parameter
 
 
-class ActorBase(_Frozen):
+class ActorBase(FrozenModel):
     """Fields every actor has."""
 
     name: str = Field(min_length=1, description="Unique actor name.")
@@ -20,7 +20,7 @@ class Instigator(ActorBase):
     """The pariah (Minsk)."""
 
     role: Literal["instigator"]
-    reputation: float = P(
+    reputation: float = parameter(
         0.85,
         0,
         1,
@@ -29,7 +29,7 @@ class Instigator(ActorBase):
         "incident (before benefit of the doubt).",
         "Article: contested 2020 election, Ryanair diversion, 'international terrorist'.",
     )
-    domestic_support: float = P(
+    domestic_support: float = parameter(
         0.35,
         0,
         1,
@@ -37,7 +37,7 @@ class Instigator(ActorBase):
         "Initial and reference domestic support of the regime.",
         "Assumption (independent polling is impossible; protests of 2020).",
     )
-    restraint: float = P(
+    restraint: float = parameter(
         0.7,
         0,
         1,
@@ -45,7 +45,7 @@ class Instigator(ActorBase):
         "Baseline restraint before nothing-to-lose erodes it.",
         "Assumption.",
     )
-    provocation_rate: float = P(
+    provocation_rate: float = parameter(
         0.15,
         0,
         1,
@@ -53,7 +53,7 @@ class Instigator(ActorBase):
         "Daily probability of a deliberate provocation at a border with no restraint.",
         "Assumption: escorting groups to the line, trespass claims, rhetoric (article).",
     )
-    valve: float = P(
+    valve: float = parameter(
         1.0,
         0,
         1,
@@ -61,7 +61,7 @@ class Instigator(ActorBase):
         "Initial opening of the migrant valve (0 closed, as before 2021; 1 open).",
         "Article: Minsk 'deliberately opened the floodgates'.",
     )
-    posture: float = P(
+    posture: float = parameter(
         0.3,
         0,
         1,
@@ -69,7 +69,7 @@ class Instigator(ActorBase):
         "Baseline force posture at each of its borders.",
         "Assumption.",
     )
-    conciliation_rate: float = P(
+    conciliation_rate: float = parameter(
         0.02,
         0,
         1,
@@ -83,8 +83,10 @@ class Frontline(ActorBase):
     """A neighbouring border state (Lithuania, Poland, Latvia)."""
 
     role: Literal["frontline"]
-    posture: float = P(0.3, 0, 1, "posture", "Baseline force posture at its border.", "Assumption.")
-    migrant_share: float = P(
+    posture: float = parameter(
+        0.3, 0, 1, "posture", "Baseline force posture at its border.", "Assumption."
+    )
+    migrant_share: float = parameter(
         0.33,
         0,
         1,
@@ -92,7 +94,7 @@ class Frontline(ActorBase):
         "Share of the migrant flow directed at this border.",
         "See scenario comments.",
     )
-    capacity: float = P(
+    capacity: float = parameter(
         4000.0,
         1,
         1e7,
@@ -100,10 +102,10 @@ class Frontline(ActorBase):
         "Admitted migrants that make one unit of domestic pressure (camp unrest, protests).",
         "See scenario comments.",
     )
-    pushback: float = P(
+    pushback: float = parameter(
         0.5, 0, 1, "share", "Baseline share of arrivals pushed back.", "See scenario comments."
     )
-    threat: float = P(
+    threat: float = parameter(
         0.3, 0, 1, "share", "Initial perceived threat from the instigator.", "Assumption."
     )
 
@@ -112,10 +114,10 @@ class Sanctioner(ActorBase):
     """A body that adopts sanctions packages (the EU; a US/UK/Canada group)."""
 
     role: Literal["sanctioner"]
-    level: int = P(
+    level: int = parameter(
         4, 0, 100, "packages", "Sanctions packages in force at the start.", "See scenario."
     )
-    max_packages: int = P(
+    max_packages: int = parameter(
         12,
         1,
         100,
@@ -123,7 +125,7 @@ class Sanctioner(ActorBase):
         "Packages it could ever adopt; the gap to the level is the remaining room.",
         "Assumption.",
     )
-    threshold: float = P(
+    threshold: float = parameter(
         3.0,
         0.01,
         1000,
@@ -131,10 +133,10 @@ class Sanctioner(ActorBase):
         "Attributed hostility (sum of perceived rungs / 6) that triggers a new package.",
         "Assumption.",
     )
-    cadence: int = P(
+    cadence: int = parameter(
         30, 1, 365, "days", "Least number of days between two decisions.", "Assumption."
     )
-    lag: int = P(
+    lag: int = parameter(
         14,
         1,
         365,
@@ -142,7 +144,7 @@ class Sanctioner(ActorBase):
         "Days from decision to adoption of a package (at least 1: adoption follows the decision).",
         "Assumption.",
     )
-    relief_threshold: float = P(
+    relief_threshold: float = parameter(
         0.1,
         0,
         100,

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 ROLES = ("instigator", "frontline", "sanctioner", "patron")
 
 
-def P(
+def parameter(
     default: Any, lo: float | None, hi: float | None, unit: str, meaning: str, source: str
 ) -> Any:
     """A documented parameter field: default, closed range, unit, meaning, source."""
@@ -22,7 +22,9 @@ def P(
     )
 
 
-class _Frozen(BaseModel):
+class FrozenModel(BaseModel):
+    """Base of every config class: immutable, and unknown keys are errors, not ignored."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

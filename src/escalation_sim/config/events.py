@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from escalation_sim.config.base import P, _Frozen
+from escalation_sim.config.base import FrozenModel, parameter
 
 
-class EventBase(_Frozen):
+class EventBase(FrozenModel):
     """Fields every scheduled event has."""
 
     name: str | None = Field(None, description="Optional name, used when extending lists.")
@@ -23,7 +23,7 @@ class CrisisMeeting(EventBase):
     type: Literal["crisis_meeting"]
     date: dt.date
     actor: str
-    threshold_factor: float = P(
+    threshold_factor: float = parameter(
         0.5,
         0.01,
         1,
@@ -40,7 +40,7 @@ class Exercise(EventBase):
     start: dt.date
     end: dt.date
     actor: str
-    posture_boost: float = P(
+    posture_boost: float = parameter(
         0.3,
         0,
         1,
@@ -48,7 +48,7 @@ class Exercise(EventBase):
         "Instigator posture added at every border during the window.",
         "Assumption: Zapad-2021 brought Russian units into Belarus.",
     )
-    threat_boost: float = P(
+    threat_boost: float = parameter(
         0.15,
         0,
         1,
@@ -70,7 +70,7 @@ class SupplyCut(EventBase):
     type: Literal["supply_cut"]
     start: dt.date
     end: dt.date | None = None
-    factor: float = P(
+    factor: float = parameter(
         0.2, 0, 1, "share", "Multiplier on migrant supply while the cut lasts.", "Assumption."
     )
 

@@ -7,8 +7,9 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import Field
 
+from escalation_sim.config.base import FrozenModel
 from escalation_sim.config.scenario import Scenario, content_hash
 
 DESIGNS = ("grid", "lhs", "sobol", "morris", "explicit")
@@ -41,11 +42,7 @@ ADAPTIVE_KEYS = ("until", "min", "max")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Range(_Frozen):
+class Range(FrozenModel):
     """A closed interval of a parameter; ``num`` evenly spaced values on a grid."""
 
     low: float
@@ -54,7 +51,7 @@ class Range(_Frozen):
     dist: Literal["uniform", "loguniform"] = "uniform"
 
 
-class Parameter(_Frozen):
+class Parameter(FrozenModel):
     """One swept parameter: its dotted path, type, and either values or a range."""
 
     path: str
@@ -64,7 +61,7 @@ class Parameter(_Frozen):
     spec: Any = None  # as written in the file (for the manifest)
 
 
-class Adaptive(_Frozen):
+class Adaptive(FrozenModel):
     """Replications decided in rounds until a Wilson CI is narrow enough."""
 
     outcome: str
@@ -74,7 +71,7 @@ class Adaptive(_Frozen):
     max: int
 
 
-class Experiment(_Frozen):
+class Experiment(FrozenModel):
     """A checked experiment file."""
 
     name: str
@@ -82,7 +79,7 @@ class Experiment(_Frozen):
     file: str
     scenario_file: str
     scenario: Scenario
-    fixed: dict[str, Any] = {}
+    fixed: dict[str, Any] = Field(default_factory=dict)
     design: Literal["grid", "lhs", "sobol", "morris", "explicit"]
     parameters: tuple[Parameter, ...]
     replications: int | Adaptive

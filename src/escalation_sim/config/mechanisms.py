@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from escalation_sim.config.base import P, _Frozen
+from escalation_sim.config.base import FrozenModel, parameter
 
 
-class Migration(_Frozen):
+class Migration(FrozenModel):
     """Mechanism 9: instrumentalised migration through the instigator's valve."""
 
-    supply: float = P(
+    supply: float = parameter(
         150.0,
         0,
         100_000,
@@ -20,7 +20,7 @@ class Migration(_Frozen):
         "Assumption: order of magnitude of July-August 2021 crossings (Lithuania ~4,000 in "
         "July; Poland and Latvia rising in August).",
     )
-    valve_response: float = P(
+    valve_response: float = parameter(
         0.2,
         0,
         1,
@@ -29,7 +29,7 @@ class Migration(_Frozen):
         "perceives, and closes it for each easing.",
         "Article: Minsk 'deliberately opened the floodgates' in response to sanctions.",
     )
-    pushback_pressure: float = P(
+    pushback_pressure: float = parameter(
         0.3,
         0,
         5,
@@ -37,7 +37,7 @@ class Migration(_Frozen):
         "Increase of a frontline state's pushback rate per unit of domestic pressure.",
         "Article: Vilnius turned to pushbacks after camp unrest and local protests.",
     )
-    pressure_decay: float = P(
+    pressure_decay: float = parameter(
         0.02,
         0,
         1,
@@ -45,7 +45,7 @@ class Migration(_Frozen):
         "Daily decay of domestic pressure from admitted arrivals.",
         "Assumption.",
     )
-    stranded_clearance: float = P(
+    stranded_clearance: float = parameter(
         0.05,
         0,
         1,
@@ -54,7 +54,7 @@ class Migration(_Frozen):
         "asylum, repatriation).",
         "Article: Iraq 'started taking back Iraqis stranded in Belarus'. Rate is an assumption.",
     )
-    posture_pressure: float = P(
+    posture_pressure: float = parameter(
         0.1,
         0,
         1,
@@ -62,7 +62,7 @@ class Migration(_Frozen):
         "Rise of a frontline state's baseline force posture per unit of domestic pressure.",
         "Brief: arrivals 'push their posture up' (troops sent to the border in 2021).",
     )
-    pushback_incident_scale: float = P(
+    pushback_incident_scale: float = parameter(
         500.0,
         1,
         100_000,
@@ -73,11 +73,11 @@ class Migration(_Frozen):
     )
 
 
-class Mechanisms(_Frozen):
+class Mechanisms(FrozenModel):
     """The ten mechanisms of the model brief; each can be switched off with 0 or false."""
 
     # 1. No benefit of the doubt
-    benefit_of_doubt: float = P(
+    benefit_of_doubt: float = parameter(
         0.0,
         0,
         1,
@@ -86,7 +86,7 @@ class Mechanisms(_Frozen):
         "1 means ambiguous incidents are never blamed on it.",
         "Article: Lukashenko 'is no longer given the benefit of the doubt' (0 in 2021).",
     )
-    ambiguous_rate: float = P(
+    ambiguous_rate: float = parameter(
         0.02,
         0,
         1,
@@ -95,7 +95,7 @@ class Mechanisms(_Frozen):
         "cause (shots heard, unverified reports, a death abroad).",
         "Assumption: the article lists about five such episodes in July-August 2021.",
     )
-    covert_share: float = P(
+    covert_share: float = parameter(
         0.2,
         0,
         1,
@@ -104,7 +104,7 @@ class Mechanisms(_Frozen):
         "they become ambiguous incidents truly caused by the instigator.",
         "Assumption (article: each side claims shots came from the other).",
     )
-    reputation_gain: float = P(
+    reputation_gain: float = parameter(
         0.04,
         0,
         1,
@@ -113,7 +113,7 @@ class Mechanisms(_Frozen):
         "(1 - reputation).",
         "Mercer (1996) desires hypothesis: hostile acts confirm the image fully.",
     )
-    reputation_loss: float = P(
+    reputation_loss: float = parameter(
         0.004,
         0,
         1,
@@ -123,7 +123,7 @@ class Mechanisms(_Frozen):
         "Mercer (1996): conciliatory acts barely lower a bad reputation.",
     )
     # 2. Nothing to lose
-    nothing_to_lose: float = P(
+    nothing_to_lose: float = parameter(
         1.0,
         0,
         1,
@@ -133,7 +133,7 @@ class Mechanisms(_Frozen):
         "Article: 'when everyone regards you as a pariah ... why hold back?'",
     )
     # 3. No hostile act unpunished
-    retaliation: float = P(
+    retaliation: float = parameter(
         0.8,
         0,
         1,
@@ -142,7 +142,7 @@ class Mechanisms(_Frozen):
         "of at least the perceived rung (per day with an unanswered act).",
         "Article: 'No hostile action must go unpunished, so as not to appear weak.'",
     )
-    answer_rung: float = P(
+    answer_rung: float = parameter(
         1.5,
         0,
         6,
@@ -150,7 +150,7 @@ class Mechanisms(_Frozen):
         "Smallest perceived rung that demands an answer; rhetoric below it is let pass.",
         "Article: the hostile acts answered are sanctions, pushbacks, deployments (rung 2+).",
     )
-    max_deliberate_rung: int = P(
+    max_deliberate_rung: int = parameter(
         3,
         1,
         6,
@@ -159,7 +159,7 @@ class Mechanisms(_Frozen):
         "Article: incidents 'not because either side plans to attack the other'.",
     )
     # 4. Mutual hostile interpretation
-    hostile_bias: float = P(
+    hostile_bias: float = parameter(
         0.5,
         0,
         1,
@@ -169,7 +169,7 @@ class Mechanisms(_Frozen):
         "Article: 'tendencies to interpret each other's actions in the most hostile light "
         "possible'; Jervis (1976).",
     )
-    perception_noise: float = P(
+    perception_noise: float = parameter(
         1.0,
         0,
         3,
@@ -177,7 +177,7 @@ class Mechanisms(_Frozen):
         "Largest perception error, in rungs of the escalation ladder (uniform magnitude).",
         "Assumption: one rung of confusion between, e.g., a pushback and a clash.",
     )
-    frontline_response: float = P(
+    frontline_response: float = parameter(
         0.5,
         0,
         1,
@@ -186,7 +186,7 @@ class Mechanisms(_Frozen):
         "(before forgiveness).",
         "Assumption: frontline states answer often, but not as reflexively as Minsk.",
     )
-    forgiveness: float = P(
+    forgiveness: float = parameter(
         0.0,
         0,
         1,
@@ -195,7 +195,7 @@ class Mechanisms(_Frozen):
         "unanswered (generous tit-for-tat).",
         "Nowak & Sigmund (1992); 0 in 2021 (article: only tougher sanctions are conceivable).",
     )
-    threat_gain: float = P(
+    threat_gain: float = parameter(
         0.3,
         0,
         2,
@@ -203,7 +203,7 @@ class Mechanisms(_Frozen):
         "Rise of perceived threat per perceived hostile act of top rung (rung/6 scaled).",
         "Assumption.",
     )
-    threat_decay: float = P(
+    threat_decay: float = parameter(
         0.04,
         0,
         1,
@@ -212,7 +212,7 @@ class Mechanisms(_Frozen):
         "Assumption: a half-life of about two and a half weeks.",
     )
     # 5. Unintended armed incidents
-    incident_hazard: float = P(
+    incident_hazard: float = parameter(
         0.03,
         0,
         5,
@@ -221,7 +221,7 @@ class Mechanisms(_Frozen):
         "there and their mutual perceived threat.",
         "Assumption: makes the article's 'real risk' neither negligible nor certain.",
     )
-    armed_escalation: float = P(
+    armed_escalation: float = parameter(
         0.3,
         0,
         1,
@@ -230,7 +230,7 @@ class Mechanisms(_Frozen):
         "fire (rung 5) rather than a non-lethal clash (rung 4).",
         "Assumption.",
     )
-    conflict_window: int = P(
+    conflict_window: int = parameter(
         14,
         1,
         365,
@@ -239,7 +239,7 @@ class Mechanisms(_Frozen):
         "conflict (rung 6).",
         "Assumption (sustained fighting).",
     )
-    posture_step: float = P(
+    posture_step: float = parameter(
         0.05,
         0,
         1,
@@ -247,7 +247,7 @@ class Mechanisms(_Frozen):
         "Force posture added by a rung-3 move (deployment, troops escorted to the line).",
         "Assumption.",
     )
-    militarised_posture: float = P(
+    militarised_posture: float = parameter(
         0.5,
         0,
         1,
@@ -256,7 +256,7 @@ class Mechanisms(_Frozen):
         "(militarised posture) on that day.",
         "Assumption.",
     )
-    posture_decay: float = P(
+    posture_decay: float = parameter(
         0.02,
         0,
         1,
@@ -276,7 +276,7 @@ class Mechanisms(_Frozen):
         },
     )
     # 7. War atmosphere
-    war_atmosphere: float = P(
+    war_atmosphere: float = parameter(
         0.5,
         0,
         1,
@@ -286,7 +286,7 @@ class Mechanisms(_Frozen):
         "when threat fades or support sags.",
         "Article: 'a vested interest in maintaining the atmosphere of a country at war'.",
     )
-    support_rate: float = P(
+    support_rate: float = parameter(
         0.05,
         0,
         1,
@@ -294,7 +294,7 @@ class Mechanisms(_Frozen):
         "Speed at which domestic support moves towards its target.",
         "Assumption.",
     )
-    pain_per_package: float = P(
+    pain_per_package: float = parameter(
         0.03,
         0,
         1,
@@ -303,7 +303,7 @@ class Mechanisms(_Frozen):
         "Assumption.",
     )
     # 8. Patron restraint
-    patron_restraint: float = P(
+    patron_restraint: float = parameter(
         0.5,
         0,
         1,
@@ -313,7 +313,7 @@ class Mechanisms(_Frozen):
         "Article: Moscow's unwillingness to get embroiled 'could just be the only factor "
         "exercising any restraint'.",
     )
-    patron_cushion: float = P(
+    patron_cushion: float = parameter(
         0.5,
         0,
         1,

@@ -11,18 +11,18 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from escalation_sim.config.actors import Actor
-from escalation_sim.config.base import P, _Frozen
+from escalation_sim.config.base import FrozenModel, parameter
 from escalation_sim.config.events import EVENT_ROLES, Event
 from escalation_sim.config.mechanisms import Mechanisms, Migration
 
 
-class Scenario(_Frozen):
+class Scenario(FrozenModel):
     """One scenario: who acts, by which rules, over which days."""
 
     name: str = Field(min_length=1, description="Scenario name; default output folder.")
     description: str = ""
     start: dt.date = Field(dt.date(2021, 8, 12), description="Calendar date of day 0.")
-    days: int = P(
+    days: int = parameter(
         180,
         1,
         3650,

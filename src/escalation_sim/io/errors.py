@@ -10,7 +10,7 @@ from typing import Any
 Key = tuple[str | int, ...]
 
 
-class ScenarioError(Exception):
+class InputError(Exception):
     """A problem in an input file or override, located as precisely as possible."""
 
     def __init__(
@@ -58,6 +58,7 @@ def format_key(key: Key) -> str:
 Lines = dict[Key, tuple[str, int]]
 
 
-def _suggest(word: str, options: list[str]) -> str:
+def suggest(word: str, options: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest option to a misspelt word, else ''."""
     close = difflib.get_close_matches(word, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from pathlib import Path
@@ -30,7 +29,7 @@ from escalation_sim.config.experiment import (
     Range,
 )
 from escalation_sim.config.scenario import Scenario, parameter_fields
-from escalation_sim.io.errors import Key, ScenarioError, Source, format_key
+from escalation_sim.io.errors import InputError, Key, Source, format_key, suggest
 from escalation_sim.io.scenario_file import load, scenario_variant
 from escalation_sim.io.yaml_source import parse_yaml
 
@@ -42,9 +41,9 @@ class _Checker:
     def __init__(self, src: Source) -> None:
         self.src = src
 
-    def error(self, message: str, *key: str | int) -> ScenarioError:
+    def error(self, message: str, *key: str | int) -> InputError:
         file, line = self.src.where(tuple(key))
-        return ScenarioError(message, file, line, format_key(tuple(key)) or None)
+        return InputError(message, file, line, format_key(tuple(key)) or None)
 
     def integer(self, value: Any, key: Key, lo: int | None = None) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -66,17 +65,12 @@ class _Checker:
         for k in value:
             if k not in allowed:
                 raise self.error(
-                    f"unknown key {k!r}{_suggest(str(k), list(allowed))}; "
+                    f"unknown key {k!r}{suggest(str(k), list(allowed))}; "
                     f"allowed: {', '.join(allowed)}",
                     *key,
                     k,
                 )
         return value
-
-
-def _suggest(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -99,7 +93,7 @@ def _load_scenario(chk: _Checker, exp_file: Path, data: dict[str, Any]) -> tuple
     overrides = [f"{k}={_yaml_scalar(v)}" for k, v in fixed.items()]
     try:
         scenario = load(path, overrides)
-    except ScenarioError as exc:
+    except InputError as exc:
         if exc.file == "--set" and exc.path is not None:
             key = next((k for k in fixed if str(k) == exc.path), exc.path)
             raise chk.error(exc.message, "set", key) from None
@@ -200,7 +194,7 @@ def _parameter(chk: _Checker, design: str, path: str, spec: Any, info: Any) -> P
     dist = spec.get("dist", "uniform")
     if dist not in ("uniform", "loguniform"):
         raise chk.error(
-            f"unknown dist {dist!r}{_suggest(str(dist), ['uniform', 'loguniform'])}; "
+            f"unknown dist {dist!r}{suggest(str(dist), ['uniform', 'loguniform'])}; "
             "one of uniform, loguniform",
             *key,
             "dist",
@@ -239,7 +233,7 @@ def _replications(chk: _Checker, raw: Any) -> int | Adaptive:
     outcome = until["outcome"]
     if outcome not in BOOL_OUTCOMES:
         raise chk.error(
-            f"unknown outcome {outcome!r}{_suggest(str(outcome), list(BOOL_OUTCOMES))}; "
+            f"unknown outcome {outcome!r}{suggest(str(outcome), list(BOOL_OUTCOMES))}; "
             f"adaptive replications need a yes/no outcome: {', '.join(BOOL_OUTCOMES)}",
             "replications",
             "until",
@@ -276,7 +270,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     data = src.data
     for k in data:
         if k not in TOP_KEYS:
-            raise chk.error(f"unknown key {k!r}{_suggest(str(k), list(TOP_KEYS))}", k)
+            raise chk.error(f"unknown key {k!r}{suggest(str(k), list(TOP_KEYS))}", k)
 
     name = data.get("name")
     if name is None:
@@ -294,7 +288,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
         raise chk.error(f"required key is missing: one of {', '.join(DESIGNS)}", "design")
     if design not in DESIGNS:
         raise chk.error(
-            f"unknown design {design!r}{_suggest(str(design), list(DESIGNS))}; "
+            f"unknown design {design!r}{suggest(str(design), list(DESIGNS))}; "
             f"one of {', '.join(DESIGNS)}",
             "design",
         )
@@ -312,7 +306,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     for p, spec in raw_params.items():
         if not isinstance(p, str) or p not in fields:
             raise chk.error(
-                f"unknown parameter path {p!r}{_suggest(str(p), list(fields))}; "
+                f"unknown parameter path {p!r}{suggest(str(p), list(fields))}; "
                 "`escalation-sim describe` lists them",
                 "parameters",
                 p,
@@ -358,7 +352,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     reps = _replications(chk, data.get("replications"))
     if replications is not None:
         if replications < 1:
-            raise ScenarioError(f"must be at least 1, got {replications}", "--replications", None)
+            raise InputError(f"must be at least 1, got {replications}", "--replications", None)
         reps = replications
     seed = chk.integer(data.get("seed", 0), ("seed",), lo=0)
     keep = chk.integer(data.get("keep_traces", 0), ("keep_traces",), lo=0)
@@ -404,7 +398,7 @@ def _check_model_level(chk: _Checker, exp: Experiment) -> None:
         values = dict(zip((p.path for p in level), combo, strict=True))
         try:
             scenario_variant(exp.scenario, values)
-        except ScenarioError as exc:
+        except InputError as exc:
             shown = ", ".join(f"{k}={v}" for k, v in values.items())
             raise chk.error(
                 f"{shown} makes the scenario invalid: {exc.path}: {exc.message}",

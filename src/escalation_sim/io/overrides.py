@@ -8,14 +8,14 @@ import yaml
 from pydantic import BaseModel
 
 from escalation_sim.config.scenario import Scenario
-from escalation_sim.io.errors import ScenarioError, _suggest
+from escalation_sim.io.errors import InputError, suggest
 
 
 # ---------------------------------------------------------------------- overrides
 def parse_assignment(text: str) -> tuple[str, Any]:
     """'mechanisms.hostile_bias=0.8' -> ('mechanisms.hostile_bias', 0.8)."""
     if "=" not in text:
-        raise ScenarioError(f"--set expects PATH=VALUE, got {text!r}", path=text)
+        raise InputError(f"--set expects PATH=VALUE, got {text!r}", path=text)
     path, raw = text.split("=", 1)
     path = path.strip()
     try:
@@ -33,7 +33,7 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
     """Set one dotted path in a raw scenario mapping; ``actors.<name>.<key>`` by name."""
     parts = path.split(".")
     if not all(parts):
-        raise ScenarioError("empty part in the key path", path=path)
+        raise InputError("empty part in the key path", path=path)
     target: Any = data
     model: Any = Scenario
     for part in parts[:-1]:
@@ -41,8 +41,8 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
             names = [str(item.get("name")) for item in target if isinstance(item, dict)]
             match = [item for item in target if isinstance(item, dict) and item.get("name") == part]
             if not match:
-                raise ScenarioError(
-                    f"no item named {part!r}{_suggest(part, names)}; known: {', '.join(names)}",
+                raise InputError(
+                    f"no item named {part!r}{suggest(part, names)}; known: {', '.join(names)}",
                     path=path,
                 )
             target = match[0]
@@ -50,17 +50,17 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
             continue
         keys = _model_keys(model)
         if model is not None and part not in keys:
-            raise ScenarioError(f"unknown key {part!r}{_suggest(part, keys)}", path=path)
+            raise InputError(f"unknown key {part!r}{suggest(part, keys)}", path=path)
         if part not in target or target[part] is None:
             target[part] = {}
         target = target[part]
         model = _field_model(model, part)
     last = parts[-1]
     if isinstance(target, list):
-        raise ScenarioError("a key path must end at a field, not at a list item", path=path)
+        raise InputError("a key path must end at a field, not at a list item", path=path)
     keys = _model_keys(model)
     if model is not None and last not in keys:
-        raise ScenarioError(f"unknown key {last!r}{_suggest(last, keys)}", path=path)
+        raise InputError(f"unknown key {last!r}{suggest(last, keys)}", path=path)
     target[last] = value
 
 

@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from escalation_sim.config.scenario import Scenario
-from escalation_sim.io.errors import Key, ScenarioError, Source, _suggest, format_key
+from escalation_sim.io.errors import InputError, Key, Source, format_key, suggest
 from escalation_sim.io.overrides import (
     _event_model,
     _field_model,
@@ -50,7 +50,7 @@ def _did_you_mean(err: dict[str, Any], loc: Key, data: dict[str, Any]) -> str:
                 model = _event_model(container["type"])
         elif model is not None:
             model = _field_model(model, part) if part in model.model_fields else None
-    return _suggest(str(loc[-1]), _model_keys(model))
+    return suggest(str(loc[-1]), _model_keys(model))
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Key:
@@ -74,7 +74,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> Key:
 
 
 def build(src: Source) -> Scenario:
-    """Validate a resolved source; the first problem becomes a ScenarioError."""
+    """Validate a resolved source; the first problem becomes a InputError."""
     try:
         return Scenario.model_validate(src.data)
     except ValidationError as exc:
@@ -87,7 +87,7 @@ def build(src: Source) -> Scenario:
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"
         file, line = src.where(loc)
-        raise ScenarioError(message, file, line, format_key(loc) or None) from None
+        raise InputError(message, file, line, format_key(loc) or None) from None
 
 
 def load(path: str | Path, overrides: list[str] | None = None) -> Scenario:
@@ -99,11 +99,11 @@ def load(path: str | Path, overrides: list[str] | None = None) -> Scenario:
             key, value = parse_assignment(text)
             try:
                 apply_set(src.data, key, value)
-            except ScenarioError as exc:
-                raise ScenarioError(exc.message, "--set", None, exc.path) from None
+            except InputError as exc:
+                raise InputError(exc.message, "--set", None, exc.path) from None
         try:
             return build(src)
-        except ScenarioError as exc:
+        except InputError as exc:
             hit = next(
                 (
                     t.split("=", 1)[0]
@@ -113,7 +113,7 @@ def load(path: str | Path, overrides: list[str] | None = None) -> Scenario:
                 None,
             )
             if hit is not None:
-                raise ScenarioError(exc.message, "--set", None, hit) from None
+                raise InputError(exc.message, "--set", None, hit) from None
             raise
     return build(src)
 

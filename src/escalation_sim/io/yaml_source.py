@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from escalation_sim.io.errors import Key, Lines, ScenarioError, Source, format_key
+from escalation_sim.io.errors import InputError, Key, Lines, Source, format_key
 
 
 # ---------------------------------------------------------------------- parsing
@@ -18,7 +18,7 @@ def _walk(node: yaml.Node, key: Key, file: str, lines: dict[Key, tuple[str, int]
         for k, v in node.value:
             line = k.start_mark.line + 1
             if k.value in seen:
-                raise ScenarioError(
+                raise InputError(
                     f"key {k.value!r} appears twice in this mapping (first on line "
                     f"{seen[k.value]}); the first would be silently ignored",
                     file,
@@ -39,9 +39,9 @@ def parse_yaml(path: Path) -> Source:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError("file not found", name) from None
+        raise InputError("file not found", name) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read file: {exc}", name) from None
+        raise InputError(f"cannot read file: {exc}", name) from None
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -51,19 +51,19 @@ def parse_yaml(path: Path) -> Source:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise ScenarioError(f"not valid YAML: {exc.problem}", name, line) from None
+        raise InputError(f"not valid YAML: {exc.problem}", name, line) from None
     except yaml.reader.ReaderError as exc:  # e.g. a NUL byte: one line, with its position
         ch = exc.character
         code = ch if isinstance(ch, int) else ord(ch)
-        raise ScenarioError(
+        raise InputError(
             f"not valid YAML: character U+{code:04X} at offset {exc.position}: {exc.reason}",
             name,
         ) from None
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ScenarioError(f"not valid YAML: {first}", name) from None
+        raise InputError(f"not valid YAML: {first}", name) from None
     if not isinstance(data, dict):
-        raise ScenarioError("expected a mapping of keys at the top level", name, 1)
+        raise InputError("expected a mapping of keys at the top level", name, 1)
     lines: dict[Key, tuple[str, int]] = {}
     _walk(node, (), name, lines)
     return Source(data, lines, [name])
@@ -148,9 +148,9 @@ def _merge_list(
 ) -> list[Any]:
     """Merge a list of named mappings by name (see the rules above)."""
 
-    def fail(message: str, j: int, key: str | None = None) -> ScenarioError:
+    def fail(message: str, j: int, key: str | None = None) -> InputError:
         where = (*ckey, j, key) if key else (*ckey, j)
-        return ScenarioError(message, *csrc.where(where), path=format_key(where))
+        return InputError(message, *csrc.where(where), path=format_key(where))
 
     names = [item.get("name") for item in base]
     known = ", ".join(str(n) for n in names if n is not None) or "none"
@@ -236,14 +236,14 @@ def load_source(path: str | Path, _chain: tuple[Path, ...] = ()) -> Source:
     parent = src.data.pop("extends")
     where = src.where(("extends",))
     if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError("expected the file name of the base scenario", *where, path="extends")
+        raise InputError("expected the file name of the base scenario", *where, path="extends")
     target = path.parent / parent
     if target.resolve() in chain:
         cycle = " -> ".join(p.name for p in (*chain, target.resolve()))
-        raise ScenarioError(f"extends cycle: {cycle}", *where, path="extends")
+        raise InputError(f"extends cycle: {cycle}", *where, path="extends")
     if not target.is_file():
         what = "is a folder" if target.is_dir() else "not found"
-        raise ScenarioError(f"base scenario {target} {what}", *where, path="extends")
+        raise InputError(f"base scenario {target} {what}", *where, path="extends")
     base = load_source(target, chain)
     lines: Lines = {}
     data = _merge(base.data, src.data, (), (), (), base, src, lines)
