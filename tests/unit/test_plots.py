@@ -14,11 +14,12 @@ import pytest
 from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
 from matplotlib.figure import Figure
 
-from escalation_sim.analysis.metrics import heatmap_table, risk_table, rung_shares_with_ci
+from escalation_sim.analysis.metrics import heatmap_table, risk_table
 from escalation_sim.analysis.sensitivity import sensitivity
 from escalation_sim.analysis.stats import proportion
 from escalation_sim.analysis.stories import pick_story, story_events
 from escalation_sim.analysis.survival import survival_of
+from escalation_sim.config.ladder import N_RUNGS
 from escalation_sim.present import figures as plots
 from escalation_sim.store.results import Results, load
 
@@ -43,7 +44,8 @@ def test_distributions_show_rung_shares_and_ecdfs(run_res: Results) -> None:
     fig = rendered(plots.plot_distributions(run_res))
     rung_ax, sanctions_ax, arrivals_ax, stranded_ax = fig.axes[:4]
     heights = [p.get_height() for p in rung_ax.patches]
-    expected = rung_shares_with_ci(run_res.runs)["p"].to_numpy()
+    shares = run_res.runs["max_rung"].value_counts(normalize=True)
+    expected = shares.reindex(range(N_RUNGS), fill_value=0).to_numpy()
     assert heights == pytest.approx(expected)
     assert "Highest rung" in rung_ax.get_xlabel()
     assert "persons" in arrivals_ax.get_xlabel()

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from escalation_sim.config.events import SupplyCut
 from escalation_sim.config.ladder import N_RUNGS
 from escalation_sim.engine.records import QUANTILES
 from escalation_sim.store.results import _to_date
@@ -89,7 +90,7 @@ def scenario_events(config: dict[str, Any]) -> list[ScheduledEvent]:
             )
         elif kind == "supply_cut":
             end = _to_date(ev["end"]) if ev.get("end") else horizon_end
-            factor = float(ev.get("factor", 0.2))
+            factor = float(ev.get("factor", SupplyCut.model_fields["factor"].default))
             out.append(
                 ScheduledEvent(kind, f"supply cut to {factor:.0%}", _to_date(ev["start"]), end)
             )

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim.analysis.stats import CONFIDENCE, proportion, wilson_interval
-from escalation_sim.config.ladder import N_RUNGS
 from escalation_sim.store.results import bin_edges, bin_index, format_value
 
 
@@ -131,19 +130,6 @@ def risk_table(
                 "high": pr["high"],
                 "binned": binned,
             }
-        )
-    return pd.DataFrame(rows)
-
-
-def rung_shares_with_ci(runs: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.DataFrame:
-    """Share of replications by highest rung (0-6), with Wilson intervals."""
-    counts = np.bincount(runs["max_rung"].to_numpy(dtype=int), minlength=N_RUNGS)[:N_RUNGS]
-    n = int(counts.sum())
-    rows = []
-    for r, k in enumerate(counts):
-        lo, hi = wilson_interval(int(k), n, confidence)
-        rows.append(
-            {"value": r, "k": int(k), "n": n, "p": k / n if n else np.nan, "low": lo, "high": hi}
         )
     return pd.DataFrame(rows)
 

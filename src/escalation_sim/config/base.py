@@ -6,8 +6,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ROLES = ("instigator", "frontline", "sanctioner", "patron")
-
 
 def parameter(
     default: Any, lo: float | None, hi: float | None, unit: str, meaning: str, source: str

@@ -36,7 +36,6 @@ TOP_KEYS = {
     "keep_traces": "per design point: keep daily traces and events of its first N replications",
     "task_size": f"replication-runs per task (default {DEFAULT_TASK_SIZE})",
 }
-RANGE_KEYS = ("low", "high", "num", "dist")
 UNTIL_KEYS = ("outcome", "ci_half_width", "confidence")
 ADAPTIVE_KEYS = ("until", "min", "max")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -20,8 +20,23 @@ class ModelResult:
     daily_by_group: list[DailySummary] | None = None  # one per group (sweep design point)
 
     def merge(self, other: ModelResult) -> ModelResult:
-        """Combine results over disjoint replications (runs appended, summaries added)."""
+        """Combine results over disjoint replications (runs appended, summaries added).
+
+        Per-group summaries merge group by group; results with and without them,
+        or with different groups, cannot be combined.
+        """
         traces = [t for t in (self.traces, other.traces) if t is not None]
+        by_group = None
+        if self.daily_by_group is not None or other.daily_by_group is not None:
+            if (
+                self.daily_by_group is None
+                or other.daily_by_group is None
+                or len(self.daily_by_group) != len(other.daily_by_group)
+            ):
+                raise ValueError("cannot merge results with different per-group summaries")
+            by_group = [
+                a.merge(b) for a, b in zip(self.daily_by_group, other.daily_by_group, strict=True)
+            ]
         return ModelResult(
             runs=pd.concat([self.runs, other.runs], ignore_index=True),
             daily=self.daily.merge(other.daily),
@@ -29,6 +44,7 @@ class ModelResult:
             events=pd.concat([self.events, other.events], ignore_index=True)
             if len(other.events)
             else self.events,
+            daily_by_group=by_group,
         )
 
     def events_of(self, replication: int) -> pd.DataFrame:
