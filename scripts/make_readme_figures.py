@@ -23,7 +23,7 @@ matplotlib.use("Agg")
 
 from PIL import Image  # Pillow ships with matplotlib
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 from escalation_sim.present import figures as plots
 from escalation_sim.store.results import load
 

@@ -359,7 +359,7 @@ counts and levels (p is the one-sided p-value). A claim **holds** when p < {alph
 effect is at least {points} percentage points for a probability, or at least {relative}
 of the base mean and d = {d} base standard deviations (Cohen's "small") for a count or
 level; these thresholds were fixed before the results were seen (see
-`src/escalation_sim/paired.py`). The exercise-window hazard needs daily traces and is
+`src/escalation_sim/analysis/paired.py`). The exercise-window hazard needs daily traces and is
 compared over the first {traced} replications. `tests/claims/test_counterfactuals.py`
 checks the same claims on the first 2,000 replications of seed 1.
 

@@ -2,7 +2,7 @@
 
 The table between the markers ``<!-- parameters:start -->`` and
 ``<!-- parameters:end -->`` is replaced by
-``format_rows(parameter_rows(), "markdown")`` from :mod:`escalation_sim.params`.
+``format_rows(parameter_rows(), "markdown")`` from :mod:`escalation_sim.present.parameters`.
 
 Usage (from the repository root)::
 

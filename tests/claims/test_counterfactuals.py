@@ -3,7 +3,7 @@
 Design. Base and counterfactual run from the same master seed, so replication
 ``i`` of both draws the same random numbers (common random numbers) and each
 outcome is compared pair by pair: McNemar's exact test for yes/no outcomes,
-the Wilcoxon signed-rank test for counts and levels (``escalation_sim.paired``).
+the Wilcoxon signed-rank test for counts and levels (``escalation_sim.analysis.paired``).
 Every test is one-sided in the direction the article argues and asks for
 
 * significance: p < ALPHA = 0.01, and
@@ -20,7 +20,7 @@ Every test is one-sided in the direction the article argues and asks for
     many standard deviations), provocations vary a lot (5% can be lost in the noise).
     Paired tests on N = 2,000 detect d = 0.2 with power ~ 1.
 
-The thresholds live in ``escalation_sim.paired`` so that scenarios/README.md
+The thresholds live in ``escalation_sim.analysis.paired`` so that scenarios/README.md
 judges the shipped comparison by the same rule. A claim that does not reach its
 effect size in the model is marked ``xfail(strict=True)`` with the measured
 figures, never tuned until it passes. The whole file takes ~10 s on one core

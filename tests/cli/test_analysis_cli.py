@@ -14,7 +14,7 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RESULTS = FIXTURES / "results"

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 from tests.support import BASE
 
 SHORT = ["--set", "days=60"]

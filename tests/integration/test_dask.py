@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 from tests.integration.sweep_helpers import FIELDS, assert_same, env, kill_group, tables, wait_for
 from tests.support import write_experiment
 

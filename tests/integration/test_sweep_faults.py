@@ -14,7 +14,7 @@ import sys
 import pandas as pd
 import pytest
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 from tests.integration.sweep_helpers import (
     FIELDS,
     assert_same,

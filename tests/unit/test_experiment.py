@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 from escalation_sim.config.design import count_points, design_points, salib_problem
 from escalation_sim.io.errors import InputError
 from escalation_sim.io.experiment_file import load_experiment

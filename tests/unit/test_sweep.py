@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from escalation_sim.analysis.stats import wilson_half_width
-from escalation_sim.cli.app import main
+from escalation_sim.cli import main
 from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block, block_seed
 from escalation_sim.io.experiment_file import load_experiment

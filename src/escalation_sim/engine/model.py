@@ -1,6 +1,6 @@
 """The day's schedule: one Mesa model advancing R replications in lockstep.
 
-``EscalationModel`` is built from a typed :class:`~escalation_sim.config.Scenario`
+``EscalationModel`` is built from a typed :class:`~escalation_sim.config.scenario.Scenario`
 and seeds; it never reads files, prints or writes. Every agent state variable
 is a numpy array whose last axis is the replication; every parameter may be
 a scalar or a per-replication array (``overrides``), so a sweep can batch many
@@ -57,7 +57,7 @@ class EscalationModel(mesa.Model):
         seed: master seed; block ``b`` gets :func:`block_seed` ``(seed, b)``.
         blocks: explicit blocks (seeds and sizes) instead of ``replications``/``seed``.
         overrides: per-replication parameter arrays by dotted path
-            (see :func:`~escalation_sim.config.parameter_fields`).
+            (see :func:`~escalation_sim.config.scenario.parameter_fields`).
         keep_traces: keep daily traces and the event log of the first this many
             replications of this model.
         replication_offset: index of this model's first replication in a larger run.

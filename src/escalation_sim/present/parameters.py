@@ -1,6 +1,6 @@
 """The parameter table: meaning, default, range, unit and source of every parameter.
 
-Generated from the pydantic fields of :mod:`escalation_sim.config`, so that
+Generated from the pydantic fields of :mod:`escalation_sim.config`'s classes, so that
 ``escalation-sim describe`` and the table in ``docs/ODD.md`` cannot drift
 apart from the code (a test compares them).
 """

@@ -9,7 +9,7 @@ from escalation_sim.analysis.stats import wilson_interval
 from escalation_sim.run.sweep.driver import SweepReport
 from escalation_sim.run.sweep.estimate import estimate
 from escalation_sim.run.sweep.plan import Plan
-from escalation_sim.store.results import format_value
+from escalation_sim.store.results import FAILURES, format_value
 
 
 def _fmt_bytes(n: float) -> str:
@@ -125,7 +125,7 @@ def format_status(out: Path, st: dict[str, Any]) -> str:
         lines.append(f"  rounds     {len(m.get('rounds', []))} so far (adaptive replications)")
     if st["failed"]:
         shown = ", ".join(map(str, st["failed"][:10])) + (" ..." if len(st["failed"]) > 10 else "")
-        lines.append(f"  failed     tasks {shown} (see {out}/failures.parquet)")
+        lines.append(f"  failed     tasks {shown} (see {out / FAILURES})")
     lines.append(
         "  results    "
         + (f"{out}/runs.parquet (consolidated)" if st["consolidated"] else "not consolidated yet")

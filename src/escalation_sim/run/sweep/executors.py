@@ -22,6 +22,10 @@ MAX_ATTEMPTS = 3  # a task whose worker process dies is rerun up to this many ti
 TASKS_PER_WORKER = 4
 
 
+# The module a fork server imports before forking workers: the engine and the task code.
+PRELOAD = "escalation_sim.run.sweep.tasks"
+
+
 class SweepError(Exception):
     """A sweep cannot start or go on: refused resume, lock held, inconsistent folder."""
 
@@ -87,7 +91,7 @@ class PoolExecutor(Executor):
         if self.method == "forkserver":
             # The fork server imports the engine once; workers fork from it ready to run
             # (otherwise each worker spends ~1.5 s importing numpy, pandas, scipy, mesa).
-            self.ctx.set_forkserver_preload(["escalation_sim.sweep"])
+            self.ctx.set_forkserver_preload([PRELOAD])
         self.pool: ProcessPoolExecutor | None = None
         self.name = f"{self.workers} local worker process{'es' if self.workers > 1 else ''}"
 
