@@ -14,14 +14,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from escalation_sim import __version__
+from escalation_sim.analysis.claims import BASE, CLAIMS, armed
 from escalation_sim.analysis.paired import (
     ALPHA,
     MIN_D,
@@ -30,7 +29,6 @@ from escalation_sim.analysis.paired import (
     Paired,
     blame_gap,
     paired_mean,
-    paired_proportion,
     window_mean,
 )
 from escalation_sim.analysis.stats import wilson_interval
@@ -42,114 +40,9 @@ from escalation_sim.run.story import tell
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-BASE = "august_2021.yaml"
 REPLICATIONS, SEED = 4000, 1
 TRACED = 500  # replications with daily traces, for the exercise-window hazard
 WINDOW = (dt.date(2021, 9, 10), dt.date(2021, 9, 16))
-
-
-# ---------------------------------------------------------------------- what each file claims
-Measure = Callable[[pd.DataFrame, pd.DataFrame], Paired]
-
-
-def armed(direction: str = "less") -> Measure:
-    return lambda b, c: paired_proportion(
-        b["armed_incident"], c["armed_incident"], "P(armed incident)", direction
-    )
-
-
-def clash(direction: str = "less") -> Measure:
-    return lambda b, c: paired_proportion(
-        b["nonlethal_clashes"] > 0, c["nonlethal_clashes"] > 0, "P(non-lethal clash)", direction
-    )
-
-
-def mean_of(column: str, label: str, direction: str = "less") -> Measure:
-    return lambda b, c: paired_mean(b[column], c[column], label, direction)
-
-
-def gap(direction: str = "less") -> Measure:
-    return lambda b, c: paired_mean(
-        blame_gap(b), blame_gap(c), "blame gap (mean per run)", direction
-    )
-
-
-@dataclass
-class Claim:
-    file: str
-    claim: str
-    quote: str
-    measures: list[Measure]  # what the claim predicts, in the predicted direction
-    armed_claimed: bool  # whether P(armed incident) is one of them
-
-
-CLAIMS = [
-    Claim(
-        "benefit_of_doubt.yaml",
-        "Observers discount ambiguous incidents: lower P(armed incident) and blame gap",
-        "he is no longer given the benefit of the doubt",
-        [armed(), gap()],
-        True,
-    ),
-    Claim(
-        "no_patron_restraint.yaml",
-        "Moscow does not hold Minsk back: higher P(armed incident) and highest rung",
-        "Moscow's unwillingness to get embroiled ... could just be the only factor "
-        "exercising any restraint",
-        [armed("greater"), mean_of("max_rung", "highest rung (mean)", "greater")],
-        True,
-    ),
-    Claim(
-        "sanctions_relief.yaml",
-        "Ratchet off, sanctions may ease: lower sanctions level and fewer Minsk provocations",
-        "no influential Western politician would now risk any other approach ... than "
-        "toughening sanctions",
-        [
-            mean_of("sanctions_level_final", "sanctions packages in force at the end"),
-            mean_of("provocations", "Minsk provocations"),
-        ],
-        False,
-    ),
-    Claim(
-        "forgiving_neighbours.yaml",
-        "Neighbours and sanctioners forgive a third of hostile moves (generous tit-for-tat): "
-        "lower incident risk",
-        "No hostile action must go unpunished, so as not to appear weak",
-        [armed(), clash()],
-        True,
-    ),
-    Claim(
-        "no_exercise.yaml",
-        "No Zapad-2021: lower clash hazard in September",
-        "Belarus and Russia are due to hold their Zapad 2021 ... exercises in September",
-        [],  # measured on daily traces, see exercise_measures()
-        False,
-    ),
-    Claim(
-        "supply_cut.yaml",
-        "Flights to Minsk suspended from day 1: fewer arrivals",
-        "Iraq has now canceled flights to Minsk ... and the flow of migrants into Lithuania "
-        "has stopped",
-        [mean_of("arrivals", "migrant arrivals")],
-        False,
-    ),
-    Claim(
-        "pragmatic_partner.yaml",
-        "Minsk as before 2020 (no pariah reputation, valve closed): everything lower",
-        "until 2020, Minsk scored foreign policy points by positioning itself as a pragmatic "
-        "partner for the West",
-        [
-            armed(),
-            clash(),
-            mean_of("provocations", "Minsk provocations"),
-            mean_of("days_rung3_plus", "days at rung 3 or above"),
-            mean_of("sanctions_packages", "new sanctions packages"),
-            mean_of("arrivals", "migrant arrivals"),
-            gap(),
-        ],
-        True,
-    ),
-]
 
 
 # ---------------------------------------------------------------------- formatting

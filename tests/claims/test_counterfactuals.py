@@ -30,19 +30,14 @@ figures, never tuned until it passes. The whole file takes ~10 s on one core
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from escalation_sim.analysis.paired import (
-    Paired,
-    blame_gap,
-    paired_mean,
-    paired_proportion,
-    pooled_blame_gap,
-    window_mean,
-)
+from escalation_sim.analysis.claims import BASE, CLAIMS
+from escalation_sim.analysis.paired import Paired, paired_mean, pooled_blame_gap, window_mean
 from escalation_sim.io.scenario_file import load
 from escalation_sim.run.paired import run_pair
 from escalation_sim.run.scenario import run_scenario
@@ -60,6 +55,7 @@ def base_runs() -> pd.DataFrame:
     return run_scenario(load(SCENARIOS / "august_2021.yaml"), N, SEED, keep_traces=0).runs
 
 
+@functools.cache
 def runs_of(name: str) -> pd.DataFrame:
     return run_scenario(load(SCENARIOS / f"{name}.yaml"), N, SEED, keep_traces=0).runs
 
@@ -69,20 +65,37 @@ def shows(p: Paired) -> None:
     assert p.holds(), f"{p}; short of the claim: {'; '.join(p.shortfalls())}"
 
 
-def armed(b: pd.DataFrame, c: pd.DataFrame, alternative: str = "less") -> Paired:
-    return paired_proportion(
-        b["armed_incident"], c["armed_incident"], "P(armed incident)", alternative
-    )
+# Measures the model does not reproduce, with what was measured; never tuned to pass.
+SHORT_OF_THE_CLAIM = {
+    ("sanctions_relief.yaml", 1): "Measured (N=2000, seed 1): Minsk's deliberate provocations "
+    "fall from 75.75 to 75.60 per run (-0.15, 95% CI -0.18..-0.12, -0.2%, d=-0.02; Wilcoxon "
+    "p<1e-12): the direction holds but the effect is far below the 5% / d=0.2 minimum. Relief "
+    "is rare (28% of runs ease at least once) and comes late; even all of Minsk's hostile "
+    "moves fall only 1.2% (d=-0.12). 'Nothing to lose' via the room for further sanctions "
+    "moves provocations little within six months.",
+}
 
 
-def clash(b: pd.DataFrame, c: pd.DataFrame) -> Paired:
-    return paired_proportion(
-        b["nonlethal_clashes"] > 0, c["nonlethal_clashes"] > 0, "P(non-lethal clash)", "less"
-    )
+def _cases() -> list:
+    cases = []
+    for claim in CLAIMS:
+        for i, _ in enumerate(claim.measures):
+            reason = SHORT_OF_THE_CLAIM.get((claim.file, i))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            cases.append(pytest.param(claim, i, marks=marks, id=f"{claim.file[:-5]}-{i}"))
+    return cases
 
 
-def column(b: pd.DataFrame, c: pd.DataFrame, name: str, alternative: str = "less") -> Paired:
-    return paired_mean(b[name], c[name], name, alternative)
+@pytest.mark.parametrize(("claim", "index"), _cases())
+def test_each_claim_holds_against_the_base(claim, index, base_runs):
+    # The article's claims (analysis/claims.py): each counterfactual file must move each of
+    # its measures the way the article argues, significantly and by the minimum effect.
+    shows(claim.measures[index](base_runs, runs_of(claim.file[:-5])))
+
+
+def test_every_counterfactual_file_has_a_claim():
+    files = {p.name for p in SCENARIOS.glob("*.yaml")} - {BASE}
+    assert files == {c.file for c in CLAIMS}
 
 
 def test_common_random_numbers_pair_the_replications(base_runs):
@@ -94,63 +107,15 @@ def test_common_random_numbers_pair_the_replications(base_runs):
     np.testing.assert_array_equal(other["arrivals"], base_runs["arrivals"])
 
 
-# ---------------------------------------------------------------- benefit of the doubt
-def test_benefit_of_doubt_lowers_armed_incidents_and_the_blame_gap(base_runs):
-    # Article: "he is no longer given the benefit of the doubt. That, in turn, only makes
-    # Lukashenko even more inclined to escalate". Restored, the risk must fall.
+def test_with_benefit_of_the_doubt_minsk_is_not_blamed_beyond_what_it_caused(base_runs):
+    # With full benefit of the doubt nobody is blamed beyond what can be shown.
     c = runs_of("benefit_of_doubt")
-    shows(armed(base_runs, c))
-    gap = paired_mean(blame_gap(base_runs), blame_gap(c), "blame gap", "less")
-    shows(gap)
-    # With full benefit of the doubt nobody is blamed beyond what can be shown, so
-    # Minsk is no longer blamed for more ambiguous incidents than it caused.
     assert pooled_blame_gap(base_runs) > 0 >= pooled_blame_gap(c)
 
 
-# ---------------------------------------------------------------- Moscow's restraint
-def test_no_patron_restraint_raises_armed_incidents_and_the_highest_rung(base_runs):
-    # Article: Moscow "could just be the only factor exercising any restraint".
-    c = runs_of("no_patron_restraint")
-    shows(armed(base_runs, c, "greater"))
-    shows(column(base_runs, c, "max_rung", "greater"))
-
-
-# ---------------------------------------------------------------- sanctions ratchet
-@pytest.fixture(scope="module")
-def relief_runs() -> pd.DataFrame:
-    return runs_of("sanctions_relief")
-
-
-def test_sanctions_relief_lowers_the_sanctions_level(base_runs, relief_runs):
-    # Article: "no influential Western politician would now risk any other approach ...
-    # than toughening sanctions". With relief possible, fewer packages stay in force.
-    c = relief_runs
-    shows(column(base_runs, c, "sanctions_level_final"))
-    # Sanity, not a claim: relief must actually occur for the comparison to mean anything.
-    assert (c["sanctions_eased"] > 0).mean() >= 0.1
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="Measured (N=2000, seed 1): Minsk's deliberate provocations fall from 75.75 to "
-    "75.60 per run (-0.15, 95% CI -0.18..-0.12, -0.2%, d=-0.02; Wilcoxon p<1e-12): "
-    "the direction holds but the effect is far below the 5% / d=0.2 minimum. Relief is "
-    "rare (28% of runs ease at least once) and comes late; even all of Minsk's hostile "
-    "moves fall only 1.2% (d=-0.12). 'Nothing to lose' via the room for further "
-    "sanctions moves provocations little within six months.",
-)
-def test_sanctions_relief_lowers_minsks_provocations(base_runs, relief_runs):
-    # Article: "why hold back?" when sanctions only ever grow.
-    shows(column(base_runs, relief_runs, "provocations"))
-
-
-# ---------------------------------------------------------------- generous tit-for-tat
-def test_forgiving_neighbours_lower_incident_risk(base_runs):
-    # Article: "No hostile action must go unpunished" on all sides drives the spiral;
-    # generous tit-for-tat (Nowak & Sigmund 1992) by the neighbours should damp it.
-    c = runs_of("forgiving_neighbours")
-    shows(armed(base_runs, c))
-    shows(clash(base_runs, c))
+def test_sanctions_relief_actually_eases_sanctions():
+    # Sanity, not a claim: relief must occur for the relief comparison to mean anything.
+    assert (runs_of("sanctions_relief")["sanctions_eased"] > 0).mean() >= 0.1
 
 
 # ---------------------------------------------------------------- Zapad-2021
@@ -188,30 +153,3 @@ def test_no_exercise_lowers_the_hazard_in_september():
     db, dc = b.daily.to_frame(), c.daily.to_frame()
     days = db["date"].between(pd.Timestamp(WINDOW[0]), pd.Timestamp(WINDOW[1]))
     assert (dc.loc[days, "clash_hazard_mean"] < db.loc[days, "clash_hazard_mean"]).all()
-
-
-# ---------------------------------------------------------------- migrant supply
-def test_supply_cut_lowers_arrivals(base_runs):
-    # Article: once Iraq cancelled flights "the flow of migrants into Lithuania has stopped".
-    c = runs_of("supply_cut")
-    shows(column(base_runs, c, "arrivals"))
-
-
-# ---------------------------------------------------------------- pragmatic partner
-def test_pragmatic_partner_lowers_everything(base_runs):
-    # Article: "until 2020, Minsk scored foreign policy points by positioning itself as a
-    # pragmatic partner for the West, contributing to regional stability".
-    c = runs_of("pragmatic_partner")
-    shows(armed(base_runs, c))
-    shows(clash(base_runs, c))
-    for name in (
-        "max_rung",
-        "days_rung3_plus",
-        "provocations",
-        "instigator_hostile_moves",
-        "sanctions_packages",
-        "arrivals",
-        "mean_tension",
-    ):
-        shows(column(base_runs, c, name))
-    shows(paired_mean(blame_gap(base_runs), blame_gap(c), "blame gap"))
