@@ -34,7 +34,7 @@ from escalation_sim.analysis.paired import (
 from escalation_sim.analysis.stats import wilson_interval
 from escalation_sim.io.scenario_file import load
 from escalation_sim.present.story import format_table, headline
-from escalation_sim.run.paired import run_pair
+from escalation_sim.run.compare import run_pair
 from escalation_sim.run.scenario import run_scenario
 from escalation_sim.run.story import tell
 

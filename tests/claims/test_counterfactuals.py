@@ -39,7 +39,7 @@ import pytest
 from escalation_sim.analysis.claims import BASE, CLAIMS
 from escalation_sim.analysis.paired import Paired, paired_mean, pooled_blame_gap, window_mean
 from escalation_sim.io.scenario_file import load
-from escalation_sim.run.paired import run_pair
+from escalation_sim.run.compare import run_pair
 from escalation_sim.run.scenario import run_scenario
 from tests.support import ROOT
 

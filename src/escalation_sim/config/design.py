@@ -1,4 +1,9 @@
-"""Design points of an experiment."""
+"""Design points of an experiment: a pure function of the experiment.
+
+Grids and explicit lists as written, Latin hypercubes from
+:mod:`scipy.stats.qmc`, Sobol (Saltelli) and Morris samples from SALib, all
+seeded from the experiment's master seed.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""Outcomes: mergeable daily summaries and event logs."""
+"""Records a run keeps: mergeable daily summaries and event logs.
+
+Daily output must not grow with replications: rung counts per day are exact
+integers and the continuous series are kept as fixed-bin histograms per day,
+from which quantiles are read at the end. Histograms from separate blocks,
+chunks or sweep tasks add up, so quantiles over all replications come out the
+same however the work was split.
+"""
 
 from __future__ import annotations
 

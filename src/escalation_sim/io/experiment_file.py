@@ -1,4 +1,23 @@
-"""Experiment files -> frozen, checked Experiment specs."""
+"""Experiment files -> frozen, checked :class:`~escalation_sim.config.experiment.Experiment` specs.
+
+An experiment names a scenario, a sampling design over parameter paths (the
+paths of :func:`~escalation_sim.config.scenario.parameter_fields`), how many
+replications each design point gets, and a master seed::
+
+    name: hostility_vs_doubt
+    scenario: ../scenarios/august_2021.yaml
+    design: grid            # grid | lhs | sobol | morris | explicit
+    parameters:
+      mechanisms.hostile_bias: [0.0, 0.2, 0.4, 0.6, 0.8]
+      mechanisms.benefit_of_doubt: {low: 0.0, high: 1.0, num: 5}
+    replications: 500       # or {until: {outcome: armed_incident, ci_half_width: 0.02},
+                            #      min: 200, max: 20000}
+    seed: 1
+    keep_traces: 50
+
+Every problem becomes an :class:`~escalation_sim.io.errors.InputError` that
+names the file, the line and the key path, before anything is run or written.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""One replication's story: every move of one run."""
+"""One replication's story: every move of one run, dated, with how it was seen and why.
+
+Replication ``i`` of master seed ``s`` lives in block ``i // BLOCK_SIZE`` at
+position ``i % BLOCK_SIZE`` and depends only on that block's seed and its
+position, so its story is reproduced by running the first ``position + 1``
+replications of that one block: never the whole run. Its text form is in
+:mod:`escalation_sim.present.story`.
+"""
 
 from __future__ import annotations
 

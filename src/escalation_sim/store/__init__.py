@@ -1,1 +1,1 @@
-"""The results folder: file names, manifest, atomic writes, save and load."""
+"""The results folder: file names, manifest, atomic writes, one save/load pair."""
