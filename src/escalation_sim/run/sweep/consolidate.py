@@ -6,6 +6,7 @@ import collections
 import gc
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,108 +105,130 @@ def _release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+class _Recent:
+    """The last few parts opened, so a part that holds several design points is read once."""
+
+    def __init__(self, open_part: Callable[[int], Any], keep: int = 4) -> None:
+        self.open_part, self.keep = open_part, keep
+        self.items: collections.OrderedDict[int, Any] = collections.OrderedDict()
+
+    def __call__(self, tid: int) -> Any:
+        if tid in self.items:
+            self.items.move_to_end(tid)
+        else:
+            self.items[tid] = self.open_part(tid)
+            if len(self.items) > self.keep:
+                self._drop(self.items.popitem(last=False)[1])
+        return self.items[tid]
+
+    def close(self) -> None:
+        while self.items:
+            self._drop(self.items.popitem()[1])
+
+    @staticmethod
+    def _drop(item: Any) -> None:
+        if hasattr(item, "close"):
+            item.close()
+
+
+def _with_points(table: pa.Table | None) -> tuple[pa.Table, np.ndarray] | None:
+    return None if table is None else (table, table.column("design_point").to_numpy())
+
+
+def _rows_of(table: pa.Table, points: np.ndarray, d: int) -> pa.Table:
+    """The rows of design point ``d`` in a table sorted by design point."""
+    lo, hi = np.searchsorted(points, [d, d + 1])
+    return table.slice(lo, hi - lo)
+
+
 def _consolidate(store: Store, plan: Plan, tasks: dict[int, Task]) -> None:
-    """Parts -> runs.parquet, daily.parquet, traces.parquet, events.parquet (streaming)."""
+    """Parts -> the results folder's runs, daily, traces and events tables (streaming)."""
     by_point: dict[int, list[int]] = collections.defaultdict(list)
     for t in sorted(tasks.values(), key=lambda t: t.id):
         for d in t.design_points:
             by_point[d].append(t.id)
+    _write_runs(store, plan, by_point)
+    _release_memory()
+    _write_daily(store, plan, by_point)
+    _release_memory()
+    for kind in ("traces", "events"):
+        _write_sample(store, tasks, kind)
 
-    # runs: design point by design point, each from its tasks in order
-    cache: collections.OrderedDict[int, tuple[pa.Table, np.ndarray]] = collections.OrderedDict()
 
-    def part(tid: int) -> tuple[pa.Table, np.ndarray]:
-        if tid in cache:
-            cache.move_to_end(tid)
-            return cache[tid]
-        table = pq.read_table(store.part(tid))
-        entry = (table, table.column("design_point").to_numpy())
-        cache[tid] = entry
-        if len(cache) > 4:
-            cache.popitem(last=False)
-        return entry
-
+def _write_runs(store: Store, plan: Plan, by_point: dict[int, list[int]]) -> None:
+    """Runs design point by design point, each from its tasks in order."""
+    part = _Recent(lambda tid: _with_points(pq.read_table(store.part(tid))))
     writer = _StreamWriter(table_path(store.out, "runs"))
     try:
         for d in range(len(plan.points)):
             for tid in by_point[d]:
-                table, points = part(tid)
-                lo, hi = np.searchsorted(points, [d, d + 1])
-                writer.add(table.slice(lo, hi - lo))
-        writer.close()
-    except BaseException:
-        writer.abort()
-        raise
-    cache.clear()
-    _release_memory()
-
-    # daily: the per-task summaries of each design point, merged in task order
-    writer = _StreamWriter(table_path(store.out, "daily"), rows=50_000)
-    files: collections.OrderedDict[int, Any] = collections.OrderedDict()
-
-    def npz(tid: int) -> Any:
-        if tid not in files:
-            files[tid] = np.load(store.part(tid, "daily"))
-            if len(files) > 4:
-                files.popitem(last=False)[1].close()
-        return files[tid]
-
-    frames: collections.OrderedDict[int, tuple[pa.Table, np.ndarray]] = collections.OrderedDict()
-
-    def ready_frame(tid: int) -> tuple[pa.Table, np.ndarray] | None:
-        path = store.part(tid, "daily_frame")
-        if tid not in frames:
-            if not path.exists():
-                return None
-            table = pq.read_table(path)
-            frames[tid] = (table, table.column("design_point").to_numpy())
-            if len(frames) > 4:
-                frames.popitem(last=False)
-        return frames[tid]
-
-    try:
-        for d in range(len(plan.points)):
-            if len(by_point[d]) == 1 and (ready := ready_frame(by_point[d][0])) is not None:
-                table, points = ready
-                lo, hi = np.searchsorted(points, [d, d + 1])
-                if hi > lo:  # computed by the worker from the same arrays
-                    writer.add(table.slice(lo, hi - lo))
-                    continue
-            sc = plan.scenarios[plan.point_variant[d]]
-            dyads = [a.name for a in sc.actors_of("frontline")]
-            total: DailySummary | None = None
-            for tid in by_point[d]:
-                z = npz(tid)
-                piece = DailySummary(
-                    sc.start, dyads, z[f"d{d}_rung_counts"], z[f"d{d}_hist"], z[f"d{d}_sums"]
-                )
-                total = piece if total is None else total.merge(piece)
-            assert total is not None
-            frame = total.to_frame()
-            frame.insert(0, "design_point", d)
-            writer.add(pa.Table.from_pandas(frame, preserve_index=False))
+                writer.add(_rows_of(*part(tid), d))
         writer.close()
     except BaseException:
         writer.abort()
         raise
     finally:
-        for f in files.values():
-            f.close()
-    _release_memory()
+        part.close()
 
-    # traces and events of the kept sample (small): concatenated in task order
-    for kind in ("traces", "events"):
-        tables = [
-            pq.read_table(store.part(tid, kind))
-            for tid in sorted(tasks)
-            if store.part(tid, kind).exists()
-        ]
-        tables = [t for t in tables if t.num_rows]
-        path = store.out / f"{kind}.parquet"
-        if tables:
-            table = pa.concat_tables(tables, promote_options="default")
-            sink = pa.BufferOutputStream()
-            pq.write_table(table, sink)
-            durable_write(path, sink.getvalue().to_pybytes())
-        else:
-            path.unlink(missing_ok=True)
+
+def _merged_daily(store: Store, plan: Plan, tids: list[int], d: int, npz: _Recent) -> pa.Table:
+    """Design point ``d``'s daily frame from the per-task summaries, merged in task order."""
+    sc = plan.scenarios[plan.point_variant[d]]
+    dyads = [a.name for a in sc.actors_of("frontline")]
+    total: DailySummary | None = None
+    for tid in tids:
+        z = npz(tid)
+        piece = DailySummary(
+            sc.start, dyads, z[f"d{d}_rung_counts"], z[f"d{d}_hist"], z[f"d{d}_sums"]
+        )
+        total = piece if total is None else total.merge(piece)
+    assert total is not None
+    frame = total.to_frame()
+    frame.insert(0, "design_point", d)
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _write_daily(store: Store, plan: Plan, by_point: dict[int, list[int]]) -> None:
+    """Daily frames: the worker's own when one task holds the point, else merged here."""
+
+    def read_frame(tid: int) -> tuple[pa.Table, np.ndarray] | None:
+        path = store.part(tid, "daily_frame")
+        return _with_points(pq.read_table(path)) if path.exists() else None
+
+    npz = _Recent(lambda tid: np.load(store.part(tid, "daily")))
+    frames = _Recent(read_frame)
+    writer = _StreamWriter(table_path(store.out, "daily"), rows=50_000)
+    try:
+        for d in range(len(plan.points)):
+            tids = by_point[d]
+            ready = frames(tids[0]) if len(tids) == 1 else None
+            rows = _rows_of(*ready, d) if ready is not None else None
+            if rows is not None and rows.num_rows:  # computed by the worker from the same arrays
+                writer.add(rows)
+            else:
+                writer.add(_merged_daily(store, plan, tids, d, npz))
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        npz.close()
+        frames.close()
+
+
+def _write_sample(store: Store, tasks: dict[int, Task], kind: str) -> None:
+    """Traces or events of the kept sample (small): concatenated in task order."""
+    tables = [
+        pq.read_table(store.part(tid, kind))
+        for tid in sorted(tasks)
+        if store.part(tid, kind).exists()
+    ]
+    tables = [t for t in tables if t.num_rows]
+    path = table_path(store.out, kind)
+    if tables:
+        table = pa.concat_tables(tables, promote_options="default")
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink)
+        durable_write(path, sink.getvalue().to_pybytes())
+    else:
+        path.unlink(missing_ok=True)
