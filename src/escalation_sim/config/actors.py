@@ -9,14 +9,14 @@ from pydantic import Field
 from escalation_sim.config.base import FrozenModel, parameter
 
 
-class ActorBase(FrozenModel):
+class ActorConfig(FrozenModel):
     """Fields every actor has."""
 
     name: str = Field(min_length=1, description="Unique actor name.")
     note: str | None = Field(None, description="Free text: where the numbers come from.")
 
 
-class Instigator(ActorBase):
+class InstigatorConfig(ActorConfig):
     """The pariah (Minsk)."""
 
     role: Literal["instigator"]
@@ -79,7 +79,7 @@ class Instigator(ActorBase):
     )
 
 
-class Frontline(ActorBase):
+class FrontlineConfig(ActorConfig):
     """A neighbouring border state (Lithuania, Poland, Latvia)."""
 
     role: Literal["frontline"]
@@ -110,7 +110,7 @@ class Frontline(ActorBase):
     )
 
 
-class Sanctioner(ActorBase):
+class SanctionerConfig(ActorConfig):
     """A body that adopts sanctions packages (the EU; a US/UK/Canada group)."""
 
     role: Literal["sanctioner"]
@@ -155,10 +155,13 @@ class Sanctioner(ActorBase):
     )
 
 
-class Patron(ActorBase):
+class PatronConfig(ActorConfig):
     """The instigator's patron (Moscow)."""
 
     role: Literal["patron"]
 
 
-Actor = Annotated[Instigator | Frontline | Sanctioner | Patron, Field(discriminator="role")]
+Actor = Annotated[
+    InstigatorConfig | FrontlineConfig | SanctionerConfig | PatronConfig,
+    Field(discriminator="role"),
+]

@@ -65,13 +65,18 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _role_model(item: dict[str, Any]) -> type[BaseModel] | None:
-    from escalation_sim.config.actors import Frontline, Instigator, Patron, Sanctioner
+    from escalation_sim.config.actors import (
+        FrontlineConfig,
+        InstigatorConfig,
+        PatronConfig,
+        SanctionerConfig,
+    )
 
     roles = {
-        "instigator": Instigator,
-        "frontline": Frontline,
-        "sanctioner": Sanctioner,
-        "patron": Patron,
+        "instigator": InstigatorConfig,
+        "frontline": FrontlineConfig,
+        "sanctioner": SanctionerConfig,
+        "patron": PatronConfig,
     }
     return roles.get(item.get("role", ""))
 

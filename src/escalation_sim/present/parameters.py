@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from escalation_sim.config.actors import Frontline, Instigator, Sanctioner
+from escalation_sim.config.actors import FrontlineConfig, InstigatorConfig, SanctionerConfig
 from escalation_sim.config.base import field_bounds
 from escalation_sim.config.events import CrisisMeeting, Exercise, SupplyCut
 from escalation_sim.config.mechanisms import Mechanisms, Migration
@@ -21,9 +21,9 @@ from escalation_sim.store.results import format_value
 SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("mechanisms", Mechanisms),
     ("mechanisms.migration", Migration),
-    ("actors[instigator]", Instigator),
-    ("actors[frontline]", Frontline),
-    ("actors[sanctioner]", Sanctioner),
+    ("actors[instigator]", InstigatorConfig),
+    ("actors[frontline]", FrontlineConfig),
+    ("actors[sanctioner]", SanctionerConfig),
     ("events[exercise]", Exercise),
     ("events[crisis_meeting]", CrisisMeeting),
     ("events[supply_cut]", SupplyCut),
