@@ -20,8 +20,9 @@ from escalation_sim.analysis.stories import kept_replications, pick_story, story
 from escalation_sim.analysis.summary import outcome_table
 from escalation_sim.analysis.survival import kaplan_meier, survival_of
 from escalation_sim.store.results import Results, load
+from tests.support import ROOT
 
-RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
+RESULTS = ROOT / "tests" / "fixtures" / "results"
 
 
 # ---------------------------------------------------------------------- Wilson

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -22,8 +20,9 @@ from escalation_sim.analysis.survival import survival_of
 from escalation_sim.config.ladder import N_RUNGS
 from escalation_sim.present import figures as plots
 from escalation_sim.store.results import Results, load
+from tests.support import ROOT
 
-RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "results"
+RESULTS = ROOT / "tests" / "fixtures" / "results"
 
 
 def rendered(fig: Figure) -> Figure:
