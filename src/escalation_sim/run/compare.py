@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from escalation_sim.analysis.compare import _first
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.run.scenario import run_scenario
 from escalation_sim.store.results import DIFFERENCES, Results, new_manifest, save
@@ -84,10 +83,10 @@ def run_comparison(
     )
     return Results(
         meta,
-        _first(pd.concat(runs, ignore_index=True)),
-        _first(pd.concat(daily, ignore_index=True)),
-        _first(pd.concat(traces, ignore_index=True)) if traces else None,
-        _first(pd.concat(events, ignore_index=True)),
+        _scenario_first(pd.concat(runs, ignore_index=True)),
+        _scenario_first(pd.concat(daily, ignore_index=True)),
+        _scenario_first(pd.concat(traces, ignore_index=True)) if traces else None,
+        _scenario_first(pd.concat(events, ignore_index=True)),
     )
 
 
@@ -95,3 +94,9 @@ def save_comparison(out: Path, res: Results, diffs: pd.DataFrame) -> None:
     """Write a comparison's results folder, with its paired differences as a CSV."""
     res.manifest["differences_method"] = diffs.attrs.get("method", "")
     save(out, res, {DIFFERENCES: diffs.to_csv(index=False).encode()})
+
+
+def _scenario_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its ``scenario`` column first."""
+    cols = ["scenario", *[c for c in frame.columns if c != "scenario"]]
+    return frame[cols]
