@@ -11,7 +11,7 @@ numbers or DataFrames, each with its uncertainty:
   rung distribution from the exact daily rung counts (``daily``);
 * paired differences between scenarios run with common random numbers, with a
   paired bootstrap percentile interval, and the paired tests the article's
-  claims are judged by (``paired``, ``compare``, ``claims``);
+  claims are judged by (``paired``, ``claims``);
 * Sobol or Morris sensitivity indices (SALib) of the per-design-point means,
   with the share of their variance that replication noise alone would produce
   (``sensitivity``).

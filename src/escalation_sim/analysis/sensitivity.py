@@ -66,6 +66,13 @@ def point_means(res: Results, outcome: str) -> tuple[np.ndarray, np.ndarray, np.
     )
 
 
+# The columns of an index table, per method (after "parameter").
+INDEX_COLUMNS = {
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+    "morris": ("mu", "mu_star", "mu_star_conf", "sigma"),
+}
+
+
 def sensitivity(
     res: Results,
     outcome: str = "armed_incident",
@@ -80,7 +87,40 @@ def sensitivity(
     them so) and ``manifest["salib_problem"]`` the SALib problem. Proportions
     are analysed as per-point shares, the others as per-point means (the
     median highest rung is a poor per-point summary, so ``max_rung`` uses the mean).
+    An outcome that does not vary between points gets a table of NaN.
     """
+    method, problem = _salib_problem(res)
+    y, within, n = point_means(res, outcome)
+    variance = float(np.var(y, ddof=1)) if len(y) > 1 else 0.0
+    names = list(problem["names"])
+    common = {
+        "outcome": outcome,
+        "label": METRICS[outcome].label.replace("median highest rung", "mean highest rung"),
+        "n_points": len(y),
+        "replications_min": int(n.min()),
+        "replications_max": int(n.max()),
+        "variance": variance,
+        "noise_variance": float(np.mean(within / n)),
+    }
+    if not variance > 1e-12 * max(1.0, float(np.mean(y)) ** 2):
+        table = pd.DataFrame({"parameter": names})
+        for col in INDEX_COLUMNS[method]:
+            table[col] = np.nan
+        return Sensitivity(method, table=table, extra={"constant": True}, **common)
+    options = {"num_resamples": num_resamples, "conf_level": confidence, "seed": seed}
+    analyse = _sobol if method == "sobol" else _morris
+    si, extra = analyse(res, problem, y, options)
+    table = pd.DataFrame(
+        {
+            "parameter": names,
+            **{col: np.asarray(si[col], dtype=float) for col in INDEX_COLUMNS[method]},
+        }
+    )
+    return Sensitivity(method, table=table, extra=extra, **common)
+
+
+def _salib_problem(res: Results) -> tuple[str, dict[str, Any]]:
+    """The design (sobol or morris) and the SALib problem its sweep stored in the manifest."""
     method = res.design
     if method not in ("sobol", "morris"):
         raise ValueError(
@@ -90,89 +130,43 @@ def sensitivity(
     problem = res.manifest.get("salib_problem")
     if not problem:
         raise ValueError("the manifest has no salib_problem")
-    problem = {k: problem[k] for k in ("num_vars", "names", "bounds")}
-    y, within, n = point_means(res, outcome)
-    noise = float(np.mean(within / n))
-    variance = float(np.var(y, ddof=1)) if len(y) > 1 else 0.0
-    names = list(problem["names"])
-    label = METRICS[outcome].label.replace("median highest rung", "mean highest rung")
-    common = {
-        "outcome": outcome,
-        "label": label,
-        "n_points": len(y),
-        "replications_min": int(n.min()),
-        "replications_max": int(n.max()),
-        "variance": variance,
-        "noise_variance": noise,
-    }
-    if not variance > 1e-12 * max(1.0, float(np.mean(y)) ** 2):
-        table = pd.DataFrame({"parameter": names})
-        for col in (
-            ("S1", "S1_conf", "ST", "ST_conf")
-            if method == "sobol"
-            else ("mu", "mu_star", "mu_star_conf", "sigma")
-        ):
-            table[col] = np.nan
-        return Sensitivity(method, table=table, extra={"constant": True}, **common)
-    if method == "sobol":
-        from SALib.analyze import sobol
+    return method, {k: problem[k] for k in ("num_vars", "names", "bounds")}
 
-        second = bool(res.manifest.get("calc_second_order", False))
-        si, notes = _salib(
-            "sobol.analyze",
-            lambda: sobol.analyze(
-                problem,
-                y,
-                calc_second_order=second,
-                num_resamples=num_resamples,
-                conf_level=confidence,
-                seed=seed,
-            ),
-        )
-        table = pd.DataFrame(
-            {
-                "parameter": names,
-                "S1": si["S1"],
-                "S1_conf": si["S1_conf"],
-                "ST": si["ST"],
-                "ST_conf": si["ST_conf"],
-            }
-        )
-        extra: dict[str, Any] = {"calc_second_order": second, "warnings": notes}
-        if second:
-            extra["S2"] = np.asarray(si["S2"])
-            extra["S2_conf"] = np.asarray(si["S2_conf"])
-        return Sensitivity(method, table=table, extra=extra, **common)
+
+def _sobol(
+    res: Results, problem: dict[str, Any], y: np.ndarray, options: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """Sobol indices; second-order ones too where the sweep sampled for them."""
+    from SALib.analyze import sobol
+
+    second = bool(res.manifest.get("calc_second_order", False))
+    si, notes = _salib(
+        "sobol.analyze",
+        lambda: sobol.analyze(problem, y, calc_second_order=second, **options),
+    )
+    extra: dict[str, Any] = {"calc_second_order": second, "warnings": notes}
+    if second:
+        extra["S2"] = np.asarray(si["S2"])
+        extra["S2_conf"] = np.asarray(si["S2_conf"])
+    return si, extra
+
+
+def _morris(
+    res: Results, problem: dict[str, Any], y: np.ndarray, options: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """Morris elementary effects, which need each design point's coordinates as well."""
     from SALib.analyze import morris
 
     x = np.array(
-        [[float(p[name]) for name in names] for p in res.manifest["design_points"]], dtype=float
+        [[float(p[name]) for name in problem["names"]] for p in res.manifest["design_points"]],
+        dtype=float,
     )
     levels = int(res.manifest.get("num_levels", 4))
     si, notes = _salib(
         "morris.analyze",
-        lambda: morris.analyze(
-            problem,
-            x,
-            y,
-            num_resamples=num_resamples,
-            conf_level=confidence,
-            num_levels=levels,
-            seed=seed,
-        ),
+        lambda: morris.analyze(problem, x, y, num_levels=levels, **options),
     )
-    table = pd.DataFrame(
-        {
-            "parameter": names,
-            "mu": np.asarray(si["mu"], dtype=float),
-            "mu_star": np.asarray(si["mu_star"], dtype=float),
-            "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
-            "sigma": np.asarray(si["sigma"], dtype=float),
-        }
-    )
-    return Sensitivity(
-        method, table=table, extra={"num_levels": levels, "warnings": notes}, **common
-    )
+    return si, {"num_levels": levels, "warnings": notes}
 
 
 def _salib(name: str, call: Callable[[], Any]) -> tuple[Any, list[str]]:

@@ -87,7 +87,7 @@ def add_compare(sub: argparse._SubParsersAction) -> None:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run the scenarios paired, save them, print the differences, draw overlays."""
-    from escalation_sim.analysis.compare import differences
+    from escalation_sim.analysis.paired import differences
     from escalation_sim.present.tables import format_differences
     from escalation_sim.run.compare import Entry, run_comparison, save_comparison, unique_labels
     from escalation_sim.run.progress import Progress

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,17 @@ class _Checker:
 
 
 def _yaml_scalar(value: Any) -> str:
+    """A ``set:`` value written as a ``--set`` override would write it (YAML flow style)."""
     text = yaml.safe_dump(value, default_flow_style=True)
     return text.removesuffix("\n...\n").strip()
 
 
 def _load_scenario(chk: _Checker, exp_file: Path, data: dict[str, Any]) -> tuple[Scenario, str]:
+    """The scenario file (relative to the experiment file) with the ``set:`` values applied.
+
+    A value that breaks the scenario is reported under ``set``; a
+    problem of the scenario file itself is reported in that file.
+    """
     raw = data.get("scenario")
     if raw is None:
         raise chk.error("required key is missing: the scenario file to sweep", "scenario")
@@ -125,45 +132,43 @@ def _load_scenario(chk: _Checker, exp_file: Path, data: dict[str, Any]) -> tuple
     return scenario, str(path)
 
 
-def _parameter(chk: _Checker, design: str, path: str, spec: Any, info: Any) -> Parameter:
-    key: Key = ("parameters", path)
-    kind = {bool: "bool", int: "int", float: "float"}[info.annotation]
-    lo, hi = field_bounds(info)
+@dataclass(frozen=True)
+class _Swept:
+    """A swept parameter's path, kind and bounds: what each of its values is checked against."""
 
-    def check_value(value: Any, where: Key) -> float | int | bool:
-        if kind == "bool":
+    path: str
+    kind: str  # "bool", "int" or "float"
+    lo: float | None
+    hi: float | None
+
+    def value(self, chk: _Checker, value: Any, where: Key) -> float | int | bool:
+        """One value of the parameter, of its kind and within its bounds."""
+        if self.kind == "bool":
             if not isinstance(value, bool):
                 raise chk.error(
-                    f"{path} is a switch: expected true or false, got {value!r}", *where
+                    f"{self.path} is a switch: expected true or false, got {value!r}", *where
                 )
             return value
         x = chk.number(value, where)
-        if kind == "int":
+        if self.kind == "int":
             if not float(x).is_integer():
-                raise chk.error(f"{path} takes whole numbers, got {value!r}", *where)
+                raise chk.error(f"{self.path} takes whole numbers, got {value!r}", *where)
             x = int(x)
+        lo, hi = self.lo, self.hi
         if (lo is not None and x < lo) or (hi is not None and x > hi):
-            raise chk.error(f"{value!r} is outside the range {_bounds(lo, hi)} of {path}", *where)
+            raise chk.error(
+                f"{value!r} is outside the range {_bounds(lo, hi)} of {self.path}", *where
+            )
         return x
 
-    if isinstance(spec, list):
-        if design in SAMPLED:
-            raise chk.error(
-                f"a {design} design samples ranges: give {{low: ..., high: ...}} "
-                f"instead of a list of values",
-                *key,
-            )
-        if not spec:
-            raise chk.error("empty list of values", *key)
-        values = [check_value(v, (*key, i)) for i, v in enumerate(spec)]
-        if design == "grid":
-            seen: set[Any] = set()
-            for i, v in enumerate(values):
-                if (type(v), v) in seen:
-                    raise chk.error(f"value {v!r} is repeated", *key, i)
-                seen.add((type(v), v))
-        return Parameter(path=path, kind=kind, values=tuple(values), spec=spec)
 
+def _parameter(chk: _Checker, design: str, path: str, spec: Any, info: Any) -> Parameter:
+    """One entry of ``parameters:``: a list of values, a grid range or a sampled range."""
+    key: Key = ("parameters", path)
+    kind = {bool: "bool", int: "int", float: "float"}[info.annotation]
+    swept = _Swept(path, kind, *field_bounds(info))
+    if isinstance(spec, list):
+        return _listed(chk, design, swept, spec, key)
     if not isinstance(spec, dict):
         raise chk.error(
             "expected a list of values or a range {low, high}"
@@ -172,42 +177,90 @@ def _parameter(chk: _Checker, design: str, path: str, spec: Any, info: Any) -> P
         )
     if design == "explicit":
         raise chk.error("an explicit design lists the values of every point: give a list", *key)
+    low, high = _range_ends(chk, design, swept, spec, key)
+    if design == "grid":
+        return _grid_range(chk, swept, spec, key, low, high)
+    return _sampled_range(chk, design, swept, spec, key, low, high)
+
+
+def _listed(chk: _Checker, design: str, swept: _Swept, spec: list[Any], key: Key) -> Parameter:
+    """A list of values: each checked, none repeated on a grid; sampled designs need ranges."""
+    if design in SAMPLED:
+        raise chk.error(
+            f"a {design} design samples ranges: give {{low: ..., high: ...}} "
+            f"instead of a list of values",
+            *key,
+        )
+    if not spec:
+        raise chk.error("empty list of values", *key)
+    values = [swept.value(chk, v, (*key, i)) for i, v in enumerate(spec)]
+    if design == "grid":
+        seen: set[Any] = set()
+        for i, v in enumerate(values):
+            if (type(v), v) in seen:
+                raise chk.error(f"value {v!r} is repeated", *key, i)
+            seen.add((type(v), v))
+    return Parameter(path=swept.path, kind=swept.kind, values=tuple(values), spec=spec)
+
+
+def _range_ends(
+    chk: _Checker, design: str, swept: _Swept, spec: dict[str, Any], key: Key
+) -> tuple[Any, Any]:
+    """The checked ``low`` and ``high`` of a range, the keys of which depend on the design."""
     allowed = ("low", "high", "num") if design == "grid" else ("low", "high", "dist")
     chk.mapping(spec, key, allowed)
-    if kind == "bool":
-        raise chk.error(f"{path} is a switch: list its values [true, false] instead", *key)
+    if swept.kind == "bool":
+        raise chk.error(f"{swept.path} is a switch: list its values [true, false] instead", *key)
     for k in ("low", "high"):
         if k not in spec:
             raise chk.error(f"a range needs {k!r}", *key)
-    low = check_value(spec["low"], (*key, "low"))
-    high = check_value(spec["high"], (*key, "high"))
+    low = swept.value(chk, spec["low"], (*key, "low"))
+    high = swept.value(chk, spec["high"], (*key, "high"))
     if low > high:
         raise chk.error(f"low ({low}) is above high ({high})", *key)
-    if design == "grid":
-        if "num" not in spec:
-            raise chk.error("a grid range needs 'num', the number of values", *key)
-        num = chk.integer(spec["num"], (*key, "num"), lo=1)
-        if num > 1 and low == high:
-            raise chk.error(f"empty range: low equals high ({low}) with num {num}", *key)
-        grid = np.linspace(low, high, num)
-        if kind == "int":
-            ints = [round(float(v)) for v in grid]
-            if len(set(ints)) < len(ints):
-                raise chk.error(
-                    f"{path} takes whole numbers and {num} values from {low} to {high} "
-                    f"would repeat some; lower num or list the values",
-                    *key,
-                )
-            values_g: list[float | int] = ints
-        else:
-            values_g = [float(v) for v in grid]
-        return Parameter(
-            path=path,
-            kind=kind,
-            values=tuple(values_g),
-            range=Range(low=low, high=high, num=num),
-            spec=spec,
-        )
+    return low, high
+
+
+def _grid_range(
+    chk: _Checker, swept: _Swept, spec: dict[str, Any], key: Key, low: Any, high: Any
+) -> Parameter:
+    """A grid range {low, high, num}: ``num`` evenly spaced values, distinct for whole numbers."""
+    if "num" not in spec:
+        raise chk.error("a grid range needs 'num', the number of values", *key)
+    num = chk.integer(spec["num"], (*key, "num"), lo=1)
+    if num > 1 and low == high:
+        raise chk.error(f"empty range: low equals high ({low}) with num {num}", *key)
+    grid = np.linspace(low, high, num)
+    if swept.kind == "int":
+        ints = [round(float(v)) for v in grid]
+        if len(set(ints)) < len(ints):
+            raise chk.error(
+                f"{swept.path} takes whole numbers and {num} values from {low} to {high} "
+                f"would repeat some; lower num or list the values",
+                *key,
+            )
+        values: list[float | int] = ints
+    else:
+        values = [float(v) for v in grid]
+    return Parameter(
+        path=swept.path,
+        kind=swept.kind,
+        values=tuple(values),
+        range=Range(low=low, high=high, num=num),
+        spec=spec,
+    )
+
+
+def _sampled_range(
+    chk: _Checker,
+    design: str,
+    swept: _Swept,
+    spec: dict[str, Any],
+    key: Key,
+    low: Any,
+    high: Any,
+) -> Parameter:
+    """A range an lhs, sobol or morris design samples: non-empty, uniform or (lhs) loguniform."""
     if low == high:
         raise chk.error(f"empty range: low equals high ({low})", *key)
     dist = spec.get("dist", "uniform")
@@ -228,14 +281,21 @@ def _parameter(chk: _Checker, design: str, path: str, spec: Any, info: Any) -> P
             )
         if low <= 0:
             raise chk.error("dist: loguniform needs low > 0", *key, "low")
-    return Parameter(path=path, kind=kind, range=Range(low=low, high=high, dist=dist), spec=spec)
+    return Parameter(
+        path=swept.path,
+        kind=swept.kind,
+        range=Range(low=low, high=high, dist=dist),
+        spec=spec,
+    )
 
 
 def _bounds(lo: Any, hi: Any) -> str:
+    """A parameter's bounds as 'lo .. hi', an open end as -inf or inf."""
     return f"{'-inf' if lo is None else f'{lo:g}'} .. {'inf' if hi is None else f'{hi:g}'}"
 
 
 def _replications(chk: _Checker, raw: Any) -> int | Adaptive:
+    """Replications per design point: a whole number, or adaptive ``{until, min, max}``."""
     if raw is None:
         raise chk.error("required key is missing: replications per design point", "replications")
     if not isinstance(raw, dict):
@@ -282,15 +342,58 @@ def _replications(chk: _Checker, raw: Any) -> int | Adaptive:
 
 
 def load_experiment(path: str | Path, replications: int | None = None) -> Experiment:
-    """Load and check an experiment file; ``replications`` overrides the file's."""
+    """Load and check an experiment file; ``replications`` overrides the file's.
+
+    The checks run in a fixed order (top-level keys, name, design, scenario,
+    parameters, the design's options, replications, seed and sizes, then the
+    whole design), and the first problem found is the one raised.
+    """
     path = Path(path)
     src = parse_yaml(path)
     chk = _Checker(src)
     data = src.data
+    _check_top_keys(chk, data)
+    name, description = _name_and_description(chk, data)
+    design = _design(chk, data)
+    scenario, scenario_file = _load_scenario(chk, path, data)
+    fixed = dict(data.get("set") or {})
+    params = _parameters(chk, design, data.get("parameters"), parameter_fields(scenario), fixed)
+    samples, num_levels, second = _design_options(chk, design, data)
+    reps = _replications_or_override(chk, data.get("replications"), replications)
+    seed = chk.integer(data.get("seed", 0), ("seed",), lo=0)
+    keep = chk.integer(data.get("keep_traces", 0), ("keep_traces",), lo=0)
+    task_size = chk.integer(data.get("task_size", DEFAULT_TASK_SIZE), ("task_size",), lo=1)
+    exp = Experiment(
+        name=name,
+        description=description.strip(),
+        file=str(path),
+        scenario_file=scenario_file,
+        scenario=scenario,
+        fixed=fixed,
+        design=design,
+        parameters=tuple(params),
+        replications=reps,
+        seed=seed,
+        keep_traces=keep,
+        samples=samples,
+        num_levels=num_levels,
+        calc_second_order=second,
+        task_size=task_size,
+    )
+    _check_design_size(chk, exp)
+    _check_model_level(chk, exp)
+    return exp
+
+
+def _check_top_keys(chk: _Checker, data: dict[str, Any]) -> None:
+    """Every top-level key is one an experiment file knows (a typo gets a did-you-mean)."""
     for k in data:
         if k not in TOP_KEYS:
             raise chk.error(f"unknown key {k!r}{suggest(str(k), list(TOP_KEYS))}", k)
 
+
+def _name_and_description(chk: _Checker, data: dict[str, Any]) -> tuple[str, str]:
+    """The experiment's name (it names the results folder) and its free-text description."""
     name = data.get("name")
     if name is None:
         raise chk.error("required key is missing: the experiment's name", "name")
@@ -301,7 +404,11 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     description = data.get("description") or ""
     if not isinstance(description, str):
         raise chk.error("expected text", "description")
+    return name, description
 
+
+def _design(chk: _Checker, data: dict[str, Any]) -> str:
+    """The design; read before the parameters, whose form depends on it."""
     design = data.get("design")
     if design is None:
         raise chk.error(f"required key is missing: one of {', '.join(DESIGNS)}", "design")
@@ -311,18 +418,19 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
             f"one of {', '.join(DESIGNS)}",
             "design",
         )
+    return design
 
-    scenario, scenario_file = _load_scenario(chk, path, data)
-    fields = parameter_fields(scenario)
-    fixed = dict(data.get("set") or {})
 
-    raw_params = data.get("parameters")
-    if raw_params is None:
+def _parameters(
+    chk: _Checker, design: str, raw: Any, fields: dict[str, Any], fixed: dict[str, Any]
+) -> list[Parameter]:
+    """The swept parameters: known paths, not also fixed, as many values each when explicit."""
+    if raw is None:
         raise chk.error("required key is missing: the parameters to sweep", "parameters")
-    if not isinstance(raw_params, dict) or not raw_params:
+    if not isinstance(raw, dict) or not raw:
         raise chk.error("expected a non-empty mapping {parameter path: values}", "parameters")
     params: list[Parameter] = []
-    for p, spec in raw_params.items():
+    for p, spec in raw.items():
         if not isinstance(p, str) or p not in fields:
             raise chk.error(
                 f"unknown parameter path {p!r}{suggest(str(p), list(fields))}; "
@@ -341,7 +449,13 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
                 f"an explicit design needs the same number of values per parameter ({counts})",
                 "parameters",
             )
+    return params
 
+
+def _design_options(
+    chk: _Checker, design: str, data: dict[str, Any]
+) -> tuple[int | None, int, bool]:
+    """``samples``, ``num_levels`` and ``calc_second_order``: each only where the design uses it."""
     samples = data.get("samples")
     if design in SAMPLED:
         if samples is None:
@@ -367,44 +481,35 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
     second = data.get("calc_second_order", True)
     if not isinstance(second, bool):
         raise chk.error(f"expected true or false, got {second!r}", "calc_second_order")
+    return samples, num_levels, second
 
-    reps = _replications(chk, data.get("replications"))
-    if replications is not None:
-        if replications < 1:
-            raise InputError(f"must be at least 1, got {replications}", "--replications", None)
-        reps = replications
-    seed = chk.integer(data.get("seed", 0), ("seed",), lo=0)
-    keep = chk.integer(data.get("keep_traces", 0), ("keep_traces",), lo=0)
-    task_size = chk.integer(data.get("task_size", DEFAULT_TASK_SIZE), ("task_size",), lo=1)
 
-    exp = Experiment(
-        name=name,
-        description=description.strip(),
-        file=str(path),
-        scenario_file=scenario_file,
-        scenario=scenario,
-        fixed=fixed,
-        design=design,
-        parameters=tuple(params),
-        replications=reps,
-        seed=seed,
-        keep_traces=keep,
-        samples=samples,
-        num_levels=num_levels,
-        calc_second_order=second,
-        task_size=task_size,
-    )
+def _replications_or_override(chk: _Checker, raw: Any, override: int | None) -> int | Adaptive:
+    """The file's replications, checked even when ``--replications`` overrides them."""
+    reps = _replications(chk, raw)
+    if override is not None:
+        if override < 1:
+            raise InputError(f"must be at least 1, got {override}", "--replications", None)
+        reps = override
+    return reps
+
+
+def _check_design_size(chk: _Checker, exp: Experiment) -> None:
+    """The design has no more points than a sweep allows (counted without building them)."""
     n = count_points(exp)
     if n > MAX_DESIGN_POINTS:
         raise chk.error(
             f"{n:,} design points is more than the {MAX_DESIGN_POINTS:,} a sweep allows",
             "parameters",
         )
-    _check_model_level(chk, exp)
-    return exp
 
 
 def _check_model_level(chk: _Checker, exp: Experiment) -> None:
+    """Every combination of model-level values in the design makes a valid scenario.
+
+    Those parameters (e.g. ``days``) are set per model, not per replication, so
+    a bad combination is found here rather than in the middle of a sweep.
+    """
     level = [p for p in exp.parameters if p.path in MODEL_LEVEL]
     if not level:
         return

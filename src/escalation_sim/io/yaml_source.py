@@ -89,6 +89,16 @@ def _copy_lines(src: Source, skey: Key, mkey: Key, lines: Lines) -> None:
             lines[(*mkey, *k[n:])] = where
 
 
+def _container_lines(
+    mkey: Key, bkey: Key | None, ckey: Key, bsrc: Source | None, csrc: Source, lines: Lines
+) -> None:
+    """A merged mapping or list stands where the child wrote it, else where the base did."""
+    if bkey is not None and bsrc is not None and bkey in bsrc.lines:
+        lines[mkey] = bsrc.lines[bkey]
+    if ckey in csrc.lines:
+        lines[mkey] = csrc.lines[ckey]
+
+
 def _merge(
     base: Any,
     child: Any,
@@ -106,10 +116,7 @@ def _merge(
     the base's line otherwise.
     """
     if isinstance(base, dict) and isinstance(child, dict):
-        if bkey in bsrc.lines:
-            lines[mkey] = bsrc.lines[bkey]
-        if ckey in csrc.lines:
-            lines[mkey] = csrc.lines[ckey]
+        _container_lines(mkey, bkey, ckey, bsrc, csrc, lines)
         merged: dict[str, Any] = {}
         for k, v in base.items():
             if k not in child:
@@ -136,6 +143,11 @@ def _merge_new(child: Any, mkey: Key, ckey: Key, csrc: Source, lines: Lines) -> 
     return child
 
 
+# What becomes of one base item: None (removed), or (the index of the child item
+# that amends or replaces it, or None to keep it as it is; replace?).
+_Step = tuple[int | None, bool] | None
+
+
 def _merge_list(
     base: list[dict[str, Any]],
     child: list[dict[str, Any]],
@@ -146,54 +158,13 @@ def _merge_list(
     csrc: Source,
     lines: Lines,
 ) -> list[Any]:
-    """Merge a list of named mappings by name (see the rules above)."""
+    """Merge a list of named mappings by name (see the rules above).
 
-    def fail(message: str, j: int, key: str | None = None) -> InputError:
-        where = (*ckey, j, key) if key else (*ckey, j)
-        return InputError(message, *csrc.where(where), path=format_key(where))
-
-    names = [item.get("name") for item in base]
-    known = ", ".join(str(n) for n in names if n is not None) or "none"
-    index = {n: i for i, n in enumerate(names) if n is not None}
-    # plan[i] for base item i: None (removed) or (child index or None, replace?)
-    plan: list[tuple[int | None, bool] | None] = [(None, False) for _ in base]
-    appended: list[int] = []
-    seen: dict[Any, int] = {}
-    for j, item in enumerate(child):
-        name = item.get("name")
-        marks = {m: item[m] for m in MARKERS if m in item}
-        for m, value in marks.items():
-            if value is not True:
-                raise fail(f"{m!r} must be true (or left out), got {value!r}", j, m)
-        if len(marks) > 1:
-            raise fail("an item cannot be both removed and replaced", j)
-        if marks and name is None:
-            raise fail(f"{next(iter(marks))}: true needs the name of a base item", j)
-        if name is not None:
-            if name in seen:
-                raise fail(
-                    f"name {name!r} appears twice in this list (first as item {seen[name]})",
-                    j,
-                    "name",
-                )
-            seen[name] = j
-        if name is None or name not in index:
-            if marks:
-                what = next(iter(marks))
-                raise fail(f"cannot {what} {name!r}: no such item in the base; known: {known}", j)
-            appended.append(j)
-            continue
-        if "remove" in marks:
-            extra = sorted(set(item) - {"name", "remove"})
-            if extra:
-                raise fail(f"remove: true takes only a name, not {', '.join(extra)}", j)
-            plan[index[name]] = None
-        else:
-            plan[index[name]] = (j, "replace" in marks)
-    if bkey is not None and bsrc is not None and bkey in bsrc.lines:
-        lines[mkey] = bsrc.lines[bkey]
-    if ckey in csrc.lines:
-        lines[mkey] = csrc.lines[ckey]
+    The base items come first, in their order (kept, amended or replaced; removed
+    ones left out), then the child's new items in theirs.
+    """
+    plan, appended = _list_plan(base, child, ckey, csrc)
+    _container_lines(mkey, bkey, ckey, bsrc, csrc, lines)
     out: list[Any] = []
     for i, step in enumerate(plan):
         if step is None:
@@ -216,6 +187,76 @@ def _merge_list(
         _copy_lines(csrc, (*ckey, j), sub, lines)
         out.append(child[j])
     return out
+
+
+def _list_plan(
+    base: list[dict[str, Any]], child: list[dict[str, Any]], ckey: Key, csrc: Source
+) -> tuple[list[_Step], list[int]]:
+    """Match the child's items to the base's by name, checking them before anything is merged.
+
+    Returns a step for every base item and the indices of the child items to append.
+    """
+    names = [item.get("name") for item in base]
+    known = ", ".join(str(n) for n in names if n is not None) or "none"
+    index = {n: i for i, n in enumerate(names) if n is not None}
+    plan: list[_Step] = [(None, False) for _ in base]
+    appended: list[int] = []
+    seen: dict[Any, int] = {}
+    for j, item in enumerate(child):
+        name = item.get("name")
+        marks = _item_marks(item, j, ckey, csrc)
+        if name is not None:
+            if name in seen:
+                raise _item_error(
+                    f"name {name!r} appears twice in this list (first as item {seen[name]})",
+                    j,
+                    ckey,
+                    csrc,
+                    "name",
+                )
+            seen[name] = j
+        if name is None or name not in index:
+            if marks:
+                what = next(iter(marks))
+                raise _item_error(
+                    f"cannot {what} {name!r}: no such item in the base; known: {known}",
+                    j,
+                    ckey,
+                    csrc,
+                )
+            appended.append(j)
+            continue
+        if "remove" in marks:
+            extra = sorted(set(item) - {"name", "remove"})
+            if extra:
+                raise _item_error(
+                    f"remove: true takes only a name, not {', '.join(extra)}", j, ckey, csrc
+                )
+            plan[index[name]] = None
+        else:
+            plan[index[name]] = (j, "replace" in marks)
+    return plan, appended
+
+
+def _item_marks(item: dict[str, Any], j: int, ckey: Key, csrc: Source) -> dict[str, Any]:
+    """The markers (``remove``, ``replace``) of child item ``j``: true, one at most, with a name."""
+    marks = {m: item[m] for m in MARKERS if m in item}
+    for m, value in marks.items():
+        if value is not True:
+            raise _item_error(f"{m!r} must be true (or left out), got {value!r}", j, ckey, csrc, m)
+    if len(marks) > 1:
+        raise _item_error("an item cannot be both removed and replaced", j, ckey, csrc)
+    if marks and item.get("name") is None:
+        raise _item_error(f"{next(iter(marks))}: true needs the name of a base item", j, ckey, csrc)
+    return marks
+
+
+def _item_error(
+    message: str, j: int, ckey: Key, csrc: Source, key: str | None = None
+) -> InputError:
+    """An error located at child item ``j`` of the list at ``ckey``, or at its ``key``."""
+    where = (*ckey, j, key) if key else (*ckey, j)
+    return InputError(message, *csrc.where(where), path=format_key(where))
 
 
 def _named_list(value: Any) -> bool:

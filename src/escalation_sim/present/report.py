@@ -308,7 +308,7 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
         ),
     ]
     if res.kind == "compare" and len(res.groups()) > 1:
-        from escalation_sim.analysis.compare import differences
+        from escalation_sim.analysis.paired import differences
 
         diffs = differences(res, seed=res.seed or 0)
         sections.append(("differences", "Paired differences", differences_html(res, diffs)))

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from escalation_sim.analysis.compare import _first
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.engine.result import ModelResult
 from escalation_sim.run.scenario import run_scenario
@@ -94,10 +93,10 @@ def run_comparison(
     )
     return Results(
         meta,
-        _first(pd.concat(runs, ignore_index=True)),
-        _first(pd.concat(daily, ignore_index=True)),
-        _first(pd.concat(traces, ignore_index=True)) if traces else None,
-        _first(pd.concat(events, ignore_index=True)),
+        _scenario_first(pd.concat(runs, ignore_index=True)),
+        _scenario_first(pd.concat(daily, ignore_index=True)),
+        _scenario_first(pd.concat(traces, ignore_index=True)) if traces else None,
+        _scenario_first(pd.concat(events, ignore_index=True)),
     )
 
 
@@ -122,3 +121,9 @@ def run_pair(
         run_scenario(base, replications, seed, keep_traces=keep_traces),
         run_scenario(other, replications, seed, keep_traces=keep_traces),
     )
+
+
+def _scenario_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its ``scenario`` column first."""
+    cols = ["scenario", *[c for c in frame.columns if c != "scenario"]]
+    return frame[cols]

@@ -13,7 +13,7 @@ from SALib.analyze import sobol
 
 from escalation_sim.analysis.daily import fan, rung_quantiles, rung_shares, scenario_events
 from escalation_sim.analysis.metrics import heatmap_table, risk_table
-from escalation_sim.analysis.paired_diff import paired_differences
+from escalation_sim.analysis.paired import paired_differences
 from escalation_sim.analysis.sensitivity import sensitivity
 from escalation_sim.analysis.stats import proportion, wilson_interval
 from escalation_sim.analysis.stories import kept_replications, pick_story, story_events
