@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.io import scenario_file as scenario_mod
 from tests.support import BASE, ROOT, write_experiment
 
 matplotlib.use("Agg")
+
+# Hypothesis: the same examples on every run by default (`make test`, CI), so the suite
+# cannot fail by chance; HYPOTHESIS_PROFILE=explore draws new examples each run.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

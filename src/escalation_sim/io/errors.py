@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 Key = tuple[str | int, ...]
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: every
+# character str.splitlines() breaks at, and every one a terminal may act on.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters escaped as Python writes them (\r, \n, \x1b, ...).
+
+    User input (keys, values, file names) goes into error messages; escaped, a message
+    stays on one line and cannot move the cursor or colour the terminal.
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class InputError(Exception):
@@ -28,7 +42,7 @@ class InputError(Exception):
         if self.file is not None:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         key = f"{self.path}: " if self.path else ""
-        return f"{where}{key}{self.message}"
+        return printable(f"{where}{key}{self.message}")
 
 
 @dataclass
