@@ -29,7 +29,7 @@ class Instigator(mesa.Agent):
     def __init__(self, model: EscalationModel, name: str, params: dict[str, np.ndarray]) -> None:
         super().__init__(model)
         self.name = name
-        self.p = params
+        self.params = params
         R, F = model.R, model.F
         self.reputation = np.broadcast_to(params["reputation"], (R,)).astype(F32)
         self.support = np.broadcast_to(params["domestic_support"], (R,)).astype(F32)
@@ -42,25 +42,29 @@ class Instigator(mesa.Agent):
     # -- decide ---------------------------------------------------------------
     def decide(self, u: dict[str, np.ndarray], room: np.ndarray) -> InstigatorMoves:
         """Provoke (less restrained the more of a pariah it is) and retaliate."""
-        m = self.model.m
+        mech = self.model.mechanisms
         self.restraint = rules.restraint(
-            self.p["restraint"], self.reputation, room, m.nothing_to_lose
+            self.params["restraint"], self.reputation, room, mech.nothing_to_lose
         )
-        urge = rules.war_urge(self.threat.mean(axis=0), self.support, self.p["domestic_support"])
+        urge = rules.war_urge(
+            self.threat.mean(axis=0), self.support, self.params["domestic_support"]
+        )
         p_provoke = rules.provocation_probability(
-            self.p["provocation_rate"], self.restraint, m.war_atmosphere, urge
+            self.params["provocation_rate"], self.restraint, mech.war_atmosphere, urge
         )
         provoked = u["provoke"] < p_provoke
         escalation = (1 - self.restraint) * self.threat
         provocation = np.where(provoked, rules.provocation_rung(u["rung"], escalation), 0)
         # No hostile act unpunished: each perceived act gets one chance of an answer.
-        retaliated = (self.unanswered >= m.answer_rung) & (u["retaliate"] < m.retaliation)
+        retaliated = (self.unanswered >= mech.answer_rung) & (u["retaliate"] < mech.retaliation)
         counter = np.where(retaliated, rules.counter_rung(self.unanswered, 6), 0)
-        rung = np.minimum(np.maximum(provocation, counter), m.max_deliberate_rung).astype(np.int8)
+        rung = np.minimum(np.maximum(provocation, counter), mech.max_deliberate_rung).astype(
+            np.int8
+        )
         self.unanswered[:] = 0
-        covert = provoked & ~retaliated & (u["covert"] < m.covert_share)
+        covert = provoked & ~retaliated & (u["covert"] < mech.covert_share)
         rung[covert] = 0
-        gesture = u["gesture"][0] < self.p["conciliation_rate"] * self.restraint
+        gesture = u["gesture"][0] < self.params["conciliation_rate"] * self.restraint
         return InstigatorMoves(rung, provoked, retaliated, covert, np.zeros_like(provoked), gesture)
 
     # -- perceive -------------------------------------------------------------
@@ -68,9 +72,9 @@ class Instigator(mesa.Agent):
         self, hostile_sum: np.ndarray, hostile_max: np.ndarray, conciliatory: np.ndarray
     ) -> None:
         """Read the day's moves against it; each one waits for an answer tomorrow."""
-        m = self.model.m
+        mech = self.model.mechanisms
         self.threat = rules.update_threat(
-            self.threat, hostile_sum, conciliatory, m.threat_gain, m.threat_decay
+            self.threat, hostile_sum, conciliatory, mech.threat_gain, mech.threat_decay
         )
         self.unanswered = hostile_max
 
@@ -80,20 +84,22 @@ class Instigator(mesa.Agent):
         ``new_packages`` and ``eased`` count packages today (R,); each package
         closes a share ``valve_response`` of the remaining gap to fully open.
         """
-        keep = (1 - self.model.m.migration.valve_response) ** new_packages
+        keep = (1 - self.model.mechanisms.migration.valve_response) ** new_packages
         self.valve = (1 - (1 - self.valve) * keep).astype(F32)
-        self.valve = (self.valve * (1 - self.model.m.migration.valve_response) ** eased).astype(F32)
+        self.valve = (
+            self.valve * (1 - self.model.mechanisms.migration.valve_response) ** eased
+        ).astype(F32)
 
     def update_domestic(self, pain: np.ndarray) -> None:
         """War atmosphere: external threat rallies support; sanctions pain erodes it."""
-        m = self.model.m
+        mech = self.model.mechanisms
         self.support = rules.update_support(
             self.support,
-            self.p["domestic_support"],
+            self.params["domestic_support"],
             self.threat.mean(axis=0),
             pain,
-            m.war_atmosphere,
-            m.support_rate,
+            mech.war_atmosphere,
+            mech.support_rate,
         )
 
 
@@ -126,13 +132,13 @@ class Frontline(mesa.Agent):
         A share ``forgiveness`` of perceived hostile acts goes unanswered
         (generous tit-for-tat). Returns the (F, R) rung of each answer.
         """
-        m, st = model.m, model.front
-        answer = (st.unanswered >= m.answer_rung) & (
-            u["respond"] < m.frontline_response * (1 - m.forgiveness)
+        mech, st = model.mechanisms, model.front
+        answer = (st.unanswered >= mech.answer_rung) & (
+            u["respond"] < mech.frontline_response * (1 - mech.forgiveness)
         )
         rung = np.where(answer, rules.counter_rung(st.unanswered, 6), 0)
         st.unanswered[:] = 0
-        return np.minimum(rung, m.max_deliberate_rung).astype(np.int8)
+        return np.minimum(rung, mech.max_deliberate_rung).astype(np.int8)
 
 
 class Sanctioner(mesa.Agent):
@@ -157,16 +163,18 @@ class Sanctioner(mesa.Agent):
 
         Returns (new packages, eased packages) as (S, R) int arrays.
         """
-        m, st, p = model.m, model.sanc, model.sanc_params
+        mech, st, params = model.mechanisms, model.sanc, model.sanc_params
         due = (st.pending == day) | model.schedule.rounds[:, day][:, None]
         st.pending[st.pending == day] = -1
-        due &= st.level < p["max_packages"]  # no room left: nothing more to adopt
+        due &= st.level < params["max_packages"]  # no room left: nothing more to adopt
         st.level += due
         st.last_change[due] = day
         eased = np.zeros_like(due)
-        if not np.all(m.sanctions_ratchet):
-            calm = (st.ema < p["relief_threshold"]) & (day - st.last_change >= p["cadence"])
-            eased = ~np.asarray(m.sanctions_ratchet) & calm & (st.level > 0) & ~due
+        if not np.all(mech.sanctions_ratchet):
+            calm = (st.ema < params["relief_threshold"]) & (
+                day - st.last_change >= params["cadence"]
+            )
+            eased = ~np.asarray(mech.sanctions_ratchet) & calm & (st.level > 0) & ~due
             eased &= st.pending < 0
             st.level -= eased
             st.last_change[eased] = day
@@ -179,16 +187,16 @@ class Sanctioner(mesa.Agent):
         ``hostility`` is today's attributed hostility (R,) as the frontline
         states report it; forgiving sanctioners discount a share of it.
         """
-        m, st, p = model.m, model.sanc, model.sanc_params
-        seen = hostility * (1 - m.forgiveness)
+        mech, st, params = model.mechanisms, model.sanc, model.sanc_params
+        seen = hostility * (1 - mech.forgiveness)
         st.hostility += seen
         st.ema += F32(0.1) * (seen - st.ema)
         factor = model.schedule.meeting_factor[:, day][:, None]
         meeting = model.schedule.meeting[:, day][:, None]
-        ready = (day - st.last_decision >= p["cadence"]) | meeting
-        room = st.level < p["max_packages"]  # at the cap there is nothing left to decide
-        decide = ready & room & (st.pending < 0) & (st.hostility >= p["threshold"] * factor)
-        st.pending[decide] = day + np.broadcast_to(p["lag"], decide.shape)[decide]
+        ready = (day - st.last_decision >= params["cadence"]) | meeting
+        room = st.level < params["max_packages"]  # at the cap there is nothing left to decide
+        decide = ready & room & (st.pending < 0) & (st.hostility >= params["threshold"] * factor)
+        st.pending[decide] = day + np.broadcast_to(params["lag"], decide.shape)[decide]
         st.hostility[decide] = 0
         st.last_decision[decide] = day
 
@@ -196,7 +204,7 @@ class Sanctioner(mesa.Agent):
     def note_counter_sanctions(model: EscalationModel, counter: np.ndarray) -> None:
         """Counter-sanctions against a sanctioner count as hostility it attributes (face value)."""
         rung = ladder.MOVES["counter_sanctions"][0] / ladder.MAX_RUNG
-        model.sanc.hostility += counter * F32(rung) * (1 - model.m.forgiveness)
+        model.sanc.hostility += counter * F32(rung) * (1 - model.mechanisms.forgiveness)
 
 
 class Patron(mesa.Agent):
@@ -209,15 +217,15 @@ class Patron(mesa.Agent):
     def review(self, moves: InstigatorMoves, u: np.ndarray) -> None:
         """Talk the instigator down from any move that risks a clash with NATO (rung >= 3)."""
         risky = moves.rung >= 3
-        stop = risky & (u < self.model.m.patron_restraint)
+        stop = risky & (u < self.model.mechanisms.patron_restraint)
         moves.rung[stop] = 1
         moves.restrained[:] = stop
 
     def pull_back(self, instigator: Instigator, armed: np.ndarray) -> None:
         """After an exchange of fire, press the instigator to pull forces back."""
-        keep = 1 - self.model.m.patron_restraint
+        keep = 1 - self.model.mechanisms.patron_restraint
         instigator.posture = np.where(armed, instigator.posture * keep, instigator.posture)
 
     def cushion(self) -> float | np.ndarray:
         """Share of sanctions pain its economic support absorbs."""
-        return self.model.m.patron_cushion
+        return self.model.mechanisms.patron_cushion

@@ -116,26 +116,26 @@ class EscalationModel(mesa.Model):
         )
         self._kept_labels = positions + replication_offset
 
-        self.m = _mechanisms(sc, overrides, R)
+        self.mechanisms = _mechanisms(sc, overrides, R)
         frontline, sanctioners = sc.actors_of("frontline"), sc.actors_of("sanctioner")
         self.F, self.S = F, S = len(frontline), len(sanctioners)
         self.dyads = [a.name for a in frontline]
         self.sanctioner_names = [a.name for a in sanctioners]
-        self.front_p = _actor_params(frontline, overrides, R)
+        self.front_params = _actor_params(frontline, overrides, R)
         self.sanc_params = _actor_params(sanctioners, overrides, R)
         (inst_cfg,) = sc.actors_of("instigator")
-        inst_p = {k: v[0] for k, v in _actor_params([inst_cfg], overrides, R).items()}
+        inst_params = {k: v[0] for k, v in _actor_params([inst_cfg], overrides, R).items()}
         self.schedule = build_schedule(sc)
         self.day = 0
 
         # Agents: one per actor, in file order of roles.
-        self.instigator = Instigator(self, inst_cfg.name, inst_p)
+        self.instigator = Instigator(self, inst_cfg.name, inst_params)
         self.frontline = [Frontline(self, a.name, i) for i, a in enumerate(frontline)]
         self.sanctioners = [Sanctioner(self, a.name, i) for i, a in enumerate(sanctioners)]
         patrons = sc.actors_of("patron")
         self.patron = Patron(self, patrons[0].name) if patrons else None
 
-        fp, sp = self.front_p, self.sanc_params
+        fp, sp = self.front_params, self.sanc_params
         self.front = FrontState(
             posture=np.broadcast_to(fp["posture"], (F, R)).astype(F32),
             threat=np.broadcast_to(fp["threat"], (F, R)).astype(F32),
@@ -183,7 +183,7 @@ class EscalationModel(mesa.Model):
         F, R, K, days = self.F, self.R, self.keep, self.config.days
         nan = np.full(R, np.nan, np.float32)
         z = np.zeros(R, np.int32)
-        self.acc = SimpleNamespace(
+        self.totals = SimpleNamespace(
             first_armed=nan.copy(),
             first_nonlethal=nan.copy(),
             nonlethal=z.copy(),
@@ -222,7 +222,7 @@ class EscalationModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """One day: events, sanctions, migration, decisions, incidents, perception."""
-        d, m, sch = self.day, self.m, self.schedule
+        d, mech, sch = self.day, self.mechanisms, self.schedule
         U = self._draw()
         u = {name: U[s] for name, s in self._slots.items()}
         inst, front, sanc = self.instigator, self.front, self.sanc
@@ -236,16 +236,16 @@ class EscalationModel(mesa.Model):
         new_r, eased_r = new.sum(axis=0), eased.sum(axis=0)
 
         # 2. Instrumentalised migration: flow through the valve, pushbacks, stranded.
-        mig = m.migration
-        expected = mig.supply * sch.supply[d] * inst.valve * self.front_p["migrant_share"]
+        mig = mech.migration
+        expected = mig.supply * sch.supply[d] * inst.valve * self.front_params["migrant_share"]
         arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
         pushed = arrived * rules.pushback_rate(
-            self.front_p["pushback"], front.pressure, mig.pushback_pressure
+            self.front_params["pushback"], front.pressure, mig.pushback_pressure
         )
         front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
         front.pressure = (
             front.pressure * (1 - mig.pressure_decay)
-            + (arrived - pushed) / self.front_p["capacity"]
+            + (arrived - pushed) / self.front_params["capacity"]
         )
         pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
             pushed, mig.pushback_incident_scale
@@ -264,37 +264,37 @@ class EscalationModel(mesa.Model):
         if self.patron is not None:
             self.patron.review(moves, u["patron"])
         rung_f = Frontline.respond(self, u)
-        inst.posture = np.minimum(inst.posture + m.posture_step * (moves.rung >= 3), 1)
-        front.posture = np.minimum(front.posture + m.posture_step * (rung_f >= 3), 1)
+        inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
+        front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
 
         # 4. Ambiguous incidents and the clash hazard.
-        blame_p = rules.attribution_probability(inst.reputation, m.benefit_of_doubt)
-        amb_bg = u["amb"] < m.ambiguous_rate
+        blame_p = rules.attribution_probability(inst.reputation, mech.benefit_of_doubt)
+        amb_bg = u["amb"] < mech.ambiguous_rate
         blamed_bg = amb_bg & (u["att_bg"] < blame_p)
         blamed_cov = moves.covert & (u["att_cov"] < blame_p)
         posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)  # forces at the line
         posture_f = front.posture
         hostility = F32(0.5) * (inst.threat + front.threat)
-        p_clash = rules.clash_probability(m.incident_hazard, posture_m, front.posture, hostility)
+        p_clash = rules.clash_probability(mech.incident_hazard, posture_m, front.posture, hostility)
         clash = u["clash"] < p_clash
-        armed = clash & (u["armed"] < rules.armed_probability(m.armed_escalation, hostility))
-        if np.max(m.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
+        armed = clash & (u["armed"] < rules.armed_probability(mech.armed_escalation, hostility))
+        if np.max(mech.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
             chosen = np.maximum(moves.rung, rung_f)
             clash |= chosen >= 4
             armed |= chosen >= 5
-        conflict = armed & (d - self.last_armed <= m.conflict_window)
+        conflict = armed & (d - self.last_armed <= mech.conflict_window)
         self.last_armed[armed] = d
         clash_rung = np.where(conflict, 6, np.where(armed, 5, np.where(clash, 4, 0))).astype(
             np.int8
         )
         blamed_clash = clash & (u["att_clash"] < blame_p)
-        inst.posture = np.minimum(inst.posture + m.posture_step * clash, 1)
-        front.posture = np.minimum(front.posture + m.posture_step * clash, 1)
+        inst.posture = np.minimum(inst.posture + mech.posture_step * clash, 1)
+        front.posture = np.minimum(front.posture + mech.posture_step * clash, 1)
         if self.patron is not None:
             self.patron.pull_back(inst, armed)
 
         # 5. The frontline states read the instigator's day (mutual hostile interpretation).
-        bias, noise = m.hostile_bias, m.perception_noise
+        bias, noise = mech.hostile_bias, mech.perception_noise
         seen_move = np.where(
             moves.rung > 0, rules.perceive(moves.rung, u["pf_move"], bias, noise), 0
         )
@@ -314,7 +314,7 @@ class EscalationModel(mesa.Model):
         sum_f = parts[0] + parts[1] + parts[2] + parts[3]
         max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
         front.threat = rules.update_threat(
-            front.threat, sum_f, gesture_kind, m.threat_gain, m.threat_decay
+            front.threat, sum_f, gesture_kind, mech.threat_gain, mech.threat_decay
         )
         if sch.exercise_threat[d] > 0:  # fears that the exercise is cover for an attack
             front.threat = np.minimum(front.threat + sch.exercise_threat[d], 1)
@@ -327,8 +327,8 @@ class EscalationModel(mesa.Model):
             inst.reputation,
             attributed,
             gesture_kind.mean(axis=0),  # share of neighbours that read it kindly
-            m.reputation_gain,
-            m.reputation_loss,
+            mech.reputation_gain,
+            mech.reputation_loss,
         )
 
         # 6. The instigator reads its neighbours' day and the sanctioners'.
@@ -341,7 +341,7 @@ class EscalationModel(mesa.Model):
         sum_m = parts_m[0] + parts_m[1] + parts_m[2] + seen_s
         max_m = np.maximum(np.maximum(parts_m[0], parts_m[1]), np.maximum(parts_m[2], seen_s))
         inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(eased_r > 0, sum_m.shape))
-        counter = (new > 0) & (u["counter"] < m.retaliation)
+        counter = (new > 0) & (u["counter"] < mech.retaliation)
         if self.S:
             Sanctioner.note_counter_sanctions(self, counter)
         inst.react_to_sanctions(new_r, eased_r)
@@ -349,17 +349,17 @@ class EscalationModel(mesa.Model):
         # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
         cushion = self.patron.cushion() if self.patron is not None else 0.0
         level_total = sanc.level.sum(axis=0)  # changes only in step 1
-        pain = rules.sanctions_pain(level_total, m.pain_per_package, cushion)
+        pain = rules.sanctions_pain(level_total, mech.pain_per_package, cushion)
         inst.update_domestic(pain)
 
         # 8. Forces relax towards their baselines (frontline: raised by domestic pressure).
-        inst.posture = rules.relax_posture(inst.posture, inst.p["posture"], m.posture_decay)
-        base_f = np.minimum(self.front_p["posture"] + mig.posture_pressure * front.pressure, 1)
-        front.posture = rules.relax_posture(front.posture, base_f, m.posture_decay)
+        inst.posture = rules.relax_posture(inst.posture, inst.params["posture"], mech.posture_decay)
+        base_f = np.minimum(self.front_params["posture"] + mig.posture_pressure * front.pressure, 1)
+        front.posture = rules.relax_posture(front.posture, base_f, mech.posture_decay)
 
         # 9. Today's rung per border, and the records.
         standing = np.where(
-            np.maximum(posture_m, posture_f) >= m.militarised_posture,
+            np.maximum(posture_m, posture_f) >= mech.militarised_posture,
             3,
             np.where(arrived >= 1, 2, 0),
         )
@@ -407,35 +407,35 @@ class EscalationModel(mesa.Model):
 
     def _record(self, d: int, t: Today) -> None:
         """Add the day to the outcome accumulators, daily summaries, traces and log."""
-        a, inst = self.acc, self.instigator
+        tot, inst = self.totals, self.instigator
         nonlethal = t.clash & ~t.armed
-        a.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
-        a.armed += t.armed.sum(axis=0, dtype=np.int32)
-        a.conflict |= t.conflict.any(axis=0)
-        a.first_armed[np.isnan(a.first_armed) & t.armed.any(axis=0)] = d
-        a.first_nonlethal[np.isnan(a.first_nonlethal) & nonlethal.any(axis=0)] = d
-        np.maximum(a.max_rung, t.rung, out=a.max_rung)
+        tot.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
+        tot.armed += t.armed.sum(axis=0, dtype=np.int32)
+        tot.conflict |= t.conflict.any(axis=0)
+        tot.first_armed[np.isnan(tot.first_armed) & t.armed.any(axis=0)] = d
+        tot.first_nonlethal[np.isnan(tot.first_nonlethal) & nonlethal.any(axis=0)] = d
+        np.maximum(tot.max_rung, t.rung, out=tot.max_rung)
         overall = t.rung.max(axis=0)
-        a.days3 += overall >= 3
-        a.new_packages += t.new_r.astype(np.int32)
-        a.eased += t.eased_r.astype(np.int32)
-        a.arrivals += t.arrived
-        a.pushbacks += t.pushed
+        tot.days3 += overall >= 3
+        tot.new_packages += t.new_r.astype(np.int32)
+        tot.eased += t.eased_r.astype(np.int32)
+        tot.arrivals += t.arrived
+        tot.pushbacks += t.pushed
         stranded = self.front.stranded.sum(axis=0)
-        np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
-        np.maximum(a.stranded_peak_f, self.front.stranded, out=a.stranded_peak_f)
-        a.first_package[np.isnan(a.first_package) & (t.new_r > 0)] = d
+        np.maximum(tot.stranded_peak, stranded, out=tot.stranded_peak)
+        np.maximum(tot.stranded_peak_f, self.front.stranded, out=tot.stranded_peak_f)
+        tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
         covert = t.moves.covert.sum(axis=0, dtype=np.int32)
-        a.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
-        a.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
-        a.caused += covert
-        a.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
-        a.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
-        a.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
-        a.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
-        a.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
-        a.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
-        a.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
+        tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
+        tot.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
+        tot.caused += covert
+        tot.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
+        tot.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
+        tot.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
+        tot.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
+        tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
+        tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
+        tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
         gold = (
             INSTIGATOR_GOLDSTEIN[t.moves.rung]
             + FRONTLINE_GOLDSTEIN[t.rung_f]
@@ -444,20 +444,20 @@ class EscalationModel(mesa.Model):
             + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
             + t.moves.gesture * MOVES["conciliatory_gesture"][1]
         )
-        a.goldstein += gold
-        a.goldstein_other += (
+        tot.goldstein += gold
+        tot.goldstein_other += (
             t.new_r * MOVES["impose_sanctions"][1]
             + t.eased_r * MOVES["ease_sanctions"][1]
             + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
         )
         tension = t.hostility.mean(axis=0)
-        a.tension_sum += tension
+        tot.tension_sum += tension
         values = np.stack(
             [
                 tension,
                 t.p_any,
                 t.level_total.astype(F32),
-                a.arrivals.sum(axis=0),
+                tot.arrivals.sum(axis=0),
                 stranded,
                 inst.reputation,
                 inst.support,
@@ -668,48 +668,48 @@ def _traces_frame(model: EscalationModel, start: dt.date) -> pd.DataFrame:
 
 def runs_frame(model: EscalationModel) -> pd.DataFrame:
     """One row per replication with every outcome the brief asks for."""
-    a, inst = model.acc, model.instigator
+    tot, inst = model.totals, model.instigator
     positions = np.concatenate([np.arange(b.size) for b in model.blocks])
     seeds = np.concatenate([np.full(b.size, b.seed, np.int64) for b in model.blocks])
     cols: dict[str, np.ndarray] = {
         "replication": np.arange(model.R) + model.offset,
         "seed": seeds,
         "block_position": positions,
-        "armed_incident": a.armed > 0,
-        "first_armed_incident_day": a.first_armed.astype(float),
-        "first_nonlethal_clash_day": a.first_nonlethal.astype(float),
-        "nonlethal_clashes": a.nonlethal,
-        "armed_incidents": a.armed,
-        "armed_conflict": a.conflict,
-        "max_rung": a.max_rung.max(axis=0).astype(np.int8),
-        "days_rung3_plus": a.days3,
-        "sanctions_packages": a.new_packages,
-        "first_package_day": a.first_package.astype(float),
-        "sanctions_eased": a.eased,
+        "armed_incident": tot.armed > 0,
+        "first_armed_incident_day": tot.first_armed.astype(float),
+        "first_nonlethal_clash_day": tot.first_nonlethal.astype(float),
+        "nonlethal_clashes": tot.nonlethal,
+        "armed_incidents": tot.armed,
+        "armed_conflict": tot.conflict,
+        "max_rung": tot.max_rung.max(axis=0).astype(np.int8),
+        "days_rung3_plus": tot.days3,
+        "sanctions_packages": tot.new_packages,
+        "first_package_day": tot.first_package.astype(float),
+        "sanctions_eased": tot.eased,
         "sanctions_level_final": model.sanc.level.sum(axis=0),
-        "arrivals": a.arrivals.sum(axis=0).round(),
-        "pushbacks": a.pushbacks.sum(axis=0).round(),
-        "stranded_peak": a.stranded_peak.astype(float).round(),
-        "ambiguous_incidents": a.ambiguous,
-        "blamed_on_instigator": a.blamed,
-        "caused_by_instigator": a.caused,
-        "caused_and_blamed": a.caused_blamed,
-        "provocations": a.provocations,
-        "instigator_hostile_moves": a.hostile_moves,
-        "retaliations": a.retaliations,
-        "frontline_responses": a.responses,
-        "counter_sanctions": a.counter_sanctions,
-        "restraint_interventions": a.interventions,
+        "arrivals": tot.arrivals.sum(axis=0).round(),
+        "pushbacks": tot.pushbacks.sum(axis=0).round(),
+        "stranded_peak": tot.stranded_peak.astype(float).round(),
+        "ambiguous_incidents": tot.ambiguous,
+        "blamed_on_instigator": tot.blamed,
+        "caused_by_instigator": tot.caused,
+        "caused_and_blamed": tot.caused_blamed,
+        "provocations": tot.provocations,
+        "instigator_hostile_moves": tot.hostile_moves,
+        "retaliations": tot.retaliations,
+        "frontline_responses": tot.responses,
+        "counter_sanctions": tot.counter_sanctions,
+        "restraint_interventions": tot.interventions,
         "final_reputation": inst.reputation.astype(float),
         "final_domestic_support": inst.support.astype(float),
         "final_valve": inst.valve.astype(float),
-        "mean_tension": a.tension_sum / max(model.day, 1),
-        "goldstein_total": a.goldstein.sum(axis=0) + a.goldstein_other,
+        "mean_tension": tot.tension_sum / max(model.day, 1),
+        "goldstein_total": tot.goldstein.sum(axis=0) + tot.goldstein_other,
     }
     for i, name in enumerate(model.dyads):
-        cols[f"max_rung_{name}"] = a.max_rung[i]
-        cols[f"arrivals_{name}"] = a.arrivals[i].round()
-        cols[f"pushbacks_{name}"] = a.pushbacks[i].round()
-        cols[f"stranded_peak_{name}"] = a.stranded_peak_f[i].astype(float).round()
-        cols[f"goldstein_{name}"] = a.goldstein[i]
+        cols[f"max_rung_{name}"] = tot.max_rung[i]
+        cols[f"arrivals_{name}"] = tot.arrivals[i].round()
+        cols[f"pushbacks_{name}"] = tot.pushbacks[i].round()
+        cols[f"stranded_peak_{name}"] = tot.stranded_peak_f[i].astype(float).round()
+        cols[f"goldstein_{name}"] = tot.goldstein[i]
     return pd.DataFrame(cols)
