@@ -9,24 +9,21 @@ row as a view for the Python API.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from escalation_sim.config import ladder
 from escalation_sim.engine import rules
 from escalation_sim.engine.rules import F32
-from escalation_sim.engine.state import InstigatorMoves
-
-if TYPE_CHECKING:
-    from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.state import AgentModel, InstigatorMoves
 
 
 class Instigator(mesa.Agent):
     """The pariah (Minsk): escalates when it has nothing to lose; answers every slight."""
 
-    def __init__(self, model: EscalationModel, name: str, params: dict[str, np.ndarray]) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str, params: dict[str, np.ndarray]) -> None:
         super().__init__(model)
         self.name = name
         self.params = params
@@ -110,7 +107,9 @@ class Frontline(mesa.Agent):
     arrays; this agent is row ``index`` of them.
     """
 
-    def __init__(self, model: EscalationModel, name: str, index: int) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str, index: int) -> None:
         super().__init__(model)
         self.name = name
         self.index = index
@@ -126,7 +125,7 @@ class Frontline(mesa.Agent):
         return self.model.front.threat[self.index]
 
     @staticmethod
-    def respond(model: EscalationModel, u: dict[str, np.ndarray]) -> np.ndarray:
+    def respond(model: AgentModel, u: dict[str, np.ndarray]) -> np.ndarray:
         """All frontline states answer yesterday's perceived hostility (tit for tat).
 
         A share ``forgiveness`` of perceived hostile acts goes unanswered
@@ -147,7 +146,9 @@ class Sanctioner(mesa.Agent):
     Shared state in ``model.sanc`` as (S, R) arrays; this agent is row ``index``.
     """
 
-    def __init__(self, model: EscalationModel, name: str, index: int) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str, index: int) -> None:
         super().__init__(model)
         self.name = name
         self.index = index
@@ -158,7 +159,7 @@ class Sanctioner(mesa.Agent):
         return self.model.sanc.level[self.index]
 
     @staticmethod
-    def adopt_and_ease(model: EscalationModel, day: int) -> tuple[np.ndarray, np.ndarray]:
+    def adopt_and_ease(model: AgentModel, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Adopt packages that fall due today; without the ratchet, ease one if calm.
 
         Returns (new packages, eased packages) as (S, R) int arrays.
@@ -181,7 +182,7 @@ class Sanctioner(mesa.Agent):
         return due.astype(np.int16), eased.astype(np.int16)
 
     @staticmethod
-    def attribute_and_decide(model: EscalationModel, day: int, hostility: np.ndarray) -> None:
+    def attribute_and_decide(model: AgentModel, day: int, hostility: np.ndarray) -> None:
         """Accumulate hostility attributed to the instigator; decide a package past threshold.
 
         ``hostility`` is today's attributed hostility (R,) as the frontline
@@ -201,7 +202,7 @@ class Sanctioner(mesa.Agent):
         st.last_decision[decide] = day
 
     @staticmethod
-    def note_counter_sanctions(model: EscalationModel, counter: np.ndarray) -> None:
+    def note_counter_sanctions(model: AgentModel, counter: np.ndarray) -> None:
         """Counter-sanctions against a sanctioner count as hostility it attributes (face value)."""
         rung = ladder.MOVES["counter_sanctions"][0] / ladder.MAX_RUNG
         model.sanc.hostility += counter * F32(rung) * (1 - model.mechanisms.forgiveness)
@@ -210,7 +211,9 @@ class Sanctioner(mesa.Agent):
 class Patron(mesa.Agent):
     """Moscow: the only restraint on Minsk's impulsivity; cushions sanctions; stages exercises."""
 
-    def __init__(self, model: EscalationModel, name: str) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str) -> None:
         super().__init__(model)
         self.name = name
 

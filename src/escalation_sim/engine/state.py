@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel
@@ -102,6 +102,22 @@ class Schedule:
     meeting_factor: np.ndarray  # (S, days) threshold multiplier, 1 when no meeting
     rounds: np.ndarray  # (S, days) bool: scheduled sanctions round
     notes: dict[int, list[tuple[str, str]]]  # day -> (actor, what) for the event log
+
+
+class AgentModel(Protocol):
+    """What the agents read of their model, so ``agents`` need not import ``model``.
+
+    :class:`~escalation_sim.engine.model.EscalationModel` provides it; the object
+    passed to an agent must also be a ``mesa.Model``, which Mesa registers it with.
+    """
+
+    R: int  # replications
+    F: int  # frontline states
+    mechanisms: SimpleNamespace  # the mechanisms' parameters: scalars or (R,) arrays
+    schedule: Schedule
+    front: FrontState
+    sanc: SanctionState
+    sanc_params: dict[str, np.ndarray]  # per-sanctioner parameters, (S, 1) or (S, R)
 
 
 def build_schedule(sc: Scenario) -> Schedule:
