@@ -37,8 +37,13 @@ from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog
 from escalation_sim.engine.result import ModelResult
 from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
 from escalation_sim.engine.state import (
+    FrontlinePerception,
     FrontState,
+    Incidents,
     InstigatorMoves,
+    InstigatorPerception,
+    MigrationFlow,
+    SanctionsDue,
     SanctionState,
     Today,
     _actor_params,
@@ -168,15 +173,18 @@ class EscalationModel(mesa.Model):
         self._init_records()
 
     # ------------------------------------------------------------------ randomness
-    def _draw(self) -> np.ndarray:
-        """Today's uniforms, (n, R): per block a day-seeded generator, one row per replication."""
+    def _draw(self) -> dict[str, np.ndarray]:
+        """Today's uniforms by slot, each (rows, R) of one (n, R) array.
+
+        Per block a day-seeded generator, one row of n per replication (ODD 4.9).
+        """
         out = np.empty((self._n_uniform, self.R), F32)
         start = 0
         for b in self.blocks:
             rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,)))
             out[:, start : start + b.size] = rng.random((b.size, self._n_uniform), dtype=F32).T
             start += b.size
-        return out
+        return {name: out[s] for name, s in self._slots.items()}
 
     # ------------------------------------------------------------------ records
     def _init_records(self) -> None:
@@ -221,41 +229,55 @@ class EscalationModel(mesa.Model):
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day: events, sanctions, migration, decisions, incidents, perception."""
-        d, mech, sch = self.day, self.mechanisms, self.schedule
-        U = self._draw()
-        u = {name: U[s] for name, s in self._slots.items()}
-        inst, front, sanc = self.instigator, self.front, self.sanc
-        R = self.R
+        """One day: the nine steps of the ODD's process overview (section 3), in order."""
+        u = self._draw()
+        due = self._sanctions_fall_due()
+        flow = self._instrumentalised_migration(u)
+        moves, rung_f = self._decisions(u)
+        incidents = self._incidents(u, moves, rung_f)
+        by_front = self._frontline_perception(u, moves, incidents)
+        by_inst = self._instigator_perception(u, rung_f, flow, incidents, due)
+        level_total = self._war_atmosphere()
+        self._relaxation()
+        self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total)
+        self.day += 1
 
-        # 1. Sanctions that fall due today; easing if the ratchet is off.
+    def _sanctions_fall_due(self) -> SanctionsDue:
+        """Step 1: packages whose lag ends today, scheduled rounds; easing without the ratchet."""
         if self.S:
-            new, eased = Sanctioner.adopt_and_ease(self, d)
+            new, eased = Sanctioner.adopt_and_ease(self, self.day)
         else:
-            new = eased = np.zeros((0, R), np.int16)
-        new_r, eased_r = new.sum(axis=0), eased.sum(axis=0)
+            new = eased = np.zeros((0, self.R), np.int16)
+        return SanctionsDue(new, eased, new.sum(axis=0), eased.sum(axis=0))
 
-        # 2. Instrumentalised migration: flow through the valve, pushbacks, stranded.
-        mig = mech.migration
-        expected = mig.supply * sch.supply[d] * inst.valve * self.front_params["migrant_share"]
+    def _instrumentalised_migration(self, u: dict[str, np.ndarray]) -> MigrationFlow:
+        """Step 2: flow through the valve, pushbacks (at yesterday's pressure), stranded."""
+        mig, front, fp = self.mechanisms.migration, self.front, self.front_params
+        valve = self.instigator.valve
+        expected = mig.supply * self.schedule.supply[self.day] * valve * fp["migrant_share"]
         arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
         pushed = arrived * rules.pushback_rate(
-            self.front_params["pushback"], front.pressure, mig.pushback_pressure
+            fp["pushback"], front.pressure, mig.pushback_pressure
         )
         front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
         front.pressure = (
-            front.pressure * (1 - mig.pressure_decay)
-            + (arrived - pushed) / self.front_params["capacity"]
+            front.pressure * (1 - mig.pressure_decay) + (arrived - pushed) / fp["capacity"]
         )
         pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
             pushed, mig.pushback_incident_scale
         )
+        return MigrationFlow(arrived, pushed, pb_incident)
 
-        # 3. Decisions, simultaneously, on yesterday's perceptions.
+    def _decisions(self, u: dict[str, np.ndarray]) -> tuple[InstigatorMoves, np.ndarray]:
+        """Step 3: simultaneous decisions on yesterday's perceptions; rung >= 3 raises posture.
+
+        Returns the instigator's moves and the frontline answers, (F, R) rungs.
+        """
+        mech, inst, front = self.mechanisms, self.instigator, self.front
         room = (
-            rules.sanctions_room(sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
+            rules.sanctions_room(self.sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
             if self.S
-            else np.ones(R, F32)
+            else np.ones(self.R, F32)
         )
         if self.keep:  # what each side perceived yesterday, for the event log's "why"
             self._last_seen_m = inst.unanswered[:, self._kept].copy()
@@ -266,16 +288,21 @@ class EscalationModel(mesa.Model):
         rung_f = Frontline.respond(self, u)
         inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
         front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
+        return moves, rung_f
 
-        # 4. Ambiguous incidents and the clash hazard.
+    def _incidents(
+        self, u: dict[str, np.ndarray], moves: InstigatorMoves, rung_f: np.ndarray
+    ) -> Incidents:
+        """Step 4: ambiguous incidents and their attribution; the clash hazard and clashes."""
+        d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
         blame_p = rules.attribution_probability(inst.reputation, mech.benefit_of_doubt)
         amb_bg = u["amb"] < mech.ambiguous_rate
         blamed_bg = amb_bg & (u["att_bg"] < blame_p)
         blamed_cov = moves.covert & (u["att_cov"] < blame_p)
-        posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)  # forces at the line
+        posture_m = np.minimum(inst.posture + self.schedule.exercise_posture[d], 1)  # at the line
         posture_f = front.posture
         hostility = F32(0.5) * (inst.threat + front.threat)
-        p_clash = rules.clash_probability(mech.incident_hazard, posture_m, front.posture, hostility)
+        p_clash = rules.clash_probability(mech.incident_hazard, posture_m, posture_f, hostility)
         clash = u["clash"] < p_clash
         armed = clash & (u["armed"] < rules.armed_probability(mech.armed_escalation, hostility))
         if np.max(mech.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
@@ -292,8 +319,26 @@ class EscalationModel(mesa.Model):
         front.posture = np.minimum(front.posture + mech.posture_step * clash, 1)
         if self.patron is not None:
             self.patron.pull_back(inst, armed)
+        return Incidents(
+            amb_bg=amb_bg,
+            blamed_bg=blamed_bg,
+            blamed_cov=blamed_cov,
+            posture_m=posture_m,
+            posture_f=posture_f,
+            hostility=hostility,
+            p_any=1 - np.prod(1 - p_clash, axis=0),
+            clash=clash,
+            armed=armed,
+            conflict=conflict,
+            clash_rung=clash_rung,
+            blamed_clash=blamed_clash,
+        )
 
-        # 5. The frontline states read the instigator's day (mutual hostile interpretation).
+    def _frontline_perception(
+        self, u: dict[str, np.ndarray], moves: InstigatorMoves, inc: Incidents
+    ) -> FrontlinePerception:
+        """Step 5: the frontline reads the instigator's day; sanctioners and reputation follow."""
+        d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
         bias, noise = mech.hostile_bias, mech.perception_noise
         seen_move = np.where(
             moves.rung > 0, rules.perceive(moves.rung, u["pf_move"], bias, noise), 0
@@ -301,9 +346,11 @@ class EscalationModel(mesa.Model):
         seen_gesture = rules.perceive(0, u["pf_gesture"], bias, noise)
         gesture_hostile = moves.gesture & (seen_gesture >= 0.5)
         gesture_kind = moves.gesture & ~gesture_hostile
-        seen_amb = np.where(blamed_bg | blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0)
+        seen_amb = np.where(
+            inc.blamed_bg | inc.blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0
+        )
         seen_clash_f = np.where(
-            blamed_clash, rules.perceive(clash_rung, u["pf_clash"], bias, noise), 0
+            inc.blamed_clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
         )
         parts = (
             _hostile(seen_move),
@@ -316,8 +363,8 @@ class EscalationModel(mesa.Model):
         front.threat = rules.update_threat(
             front.threat, sum_f, gesture_kind, mech.threat_gain, mech.threat_decay
         )
-        if sch.exercise_threat[d] > 0:  # fears that the exercise is cover for an attack
-            front.threat = np.minimum(front.threat + sch.exercise_threat[d], 1)
+        if self.schedule.exercise_threat[d] > 0:  # fears that the exercise covers an attack
+            front.threat = np.minimum(front.threat + self.schedule.exercise_threat[d], 1)
             max_f = np.maximum(max_f, 3)
         front.unanswered = max_f.astype(F32)
         attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG
@@ -330,128 +377,84 @@ class EscalationModel(mesa.Model):
             mech.reputation_gain,
             mech.reputation_loss,
         )
+        return FrontlinePerception(seen_move, seen_gesture, seen_amb, seen_clash_f)
 
-        # 6. The instigator reads its neighbours' day and the sanctioners'.
+    def _instigator_perception(
+        self,
+        u: dict[str, np.ndarray],
+        rung_f: np.ndarray,
+        flow: MigrationFlow,
+        inc: Incidents,
+        due: SanctionsDue,
+    ) -> InstigatorPerception:
+        """Step 6: the instigator reads its neighbours' and sanctioners' day; counter-sanctions."""
+        mech, inst = self.mechanisms, self.instigator
+        bias, noise = mech.hostile_bias, mech.perception_noise
         seen_f = np.where(rung_f > 0, rules.perceive(rung_f, u["pm_move"], bias, noise), 0)
-        seen_pb = np.where(pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
-        seen_clash_m = np.where(clash, rules.perceive(clash_rung, u["pm_clash"], bias, noise), 0)
-        seen_s = np.where(new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
+        seen_pb = np.where(flow.pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
+        seen_clash_m = np.where(
+            inc.clash, rules.perceive(inc.clash_rung, u["pm_clash"], bias, noise), 0
+        )
+        seen_s = np.where(due.new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
         seen_s = _hostile(seen_s).max(axis=0, initial=0)[None, :]
-        parts_m = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
-        sum_m = parts_m[0] + parts_m[1] + parts_m[2] + seen_s
-        max_m = np.maximum(np.maximum(parts_m[0], parts_m[1]), np.maximum(parts_m[2], seen_s))
-        inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(eased_r > 0, sum_m.shape))
-        counter = (new > 0) & (u["counter"] < mech.retaliation)
+        parts = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
+        sum_m = parts[0] + parts[1] + parts[2] + seen_s
+        max_m = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], seen_s))
+        inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(due.eased_r > 0, sum_m.shape))
+        counter = (due.new > 0) & (u["counter"] < mech.retaliation)
         if self.S:
             Sanctioner.note_counter_sanctions(self, counter)
-        inst.react_to_sanctions(new_r, eased_r)
+        inst.react_to_sanctions(due.new_r, due.eased_r)
+        return InstigatorPerception(seen_f, seen_pb, seen_clash_m, seen_s, counter)
 
-        # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
+    def _war_atmosphere(self) -> np.ndarray:
+        """Step 7: threat rallies support, sanctions pain erodes it; returns packages in force."""
         cushion = self.patron.cushion() if self.patron is not None else 0.0
-        level_total = sanc.level.sum(axis=0)  # changes only in step 1
-        pain = rules.sanctions_pain(level_total, mech.pain_per_package, cushion)
-        inst.update_domestic(pain)
+        level_total = self.sanc.level.sum(axis=0)  # changes only in step 1
+        pain = rules.sanctions_pain(level_total, self.mechanisms.pain_per_package, cushion)
+        self.instigator.update_domestic(pain)
+        return level_total
 
-        # 8. Forces relax towards their baselines (frontline: raised by domestic pressure).
+    def _relaxation(self) -> None:
+        """Step 8: forces relax towards their baselines (frontline: raised by domestic pressure)."""
+        mech, inst, front = self.mechanisms, self.instigator, self.front
         inst.posture = rules.relax_posture(inst.posture, inst.params["posture"], mech.posture_decay)
-        base_f = np.minimum(self.front_params["posture"] + mig.posture_pressure * front.pressure, 1)
+        pressure = mech.migration.posture_pressure * front.pressure
+        base_f = np.minimum(self.front_params["posture"] + pressure, 1)
         front.posture = rules.relax_posture(front.posture, base_f, mech.posture_decay)
 
-        # 9. Today's rung per border, and the records.
-        standing = np.where(
-            np.maximum(posture_m, posture_f) >= mech.militarised_posture,
-            3,
-            np.where(arrived >= 1, 2, 0),
-        )
-        ambiguous_here = (amb_bg | moves.covert) * 2
-        rung = np.maximum.reduce(
-            [moves.rung, rung_f, clash_rung, standing, pb_incident * 2, ambiguous_here]
-        ).astype(np.int8)
-        p_any = 1 - np.prod(1 - p_clash, axis=0)
-        today = Today(
-            rung=rung,
+    def _records(
+        self,
+        moves: InstigatorMoves,
+        rung_f: np.ndarray,
+        due: SanctionsDue,
+        flow: MigrationFlow,
+        inc: Incidents,
+        by_front: FrontlinePerception,
+        by_inst: InstigatorPerception,
+        level_total: np.ndarray,
+    ) -> None:
+        """Step 9: today's rung per border; accumulators, daily summaries, traces and log."""
+        # The phases' outputs in one record of the day, with the rung at each border.
+        t = Today(
+            rung=_rung_per_border(moves, rung_f, flow, inc, self.mechanisms.militarised_posture),
             moves=moves,
             rung_f=rung_f,
-            arrived=arrived,
-            pushed=pushed,
-            pb_incident=pb_incident,
-            amb_bg=amb_bg,
-            blamed_bg=blamed_bg,
-            blamed_cov=blamed_cov,
-            clash=clash,
-            armed=armed,
-            conflict=conflict,
-            clash_rung=clash_rung,
-            blamed_clash=blamed_clash,
-            new=new,
-            eased=eased,
-            new_r=new_r,
-            eased_r=eased_r,
             level_total=level_total,
-            counter=counter,
-            p_any=p_any,
-            hostility=hostility,
-            posture_m=posture_m,
-            posture_f=posture_f,
-            seen_move=seen_move,
-            seen_gesture=seen_gesture,
-            seen_amb=seen_amb,
-            seen_clash_f=seen_clash_f,
-            seen_f=seen_f,
-            seen_pb=seen_pb,
-            seen_clash_m=seen_clash_m,
-            seen_s=seen_s,
+            **vars(due),
+            **vars(flow),
+            **vars(inc),
+            **vars(by_front),
+            **vars(by_inst),
         )
-        self._record(d, today)
-        self.day += 1
-
-    def _record(self, d: int, t: Today) -> None:
-        """Add the day to the outcome accumulators, daily summaries, traces and log."""
-        tot, inst = self.totals, self.instigator
-        nonlethal = t.clash & ~t.armed
-        tot.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
-        tot.armed += t.armed.sum(axis=0, dtype=np.int32)
-        tot.conflict |= t.conflict.any(axis=0)
-        tot.first_armed[np.isnan(tot.first_armed) & t.armed.any(axis=0)] = d
-        tot.first_nonlethal[np.isnan(tot.first_nonlethal) & nonlethal.any(axis=0)] = d
-        np.maximum(tot.max_rung, t.rung, out=tot.max_rung)
+        d, tot = self.day, self.totals
         overall = t.rung.max(axis=0)
-        tot.days3 += overall >= 3
-        tot.new_packages += t.new_r.astype(np.int32)
-        tot.eased += t.eased_r.astype(np.int32)
-        tot.arrivals += t.arrived
-        tot.pushbacks += t.pushed
         stranded = self.front.stranded.sum(axis=0)
-        np.maximum(tot.stranded_peak, stranded, out=tot.stranded_peak)
-        np.maximum(tot.stranded_peak_f, self.front.stranded, out=tot.stranded_peak_f)
-        tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
-        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
-        tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
-        tot.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
-        tot.caused += covert
-        tot.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
-        tot.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
-        tot.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
-        tot.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
-        tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
-        tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
-        tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
-        gold = (
-            INSTIGATOR_GOLDSTEIN[t.moves.rung]
-            + FRONTLINE_GOLDSTEIN[t.rung_f]
-            + t.pb_incident * MOVES["pushback"][1]
-            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"][1]
-            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
-            + t.moves.gesture * MOVES["conciliatory_gesture"][1]
-        )
-        tot.goldstein += gold
-        tot.goldstein_other += (
-            t.new_r * MOVES["impose_sanctions"][1]
-            + t.eased_r * MOVES["ease_sanctions"][1]
-            + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
-        )
+        self._add_outcomes(t, overall, stranded)
+        self._add_goldstein(t)
         tension = t.hostility.mean(axis=0)
         tot.tension_sum += tension
+        inst = self.instigator
         values = np.stack(
             [
                 tension,
@@ -473,6 +476,53 @@ class EscalationModel(mesa.Model):
             self.trace_values[d] = values[:, self._kept]
             self.trace_rungs[d] = t.rung[:, self._kept]
             self._log_day(d, t)
+
+    def _add_outcomes(self, t: Today, overall: np.ndarray, stranded: np.ndarray) -> None:
+        """Add the day's incidents, moves, packages and migration to the run's totals."""
+        d, tot = self.day, self.totals
+        nonlethal = t.clash & ~t.armed
+        tot.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
+        tot.armed += t.armed.sum(axis=0, dtype=np.int32)
+        tot.conflict |= t.conflict.any(axis=0)
+        tot.first_armed[np.isnan(tot.first_armed) & t.armed.any(axis=0)] = d
+        tot.first_nonlethal[np.isnan(tot.first_nonlethal) & nonlethal.any(axis=0)] = d
+        np.maximum(tot.max_rung, t.rung, out=tot.max_rung)
+        tot.days3 += overall >= 3
+        tot.new_packages += t.new_r.astype(np.int32)
+        tot.eased += t.eased_r.astype(np.int32)
+        tot.arrivals += t.arrived
+        tot.pushbacks += t.pushed
+        np.maximum(tot.stranded_peak, stranded, out=tot.stranded_peak)
+        np.maximum(tot.stranded_peak_f, self.front.stranded, out=tot.stranded_peak_f)
+        tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
+        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
+        tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
+        tot.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
+        tot.caused += covert
+        tot.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
+        tot.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
+        tot.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
+        tot.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
+        tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
+        tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
+        tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
+
+    def _add_goldstein(self, t: Today) -> None:
+        """Add the day's Goldstein scores: per border, and of the sanctions moves."""
+        gold = (
+            INSTIGATOR_GOLDSTEIN[t.moves.rung]
+            + FRONTLINE_GOLDSTEIN[t.rung_f]
+            + t.pb_incident * MOVES["pushback"][1]
+            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"][1]
+            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
+            + t.moves.gesture * MOVES["conciliatory_gesture"][1]
+        )
+        self.totals.goldstein += gold
+        self.totals.goldstein_other += (
+            t.new_r * MOVES["impose_sanctions"][1]
+            + t.eased_r * MOVES["ease_sanctions"][1]
+            + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
+        )
 
     def _log_day(self, d: int, t: Today) -> None:
         """Event-log rows for the kept replications."""
@@ -646,6 +696,29 @@ def _kept_view(t: Today, kept: slice | np.ndarray) -> Today:
     moves = InstigatorMoves(**{k: v[..., kept] for k, v in vars(t.moves).items()})
     fields = {k: v[..., kept] for k, v in vars(t).items() if k != "moves"}
     return Today(moves=moves, **fields)
+
+
+def _rung_per_border(
+    moves: InstigatorMoves,
+    rung_f: np.ndarray,
+    flow: MigrationFlow,
+    inc: Incidents,
+    militarised_posture: float | np.ndarray,
+) -> np.ndarray:
+    """Today's rung at each border (ODD section 2.3), (F, R) int8.
+
+    The highest of the day's moves and incidents and the standing rung (3 where
+    either side's posture is militarised, else 2 where migrants arrived).
+    """
+    standing = np.where(
+        np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture,
+        3,
+        np.where(flow.arrived >= 1, 2, 0),
+    )
+    ambiguous_here = (inc.amb_bg | moves.covert) * 2
+    return np.maximum.reduce(
+        [moves.rung, rung_f, inc.clash_rung, standing, flow.pb_incident * 2, ambiguous_here]
+    ).astype(np.int8)
 
 
 def _hostile(seen: np.ndarray) -> np.ndarray:

@@ -52,8 +52,70 @@ class SanctionState:
 
 
 @dataclass
+class SanctionsDue:
+    """Step 1's output: packages adopted and eased today."""
+
+    new: np.ndarray  # (S, R) packages adopted
+    eased: np.ndarray  # (S, R) packages eased
+    new_r: np.ndarray  # (R,) packages adopted, all sanctioners
+    eased_r: np.ndarray  # (R,) packages eased, all sanctioners
+
+
+@dataclass
+class MigrationFlow:
+    """Step 2's output: today's migrant flow at each border, (F, R) arrays."""
+
+    arrived: np.ndarray
+    pushed: np.ndarray
+    pb_incident: np.ndarray  # bool: pushbacks produced an incident the instigator perceives
+
+
+@dataclass
+class Incidents:
+    """Step 4's output: ambiguous incidents, their attribution, the clash hazard and clashes."""
+
+    amb_bg: np.ndarray  # ambiguous incidents not caused by the instigator
+    blamed_bg: np.ndarray
+    blamed_cov: np.ndarray
+    posture_m: np.ndarray  # instigator posture at the line today, exercise included
+    posture_f: np.ndarray  # frontline posture at the line today
+    hostility: np.ndarray  # mutual perceived threat per border
+    p_any: np.ndarray  # (R,) P(a clash somewhere today)
+    clash: np.ndarray
+    armed: np.ndarray
+    conflict: np.ndarray
+    clash_rung: np.ndarray  # 4 clash, 5 armed incident, 6 armed conflict, else 0
+    blamed_clash: np.ndarray
+
+
+@dataclass
+class FrontlinePerception:
+    """Step 5's output: perceived rungs, by the frontline, of the instigator's day."""
+
+    seen_move: np.ndarray
+    seen_gesture: np.ndarray
+    seen_amb: np.ndarray
+    seen_clash_f: np.ndarray
+
+
+@dataclass
+class InstigatorPerception:
+    """Step 6's output: perceived rungs, by the instigator, and its counter-sanctions."""
+
+    seen_f: np.ndarray  # of the frontline's moves
+    seen_pb: np.ndarray  # of pushback incidents
+    seen_clash_m: np.ndarray  # of clashes
+    seen_s: np.ndarray  # (1, R) of the day's new packages, the highest
+    counter: np.ndarray  # (S, R) counter-sanctions
+
+
+@dataclass
 class Today:
-    """Everything that happened on one day, as (F, R), (S, R) or (R,) arrays."""
+    """Everything that happened on one day, as (F, R), (S, R) or (R,) arrays.
+
+    The fields of the phases' outputs above, plus the rung per border, the moves and
+    the packages in force; the records (step 9) read it.
+    """
 
     rung: np.ndarray  # rung per border
     moves: InstigatorMoves
