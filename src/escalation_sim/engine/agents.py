@@ -204,7 +204,7 @@ class Sanctioner(mesa.Agent):
     @staticmethod
     def note_counter_sanctions(model: AgentModel, counter: np.ndarray) -> None:
         """Counter-sanctions against a sanctioner count as hostility it attributes (face value)."""
-        rung = ladder.MOVES["counter_sanctions"][0] / ladder.MAX_RUNG
+        rung = ladder.MOVES["counter_sanctions"].rung / ladder.MAX_RUNG
         model.sanc.hostility += counter * F32(rung) * (1 - model.mechanisms.forgiveness)
 
 

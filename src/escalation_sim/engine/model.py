@@ -19,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -512,163 +514,55 @@ class EscalationModel(mesa.Model):
         gold = (
             INSTIGATOR_GOLDSTEIN[t.moves.rung]
             + FRONTLINE_GOLDSTEIN[t.rung_f]
-            + t.pb_incident * MOVES["pushback"][1]
-            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"][1]
+            + t.pb_incident * MOVES["pushback"].goldstein
+            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
             + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
-            + t.moves.gesture * MOVES["conciliatory_gesture"][1]
+            + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
         )
         self.totals.goldstein += gold
         self.totals.goldstein_other += (
-            t.new_r * MOVES["impose_sanctions"][1]
-            + t.eased_r * MOVES["ease_sanctions"][1]
-            + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
+            t.new_r * MOVES["impose_sanctions"].goldstein
+            + t.eased_r * MOVES["ease_sanctions"].goldstein
+            + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
         )
 
     def _log_day(self, d: int, t: Today) -> None:
-        """Event-log rows for the kept replications."""
-        lab, log = self._kept_labels, self.log
+        """Event-log rows for the kept replications: scheduled events, then :data:`EVENT_ROWS`."""
         tk = _kept_view(t, self._kept)  # the kept replications only, positions 0..K-1
         me = self.instigator.name
         for actor, what in self.schedule.notes.get(d, []):
-            log.add(lab, d, actor, "all", "scheduled event", 0, 0.0, None, what)
-        for i, target in enumerate(self.dyads):
-            for k in np.nonzero(tk.moves.rung[i] > 0)[0]:
-                if tk.moves.restrained[i, k]:
-                    why = "patron restraint: downgraded to rhetoric"
-                elif tk.moves.retaliated[i, k]:
-                    why = f"retaliation for perceived rung {self._last_seen_m[i, k]:.1f}"
-                else:
-                    why = "provocation (restraint eroded: nothing to lose)"
-                name = ladder.INSTIGATOR_MOVE_BY_RUNG[int(tk.moves.rung[i, k])]
-                log.add(
-                    lab[k : k + 1],
-                    d,
-                    me,
-                    target,
-                    name,
-                    MOVES[name][0],
-                    MOVES[name][1],
-                    tk.seen_move[i, k : k + 1],
-                    why,
-                )
-            j = np.nonzero(tk.moves.covert[i])[0]
-            log.add(
-                lab[j],
-                d,
-                me,
-                target,
-                "ambiguous_incident",
-                2,
-                MOVES["ambiguous_incident"][1],
-                tk.seen_amb[i, j],
-                "covert provocation (author unobservable)",
-                blamed=tk.blamed_cov[i, j],
-            )
-            j = np.nonzero(tk.amb_bg[i])[0]
-            log.add(
-                lab[j],
-                d,
-                "unknown",
-                target,
-                "ambiguous_incident",
-                2,
-                MOVES["ambiguous_incident"][1],
-                tk.seen_amb[i, j],
-                "ambiguous incident not caused by the instigator",
-                blamed=tk.blamed_bg[i, j],
-            )
-            j = np.nonzero(tk.moves.gesture)[0]
-            log.add(
-                lab[j],
-                d,
-                me,
-                target,
-                "conciliatory_gesture",
-                0,
-                MOVES["conciliatory_gesture"][1],
-                tk.seen_gesture[i, j],
-                "restraint",
-            )
-            j = np.nonzero(tk.rung_f[i] > 0)[0]
-            for k in j:
-                name = ladder.FRONTLINE_MOVE_BY_RUNG[int(tk.rung_f[i, k])]
-                log.add(
-                    lab[k : k + 1],
-                    d,
-                    target,
-                    me,
-                    name,
-                    MOVES[name][0],
-                    MOVES[name][1],
-                    tk.seen_f[i, k : k + 1],
-                    f"response to perceived rung {self._last_seen_f[i, k]:.1f}",
-                )
-            j = np.nonzero(tk.pb_incident[i])[0]
-            log.add(
-                lab[j],
-                d,
-                target,
-                me,
-                "pushback",
-                2,
-                MOVES["pushback"][1],
-                tk.seen_pb[i, j],
-                "migration pushbacks",
-            )
-            j = np.nonzero(tk.clash_rung[i] > 0)[0]
-            for k in j:
-                name = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}[
-                    int(tk.clash_rung[i, k])
-                ]
-                log.add(
-                    lab[k : k + 1],
-                    d,
-                    "border",
-                    f"{me}-{target}",
-                    name,
-                    MOVES[name][0],
-                    MOVES[name][1],
-                    tk.seen_clash_f[i, k : k + 1],
-                    "incident hazard (posture x mutual threat)",
-                    blamed=tk.blamed_clash[i, k : k + 1],
-                )
-        for s, name in enumerate(self.sanctioner_names):
-            j = np.nonzero(tk.new[s])[0]
-            log.add(
-                lab[j],
-                d,
-                name,
-                me,
-                "impose_sanctions",
-                2,
-                MOVES["impose_sanctions"][1],
-                tk.seen_s[0, j],
-                "attributed hostility passed threshold / scheduled round",
-            )
-            j = np.nonzero(tk.eased[s])[0]
-            log.add(
-                lab[j],
-                d,
-                name,
-                me,
-                "ease_sanctions",
-                0,
-                MOVES["ease_sanctions"][1],
-                None,
-                "hostility subsided (ratchet off)",
-            )
-            j = np.nonzero(tk.counter[s])[0]
-            log.add(
-                lab[j],
-                d,
-                me,
-                name,
-                "counter_sanctions",
-                2,
-                MOVES["counter_sanctions"][1],
-                None,
-                "retaliation for sanctions",
-            )
+            self.log.add(self._kept_labels, d, actor, "all", "scheduled event", 0, 0.0, None, what)
+        for i, state in enumerate(self.dyads):
+            for row in EVENT_ROWS["border"]:
+                self._log_rows(row, d, tk, i, self.F, {"instigator": me, "frontline": state})
+        for s, sanctioner in enumerate(self.sanctioner_names):
+            for row in EVENT_ROWS["sanctioner"]:
+                self._log_rows(row, d, tk, s, self.S, {"instigator": me, "sanctioner": sanctioner})
+
+    def _log_rows(
+        self, row: LogRow, d: int, tk: Today, i: int, n: int, names: dict[str, str]
+    ) -> None:
+        """Rows of one kind at border or sanctioner ``i`` of ``n``: one per replication it marks."""
+        marks = _row_of(tk, row.marks, i, n)
+        j = np.nonzero(marks)[0]
+        if j.size == 0:
+            return
+        if isinstance(row.move, str):
+            moves = [row.move] * j.size
+        else:  # the move by the rung marked
+            moves = [row.move[int(r)] for r in marks[j]]
+        self.log.add(
+            self._kept_labels[j],
+            d,
+            row.actor.format(**names),
+            row.target.format(**names),
+            moves,
+            np.array([MOVES[m].rung for m in moves]),
+            np.array([MOVES[m].goldstein for m in moves]),
+            None if row.perceived is None else _row_of(tk, row.perceived, i, n)[j],
+            row.reason if isinstance(row.reason, str) else [row.reason(self, tk, i, k) for k in j],
+            blamed=None if row.blamed is None else _row_of(tk, row.blamed, i, n)[j],
+        )
 
     # ------------------------------------------------------------------ run & results
     def run(self) -> EscalationModel:
@@ -689,6 +583,139 @@ class EscalationModel(mesa.Model):
             traces=traces,
             events=self.log.to_frame(self.config.start),
         )
+
+
+# ------------------------------------------------------------------ the event log's rows
+def _why_instigator(model: EscalationModel, t: Today, i: int, k: int) -> str:
+    """Why the instigator made its move at border ``i`` in kept replication ``k``."""
+    if t.moves.restrained[i, k]:
+        return "patron restraint: downgraded to rhetoric"
+    if t.moves.retaliated[i, k]:
+        return f"retaliation for perceived rung {model._last_seen_m[i, k]:.1f}"
+    return "provocation (restraint eroded: nothing to lose)"
+
+
+def _why_frontline(model: EscalationModel, t: Today, i: int, k: int) -> str:
+    """Why frontline state ``i`` answered in kept replication ``k``."""
+    return f"response to perceived rung {model._last_seen_f[i, k]:.1f}"
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One kind of event-log row: which replications it marks, who to whom, what and why.
+
+    ``marks``, ``perceived`` and ``blamed`` name fields of :class:`Today` (dotted for
+    ``moves``). ``actor`` and ``target`` are formatted with ``{instigator}`` and the
+    border's ``{frontline}`` state or the ``{sanctioner}``. ``move`` is a move of
+    :data:`~escalation_sim.config.ladder.MOVES` (its rung and Goldstein score come
+    from there), or a mapping from the marked rung to the move.
+    """
+
+    marks: str
+    actor: str
+    target: str
+    move: str | Mapping[int, str]
+    perceived: str | None
+    reason: str | Callable[[EscalationModel, Today, int, int], str]
+    blamed: str | None = None
+
+
+# In this order, per border and then per sanctioner, after the day's scheduled events.
+EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
+    "border": (
+        LogRow(
+            "moves.rung",
+            "{instigator}",
+            "{frontline}",
+            ladder.INSTIGATOR_MOVE_BY_RUNG,
+            "seen_move",
+            _why_instigator,
+        ),
+        LogRow(
+            "moves.covert",
+            "{instigator}",
+            "{frontline}",
+            "ambiguous_incident",
+            "seen_amb",
+            "covert provocation (author unobservable)",
+            blamed="blamed_cov",
+        ),
+        LogRow(
+            "amb_bg",
+            "unknown",
+            "{frontline}",
+            "ambiguous_incident",
+            "seen_amb",
+            "ambiguous incident not caused by the instigator",
+            blamed="blamed_bg",
+        ),
+        LogRow(
+            "moves.gesture",
+            "{instigator}",
+            "{frontline}",
+            "conciliatory_gesture",
+            "seen_gesture",
+            "restraint",
+        ),
+        LogRow(
+            "rung_f",
+            "{frontline}",
+            "{instigator}",
+            ladder.FRONTLINE_MOVE_BY_RUNG,
+            "seen_f",
+            _why_frontline,
+        ),
+        LogRow(
+            "pb_incident",
+            "{frontline}",
+            "{instigator}",
+            "pushback",
+            "seen_pb",
+            "migration pushbacks",
+        ),
+        LogRow(
+            "clash_rung",
+            "border",
+            "{instigator}-{frontline}",
+            ladder.FORCE_BY_RUNG,
+            "seen_clash_f",
+            "incident hazard (posture x mutual threat)",
+            blamed="blamed_clash",
+        ),
+    ),
+    "sanctioner": (
+        LogRow(
+            "new",
+            "{sanctioner}",
+            "{instigator}",
+            "impose_sanctions",
+            "seen_s",
+            "attributed hostility passed threshold / scheduled round",
+        ),
+        LogRow(
+            "eased",
+            "{sanctioner}",
+            "{instigator}",
+            "ease_sanctions",
+            None,
+            "hostility subsided (ratchet off)",
+        ),
+        LogRow(
+            "counter",
+            "{instigator}",
+            "{sanctioner}",
+            "counter_sanctions",
+            None,
+            "retaliation for sanctions",
+        ),
+    ),
+}
+
+
+def _row_of(t: Today, field: str, i: int, n: int) -> np.ndarray:
+    """Row ``i`` of a field of the day; a field of one row, or (K,), holds for all ``n``."""
+    value = operator.attrgetter(field)(t)
+    return np.broadcast_to(value, (n, value.shape[-1]))[i]
 
 
 def _kept_view(t: Today, kept: slice | np.ndarray) -> Today:

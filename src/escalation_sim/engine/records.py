@@ -164,17 +164,21 @@ class EventLog:
         day: int,
         actor: str,
         target: str,
-        move: str,
+        move: str | list[str],
         rung: int | np.ndarray,
         goldstein: float | np.ndarray,
         perceived: np.ndarray | None,
         reason: str | list[str],
         blamed: np.ndarray | None = None,
     ) -> None:
-        """Append one row per replication index in ``replications``."""
+        """Append one row per replication index in ``replications``.
+
+        ``move`` and ``reason`` are one for all rows or a list with one per row.
+        """
         n = len(replications)
         if n == 0:
             return
+        moves = move if isinstance(move, list) else [move] * n
         rung = np.broadcast_to(np.asarray(rung), (n,))
         gold = np.broadcast_to(np.asarray(goldstein, dtype=float), (n,))
         reasons = reason if isinstance(reason, list) else [reason] * n
@@ -196,7 +200,7 @@ class EventLog:
                     day,
                     actor,
                     target,
-                    move,
+                    moves[j],
                     int(rung[j]),
                     float(gold[j]),
                     p,
