@@ -31,7 +31,7 @@ import pandas as pd
 
 from escalation_sim.config import ladder
 from escalation_sim.config.ladder import MOVES
-from escalation_sim.config.scenario import Scenario, parameter_fields
+from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
 from escalation_sim.engine.randomness import BLOCK_SIZE, DYAD_SLOTS, Block, make_blocks
@@ -49,9 +49,9 @@ from escalation_sim.engine.state import (
     SanctionState,
     Today,
     _actor_params,
-    _check_range,
     _mechanisms,
     build_schedule,
+    check_overrides,
 )
 
 
@@ -93,23 +93,30 @@ class EscalationModel(mesa.Model):
         if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
             raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
         super().__init__(rng=self.blocks[0].seed)
-        self.config = sc = scenario
-        self.R = R = sum(b.size for b in self.blocks)
+        self.config = scenario
+        self.R = sum(b.size for b in self.blocks)
         overrides = dict(overrides or {})
-        known = parameter_fields(sc)
-        unknown = sorted(set(overrides) - set(known))
-        if unknown:
-            raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
-        if "days" in overrides:
-            raise ValueError("days cannot vary between replications of one model")
-        for path, values in overrides.items():
-            _check_range(path, known[path], values)
+        check_overrides(scenario, overrides)
         self.offset = replication_offset
-        sizes = list(groups) if groups is not None else [R]
-        if sum(sizes) != R or any(n < 1 for n in sizes):
-            raise ValueError(f"group sizes must be positive and add up to {R}")
+        self._init_groups(groups)
+        self._init_kept(keep, keep_traces)
+        self._init_agents(scenario, overrides)
+        self._init_state()
+        self._init_slots()
+        self._init_records()
+
+    # ------------------------------------------------------------------ set-up
+    def _init_groups(self, groups: Sequence[int] | None) -> None:
+        """Consecutive replication groups that get a daily summary each."""
+        sizes = list(groups) if groups is not None else [self.R]
+        if sum(sizes) != self.R or any(n < 1 for n in sizes):
+            raise ValueError(f"group sizes must be positive and add up to {self.R}")
         bounds = np.cumsum([0, *sizes])
         self._group_slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+
+    def _init_kept(self, keep: Sequence[int] | None, keep_traces: int) -> None:
+        """The replications whose traces and event log are kept: positions, labels."""
+        R = self.R
         if keep is not None:
             positions = np.unique(np.asarray(keep, dtype=np.int64))
             if positions.size and (positions[0] < 0 or positions[-1] >= R):
@@ -121,11 +128,14 @@ class EscalationModel(mesa.Model):
         self._kept: slice | np.ndarray = (
             slice(0, self.keep) if np.array_equal(positions, np.arange(self.keep)) else positions
         )
-        self._kept_labels = positions + replication_offset
+        self._kept_labels = positions + self.offset
 
+    def _init_agents(self, sc: Scenario, overrides: Mapping[str, Any]) -> None:
+        """Parameters per replication, the schedule of events, and one agent per actor."""
+        R = self.R
         self.mechanisms = _mechanisms(sc, overrides, R)
         frontline, sanctioners = sc.actors_of("frontline"), sc.actors_of("sanctioner")
-        self.F, self.S = F, S = len(frontline), len(sanctioners)
+        self.F, self.S = len(frontline), len(sanctioners)
         self.dyads = [a.name for a in frontline]
         self.sanctioner_names = [a.name for a in sanctioners]
         self.front_params = _actor_params(frontline, overrides, R)
@@ -142,6 +152,9 @@ class EscalationModel(mesa.Model):
         patrons = sc.actors_of("patron")
         self.patron = Patron(self, patrons[0].name) if patrons else None
 
+    def _init_state(self) -> None:
+        """The frontline states' and sanctioners' shared arrays at day 0."""
+        F, S, R = self.F, self.S, self.R
         fp, sp = self.front_params, self.sanc_params
         self.front = FrontState(
             posture=np.broadcast_to(fp["posture"], (F, R)).astype(F32),
@@ -166,13 +179,16 @@ class EscalationModel(mesa.Model):
             last_decision=np.full((S, R), -10_000, np.int32),
         )
         self.last_armed = np.full((F, R), -10_000, np.int32)
+
+    def _init_slots(self) -> None:
+        """Rows of the day's uniforms by purpose: per border, per sanctioner, one gesture."""
+        F, S = self.F, self.S
         self._slots = {name: slice(i * F, (i + 1) * F) for i, name in enumerate(DYAD_SLOTS)}
         base = len(DYAD_SLOTS) * F
         self._slots["pm_sanctions"] = slice(base, base + S)
         self._slots["counter"] = slice(base + S, base + 2 * S)
         self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
         self._n_uniform = base + 2 * S + 1
-        self._init_records()
 
     # ------------------------------------------------------------------ randomness
     def _draw(self) -> dict[str, np.ndarray]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from escalation_sim.config.base import field_bounds
 from escalation_sim.config.events import CrisisMeeting, Exercise, SanctionsRound, SupplyCut
-from escalation_sim.config.scenario import Scenario
+from escalation_sim.config.scenario import Scenario, parameter_fields
 from escalation_sim.engine.rules import F32
 
 
@@ -214,6 +214,18 @@ def build_schedule(sc: Scenario) -> Schedule:
         elif isinstance(ev, SanctionsRound):
             rounds[sanctioners.index(ev.actor), sc.day_of(ev.date)] = True
     return Schedule(supply, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes)
+
+
+def check_overrides(sc: Scenario, overrides: Mapping[str, Any]) -> None:
+    """Per-replication overrides name known parameters, not ``days``, within bounds (ValueError)."""
+    known = parameter_fields(sc)
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
+    if "days" in overrides:
+        raise ValueError("days cannot vary between replications of one model")
+    for path, values in overrides.items():
+        _check_range(path, known[path], values)
 
 
 def _check_range(path: str, info: Any, values: Any) -> None:
