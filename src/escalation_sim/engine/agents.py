@@ -1,5 +1,9 @@
 """Mesa agents: they perceive, attribute and decide; ``rules`` computes.
 
+Owns each role's decisions and perceptions. Agents read their model only through
+:class:`~escalation_sim.engine.state.AgentModel`, so this module does not import
+``model``.
+
 Each agent's state variables are numpy arrays over replications (last axis).
 Agents of the same role share one array with a row per actor (the frontline
 states are rows of ``(F, R)`` arrays, the sanctioners of ``(S, R)``), so one

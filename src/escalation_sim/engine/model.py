@@ -1,5 +1,10 @@
 """The day's schedule: one Mesa model advancing R replications in lockstep.
 
+Owns :class:`EscalationModel`: its set-up, the day's draw of uniforms and the nine
+steps of the ODD's process overview (one method each, called in order by ``step``),
+what a day adds to the records (totals, daily summaries, traces and the event log,
+whose rows :data:`EVENT_ROWS` lists), and the per-replication frame of outcomes.
+
 ``EscalationModel`` is built from a typed :class:`~escalation_sim.config.Scenario`
 and seeds; it never reads files, prints or writes. Every agent state variable
 is a numpy array whose last axis is the replication; every parameter may be
@@ -73,6 +78,13 @@ class EscalationModel(mesa.Model):
         keep: positions (within this model) of the replications whose traces and
             event log to keep, instead of the first ``keep_traces``; lets one late
             replication of a block be told without logging all those before it.
+
+    Attributes:
+        mechanisms: the mechanisms' parameters, each a scalar or an (R,) array.
+        front_params, sanc_params: per-actor parameters, (F, 1 or R) and (S, 1 or R).
+        front, sanc: the frontline states' and sanctioners' shared state arrays.
+        schedule: the scenario's events as per-day arrays.
+        totals: the run's accumulators, one value (or row) per replication.
 
     """
 

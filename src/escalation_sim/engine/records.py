@@ -1,4 +1,7 @@
-"""Outcomes: mergeable daily summaries and event logs."""
+"""Outcomes: mergeable daily summaries (binned daily series) and event logs.
+
+Owns how records are stored and turned into frames; ``model`` decides what a day adds.
+"""
 
 from __future__ import annotations
 

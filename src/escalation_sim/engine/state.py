@@ -1,4 +1,10 @@
-"""The model's state between phases of a day and its parameters per replication."""
+"""The model's shared state, its parameters per replication, and what passes between steps.
+
+Owns the shared arrays of the frontline states and sanctioners, each step's output
+(:class:`Today` gathers them), the scenario's events as per-day arrays, the
+per-replication parameters with their checks, and :class:`AgentModel`, what the
+agents may read of the model.
+"""
 
 from __future__ import annotations
 
