@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
+import inspect
 import re
+import textwrap
 from pathlib import Path
 from types import ModuleType
 
@@ -49,3 +52,25 @@ def test_every_mechanism_parameter_is_documented():
         "mechanism parameters not described in docs/ODD.md outside the parameter table "
         f"(name them in their submodel in section 7): {', '.join(missing)}"
     )
+
+
+def test_step_calls_the_process_overview_in_order():
+    """``EscalationModel.step`` calls one method per step of ODD section 3, named after it."""
+    from escalation_sim.engine.model import EscalationModel
+
+    text = ODD.read_text(encoding="utf-8")
+    section = text.split("## 3 Process overview and scheduling", 1)[1].split("\n## 4", 1)[0]
+    steps = re.findall(r"^\d+\. \*\*(.+?)\*\*", section, flags=re.MULTILINE)
+    expected = ["_" + re.sub(r"\W+", "_", name.lower()).strip("_") for name in steps]
+    tree = ast.parse(textwrap.dedent(inspect.getsource(EscalationModel.step)))
+    calls = sorted(
+        (node.lineno, node.col_offset, node.func.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
+    )
+    phases = [name for *_, name in calls if name != "_draw"]
+    assert len(expected) == 9, steps
+    assert phases == expected, "EscalationModel.step and docs/ODD.md section 3 differ"

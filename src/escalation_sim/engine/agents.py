@@ -1,5 +1,9 @@
 """Mesa agents: they perceive, attribute and decide; ``rules`` computes.
 
+Owns each role's decisions and perceptions. Agents read their model only through
+:class:`~escalation_sim.engine.state.AgentModel`, so this module does not import
+``model``.
+
 Each agent's state variables are numpy arrays over replications (last axis).
 Agents of the same role share one array with a row per actor (the frontline
 states are rows of ``(F, R)`` arrays, the sanctioners of ``(S, R)``), so one
@@ -9,27 +13,24 @@ row as a view for the Python API.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 import numpy as np
 
 from escalation_sim.config import ladder
 from escalation_sim.engine import rules
 from escalation_sim.engine.rules import F32
-from escalation_sim.engine.state import InstigatorMoves
-
-if TYPE_CHECKING:
-    from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.state import AgentModel, InstigatorMoves
 
 
 class Instigator(mesa.Agent):
     """The pariah (Minsk): escalates when it has nothing to lose; answers every slight."""
 
-    def __init__(self, model: EscalationModel, name: str, params: dict[str, np.ndarray]) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str, params: dict[str, np.ndarray]) -> None:
         super().__init__(model)
         self.name = name
-        self.p = params
+        self.params = params
         R, F = model.R, model.F
         self.reputation = np.broadcast_to(params["reputation"], (R,)).astype(F32)
         self.support = np.broadcast_to(params["domestic_support"], (R,)).astype(F32)
@@ -42,25 +43,29 @@ class Instigator(mesa.Agent):
     # -- decide ---------------------------------------------------------------
     def decide(self, u: dict[str, np.ndarray], room: np.ndarray) -> InstigatorMoves:
         """Provoke (less restrained the more of a pariah it is) and retaliate."""
-        m = self.model.m
+        mech = self.model.mechanisms
         self.restraint = rules.restraint(
-            self.p["restraint"], self.reputation, room, m.nothing_to_lose
+            self.params["restraint"], self.reputation, room, mech.nothing_to_lose
         )
-        urge = rules.war_urge(self.threat.mean(axis=0), self.support, self.p["domestic_support"])
+        urge = rules.war_urge(
+            self.threat.mean(axis=0), self.support, self.params["domestic_support"]
+        )
         p_provoke = rules.provocation_probability(
-            self.p["provocation_rate"], self.restraint, m.war_atmosphere, urge
+            self.params["provocation_rate"], self.restraint, mech.war_atmosphere, urge
         )
         provoked = u["provoke"] < p_provoke
         escalation = (1 - self.restraint) * self.threat
         provocation = np.where(provoked, rules.provocation_rung(u["rung"], escalation), 0)
         # No hostile act unpunished: each perceived act gets one chance of an answer.
-        retaliated = (self.unanswered >= m.answer_rung) & (u["retaliate"] < m.retaliation)
+        retaliated = (self.unanswered >= mech.answer_rung) & (u["retaliate"] < mech.retaliation)
         counter = np.where(retaliated, rules.counter_rung(self.unanswered, 6), 0)
-        rung = np.minimum(np.maximum(provocation, counter), m.max_deliberate_rung).astype(np.int8)
+        rung = np.minimum(np.maximum(provocation, counter), mech.max_deliberate_rung).astype(
+            np.int8
+        )
         self.unanswered[:] = 0
-        covert = provoked & ~retaliated & (u["covert"] < m.covert_share)
+        covert = provoked & ~retaliated & (u["covert"] < mech.covert_share)
         rung[covert] = 0
-        gesture = u["gesture"][0] < self.p["conciliation_rate"] * self.restraint
+        gesture = u["gesture"][0] < self.params["conciliation_rate"] * self.restraint
         return InstigatorMoves(rung, provoked, retaliated, covert, np.zeros_like(provoked), gesture)
 
     # -- perceive -------------------------------------------------------------
@@ -68,9 +73,9 @@ class Instigator(mesa.Agent):
         self, hostile_sum: np.ndarray, hostile_max: np.ndarray, conciliatory: np.ndarray
     ) -> None:
         """Read the day's moves against it; each one waits for an answer tomorrow."""
-        m = self.model.m
+        mech = self.model.mechanisms
         self.threat = rules.update_threat(
-            self.threat, hostile_sum, conciliatory, m.threat_gain, m.threat_decay
+            self.threat, hostile_sum, conciliatory, mech.threat_gain, mech.threat_decay
         )
         self.unanswered = hostile_max
 
@@ -80,20 +85,22 @@ class Instigator(mesa.Agent):
         ``new_packages`` and ``eased`` count packages today (R,); each package
         closes a share ``valve_response`` of the remaining gap to fully open.
         """
-        keep = (1 - self.model.m.migration.valve_response) ** new_packages
+        keep = (1 - self.model.mechanisms.migration.valve_response) ** new_packages
         self.valve = (1 - (1 - self.valve) * keep).astype(F32)
-        self.valve = (self.valve * (1 - self.model.m.migration.valve_response) ** eased).astype(F32)
+        self.valve = (
+            self.valve * (1 - self.model.mechanisms.migration.valve_response) ** eased
+        ).astype(F32)
 
     def update_domestic(self, pain: np.ndarray) -> None:
         """War atmosphere: external threat rallies support; sanctions pain erodes it."""
-        m = self.model.m
+        mech = self.model.mechanisms
         self.support = rules.update_support(
             self.support,
-            self.p["domestic_support"],
+            self.params["domestic_support"],
             self.threat.mean(axis=0),
             pain,
-            m.war_atmosphere,
-            m.support_rate,
+            mech.war_atmosphere,
+            mech.support_rate,
         )
 
 
@@ -104,7 +111,9 @@ class Frontline(mesa.Agent):
     arrays; this agent is row ``index`` of them.
     """
 
-    def __init__(self, model: EscalationModel, name: str, index: int) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str, index: int) -> None:
         super().__init__(model)
         self.name = name
         self.index = index
@@ -120,19 +129,19 @@ class Frontline(mesa.Agent):
         return self.model.front.threat[self.index]
 
     @staticmethod
-    def respond(model: EscalationModel, u: dict[str, np.ndarray]) -> np.ndarray:
+    def respond(model: AgentModel, u: dict[str, np.ndarray]) -> np.ndarray:
         """All frontline states answer yesterday's perceived hostility (tit for tat).
 
         A share ``forgiveness`` of perceived hostile acts goes unanswered
         (generous tit-for-tat). Returns the (F, R) rung of each answer.
         """
-        m, st = model.m, model.front
-        answer = (st.unanswered >= m.answer_rung) & (
-            u["respond"] < m.frontline_response * (1 - m.forgiveness)
+        mech, st = model.mechanisms, model.front
+        answer = (st.unanswered >= mech.answer_rung) & (
+            u["respond"] < mech.frontline_response * (1 - mech.forgiveness)
         )
         rung = np.where(answer, rules.counter_rung(st.unanswered, 6), 0)
         st.unanswered[:] = 0
-        return np.minimum(rung, m.max_deliberate_rung).astype(np.int8)
+        return np.minimum(rung, mech.max_deliberate_rung).astype(np.int8)
 
 
 class Sanctioner(mesa.Agent):
@@ -141,7 +150,9 @@ class Sanctioner(mesa.Agent):
     Shared state in ``model.sanc`` as (S, R) arrays; this agent is row ``index``.
     """
 
-    def __init__(self, model: EscalationModel, name: str, index: int) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str, index: int) -> None:
         super().__init__(model)
         self.name = name
         self.index = index
@@ -152,72 +163,76 @@ class Sanctioner(mesa.Agent):
         return self.model.sanc.level[self.index]
 
     @staticmethod
-    def adopt_and_ease(model: EscalationModel, day: int) -> tuple[np.ndarray, np.ndarray]:
+    def adopt_and_ease(model: AgentModel, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Adopt packages that fall due today; without the ratchet, ease one if calm.
 
         Returns (new packages, eased packages) as (S, R) int arrays.
         """
-        m, st, p = model.m, model.sanc, model.sanc_params
+        mech, st, params = model.mechanisms, model.sanc, model.sanc_params
         due = (st.pending == day) | model.schedule.rounds[:, day][:, None]
         st.pending[st.pending == day] = -1
-        due &= st.level < p["max_packages"]  # no room left: nothing more to adopt
+        due &= st.level < params["max_packages"]  # no room left: nothing more to adopt
         st.level += due
         st.last_change[due] = day
         eased = np.zeros_like(due)
-        if not np.all(m.sanctions_ratchet):
-            calm = (st.ema < p["relief_threshold"]) & (day - st.last_change >= p["cadence"])
-            eased = ~np.asarray(m.sanctions_ratchet) & calm & (st.level > 0) & ~due
+        if not np.all(mech.sanctions_ratchet):
+            calm = (st.ema < params["relief_threshold"]) & (
+                day - st.last_change >= params["cadence"]
+            )
+            eased = ~np.asarray(mech.sanctions_ratchet) & calm & (st.level > 0) & ~due
             eased &= st.pending < 0
             st.level -= eased
             st.last_change[eased] = day
         return due.astype(np.int16), eased.astype(np.int16)
 
     @staticmethod
-    def attribute_and_decide(model: EscalationModel, day: int, hostility: np.ndarray) -> None:
+    def attribute_and_decide(model: AgentModel, day: int, hostility: np.ndarray) -> None:
         """Accumulate hostility attributed to the instigator; decide a package past threshold.
 
         ``hostility`` is today's attributed hostility (R,) as the frontline
         states report it; forgiving sanctioners discount a share of it.
         """
-        m, st, p = model.m, model.sanc, model.sanc_params
-        seen = hostility * (1 - m.forgiveness)
+        mech, st, params = model.mechanisms, model.sanc, model.sanc_params
+        seen = hostility * (1 - mech.forgiveness)
         st.hostility += seen
         st.ema += F32(0.1) * (seen - st.ema)
         factor = model.schedule.meeting_factor[:, day][:, None]
         meeting = model.schedule.meeting[:, day][:, None]
-        ready = (day - st.last_decision >= p["cadence"]) | meeting
-        room = st.level < p["max_packages"]  # at the cap there is nothing left to decide
-        decide = ready & room & (st.pending < 0) & (st.hostility >= p["threshold"] * factor)
-        st.pending[decide] = day + np.broadcast_to(p["lag"], decide.shape)[decide]
+        ready = (day - st.last_decision >= params["cadence"]) | meeting
+        room = st.level < params["max_packages"]  # at the cap there is nothing left to decide
+        decide = ready & room & (st.pending < 0) & (st.hostility >= params["threshold"] * factor)
+        st.pending[decide] = day + np.broadcast_to(params["lag"], decide.shape)[decide]
         st.hostility[decide] = 0
         st.last_decision[decide] = day
 
     @staticmethod
-    def note_counter_sanctions(model: EscalationModel, counter: np.ndarray) -> None:
+    def note_counter_sanctions(model: AgentModel, counter: np.ndarray) -> None:
         """Counter-sanctions against a sanctioner count as hostility it attributes (face value)."""
-        rung = ladder.MOVES["counter_sanctions"][0] / ladder.MAX_RUNG
-        model.sanc.hostility += counter * F32(rung) * (1 - model.m.forgiveness)
+        rung = ladder.MOVES["counter_sanctions"].rung / ladder.MAX_RUNG
+        model.sanc.hostility += counter * F32(rung) * (1 - model.mechanisms.forgiveness)
 
 
 class Patron(mesa.Agent):
     """Moscow: the only restraint on Minsk's impulsivity; cushions sanctions; stages exercises."""
 
-    def __init__(self, model: EscalationModel, name: str) -> None:
+    model: AgentModel
+
+    def __init__(self, model: AgentModel, name: str) -> None:
         super().__init__(model)
         self.name = name
 
     def review(self, moves: InstigatorMoves, u: np.ndarray) -> None:
         """Talk the instigator down from any move that risks a clash with NATO (rung >= 3)."""
         risky = moves.rung >= 3
-        stop = risky & (u < self.model.m.patron_restraint)
+        stop = risky & (u < self.model.mechanisms.patron_restraint)
         moves.rung[stop] = 1
         moves.restrained[:] = stop
 
     def pull_back(self, instigator: Instigator, armed: np.ndarray) -> None:
         """After an exchange of fire, press the instigator to pull forces back."""
-        keep = 1 - self.model.m.patron_restraint
+        keep = 1 - self.model.mechanisms.patron_restraint
         instigator.posture = np.where(armed, instigator.posture * keep, instigator.posture)
 
     def cushion(self) -> float | np.ndarray:
         """Share of sanctions pain its economic support absorbs."""
-        return self.model.m.patron_cushion
+        return self.model.mechanisms.patron_cushion

@@ -1,5 +1,10 @@
 """The day's schedule: one Mesa model advancing R replications in lockstep.
 
+Owns :class:`EscalationModel`: its set-up, the day's draw of uniforms and the nine
+steps of the ODD's process overview (one method each, called in order by ``step``),
+what a day adds to the records (totals, daily summaries, traces and the event log,
+whose rows :data:`EVENT_ROWS` lists), and the per-replication frame of outcomes.
+
 ``EscalationModel`` is built from a typed :class:`~escalation_sim.config.scenario.Scenario`
 and seeds; it never reads files, prints or writes. Every agent state variable
 is a numpy array whose last axis is the replication; every parameter may be
@@ -19,7 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,7 +36,7 @@ import pandas as pd
 
 from escalation_sim.config import ladder
 from escalation_sim.config.ladder import MOVES
-from escalation_sim.config.scenario import Scenario, parameter_fields
+from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
 from escalation_sim.engine.randomness import BLOCK_SIZE, DYAD_SLOTS, Block, make_blocks
@@ -37,14 +44,19 @@ from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog
 from escalation_sim.engine.result import ModelResult
 from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
 from escalation_sim.engine.state import (
+    FrontlinePerception,
     FrontState,
+    Incidents,
     InstigatorMoves,
+    InstigatorPerception,
+    MigrationFlow,
+    SanctionsDue,
     SanctionState,
     Today,
     _actor_params,
-    _check_range,
     _mechanisms,
     build_schedule,
+    check_overrides,
 )
 
 
@@ -67,6 +79,13 @@ class EscalationModel(mesa.Model):
             event log to keep, instead of the first ``keep_traces``; lets one late
             replication of a block be told without logging all those before it.
 
+    Attributes:
+        mechanisms: the mechanisms' parameters, each a scalar or an (R,) array.
+        front_params, sanc_params: per-actor parameters, (F, 1 or R) and (S, 1 or R).
+        front, sanc: the frontline states' and sanctioners' shared state arrays.
+        schedule: the scenario's events as per-day arrays.
+        totals: the run's accumulators, one value (or row) per replication.
+
     """
 
     def __init__(
@@ -86,23 +105,30 @@ class EscalationModel(mesa.Model):
         if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
             raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
         super().__init__(rng=self.blocks[0].seed)
-        self.config = sc = scenario
-        self.R = R = sum(b.size for b in self.blocks)
+        self.config = scenario
+        self.R = sum(b.size for b in self.blocks)
         overrides = dict(overrides or {})
-        known = parameter_fields(sc)
-        unknown = sorted(set(overrides) - set(known))
-        if unknown:
-            raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
-        if "days" in overrides:
-            raise ValueError("days cannot vary between replications of one model")
-        for path, values in overrides.items():
-            _check_range(path, known[path], values)
+        check_overrides(scenario, overrides)
         self.offset = replication_offset
-        sizes = list(groups) if groups is not None else [R]
-        if sum(sizes) != R or any(n < 1 for n in sizes):
-            raise ValueError(f"group sizes must be positive and add up to {R}")
+        self._init_groups(groups)
+        self._init_kept(keep, keep_traces)
+        self._init_agents(scenario, overrides)
+        self._init_state()
+        self._init_slots()
+        self._init_records()
+
+    # ------------------------------------------------------------------ set-up
+    def _init_groups(self, groups: Sequence[int] | None) -> None:
+        """Consecutive replication groups that get a daily summary each."""
+        sizes = list(groups) if groups is not None else [self.R]
+        if sum(sizes) != self.R or any(n < 1 for n in sizes):
+            raise ValueError(f"group sizes must be positive and add up to {self.R}")
         bounds = np.cumsum([0, *sizes])
         self._group_slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+
+    def _init_kept(self, keep: Sequence[int] | None, keep_traces: int) -> None:
+        """The replications whose traces and event log are kept: positions, labels."""
+        R = self.R
         if keep is not None:
             positions = np.unique(np.asarray(keep, dtype=np.int64))
             if positions.size and (positions[0] < 0 or positions[-1] >= R):
@@ -114,28 +140,34 @@ class EscalationModel(mesa.Model):
         self._kept: slice | np.ndarray = (
             slice(0, self.keep) if np.array_equal(positions, np.arange(self.keep)) else positions
         )
-        self._kept_labels = positions + replication_offset
+        self._kept_labels = positions + self.offset
 
-        self.m = _mechanisms(sc, overrides, R)
+    def _init_agents(self, sc: Scenario, overrides: Mapping[str, Any]) -> None:
+        """Parameters per replication, the schedule of events, and one agent per actor."""
+        R = self.R
+        self.mechanisms = _mechanisms(sc, overrides, R)
         frontline, sanctioners = sc.actors_of("frontline"), sc.actors_of("sanctioner")
-        self.F, self.S = F, S = len(frontline), len(sanctioners)
+        self.F, self.S = len(frontline), len(sanctioners)
         self.dyads = [a.name for a in frontline]
         self.sanctioner_names = [a.name for a in sanctioners]
-        self.front_p = _actor_params(frontline, overrides, R)
+        self.front_params = _actor_params(frontline, overrides, R)
         self.sanc_params = _actor_params(sanctioners, overrides, R)
         (inst_cfg,) = sc.actors_of("instigator")
-        inst_p = {k: v[0] for k, v in _actor_params([inst_cfg], overrides, R).items()}
+        inst_params = {k: v[0] for k, v in _actor_params([inst_cfg], overrides, R).items()}
         self.schedule = build_schedule(sc)
         self.day = 0
 
         # Agents: one per actor, in file order of roles.
-        self.instigator = Instigator(self, inst_cfg.name, inst_p)
+        self.instigator = Instigator(self, inst_cfg.name, inst_params)
         self.frontline = [Frontline(self, a.name, i) for i, a in enumerate(frontline)]
         self.sanctioners = [Sanctioner(self, a.name, i) for i, a in enumerate(sanctioners)]
         patrons = sc.actors_of("patron")
         self.patron = Patron(self, patrons[0].name) if patrons else None
 
-        fp, sp = self.front_p, self.sanc_params
+    def _init_state(self) -> None:
+        """The frontline states' and sanctioners' shared arrays at day 0."""
+        F, S, R = self.F, self.S, self.R
+        fp, sp = self.front_params, self.sanc_params
         self.front = FrontState(
             posture=np.broadcast_to(fp["posture"], (F, R)).astype(F32),
             threat=np.broadcast_to(fp["threat"], (F, R)).astype(F32),
@@ -159,31 +191,37 @@ class EscalationModel(mesa.Model):
             last_decision=np.full((S, R), -10_000, np.int32),
         )
         self.last_armed = np.full((F, R), -10_000, np.int32)
+
+    def _init_slots(self) -> None:
+        """Rows of the day's uniforms by purpose: per border, per sanctioner, one gesture."""
+        F, S = self.F, self.S
         self._slots = {name: slice(i * F, (i + 1) * F) for i, name in enumerate(DYAD_SLOTS)}
         base = len(DYAD_SLOTS) * F
         self._slots["pm_sanctions"] = slice(base, base + S)
         self._slots["counter"] = slice(base + S, base + 2 * S)
         self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
         self._n_uniform = base + 2 * S + 1
-        self._init_records()
 
     # ------------------------------------------------------------------ randomness
-    def _draw(self) -> np.ndarray:
-        """Today's uniforms, (n, R): per block a day-seeded generator, one row per replication."""
+    def _draw(self) -> dict[str, np.ndarray]:
+        """Today's uniforms by slot, each (rows, R) of one (n, R) array.
+
+        Per block a day-seeded generator, one row of n per replication (ODD 4.9).
+        """
         out = np.empty((self._n_uniform, self.R), F32)
         start = 0
         for b in self.blocks:
             rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,)))
             out[:, start : start + b.size] = rng.random((b.size, self._n_uniform), dtype=F32).T
             start += b.size
-        return out
+        return {name: out[s] for name, s in self._slots.items()}
 
     # ------------------------------------------------------------------ records
     def _init_records(self) -> None:
         F, R, K, days = self.F, self.R, self.keep, self.config.days
         nan = np.full(R, np.nan, np.float32)
         z = np.zeros(R, np.int32)
-        self.acc = SimpleNamespace(
+        self.totals = SimpleNamespace(
             first_armed=nan.copy(),
             first_nonlethal=nan.copy(),
             nonlethal=z.copy(),
@@ -221,41 +259,55 @@ class EscalationModel(mesa.Model):
 
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """One day: events, sanctions, migration, decisions, incidents, perception."""
-        d, m, sch = self.day, self.m, self.schedule
-        U = self._draw()
-        u = {name: U[s] for name, s in self._slots.items()}
-        inst, front, sanc = self.instigator, self.front, self.sanc
-        R = self.R
+        """One day: the nine steps of the ODD's process overview (section 3), in order."""
+        u = self._draw()
+        due = self._sanctions_fall_due()
+        flow = self._instrumentalised_migration(u)
+        moves, rung_f = self._decisions(u)
+        incidents = self._incidents(u, moves, rung_f)
+        by_front = self._frontline_perception(u, moves, incidents)
+        by_inst = self._instigator_perception(u, rung_f, flow, incidents, due)
+        level_total = self._war_atmosphere()
+        self._relaxation()
+        self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total)
+        self.day += 1
 
-        # 1. Sanctions that fall due today; easing if the ratchet is off.
+    def _sanctions_fall_due(self) -> SanctionsDue:
+        """Step 1: packages whose lag ends today, scheduled rounds; easing without the ratchet."""
         if self.S:
-            new, eased = Sanctioner.adopt_and_ease(self, d)
+            new, eased = Sanctioner.adopt_and_ease(self, self.day)
         else:
-            new = eased = np.zeros((0, R), np.int16)
-        new_r, eased_r = new.sum(axis=0), eased.sum(axis=0)
+            new = eased = np.zeros((0, self.R), np.int16)
+        return SanctionsDue(new, eased, new.sum(axis=0), eased.sum(axis=0))
 
-        # 2. Instrumentalised migration: flow through the valve, pushbacks, stranded.
-        mig = m.migration
-        expected = mig.supply * sch.supply[d] * inst.valve * self.front_p["migrant_share"]
+    def _instrumentalised_migration(self, u: dict[str, np.ndarray]) -> MigrationFlow:
+        """Step 2: flow through the valve, pushbacks (at yesterday's pressure), stranded."""
+        mig, front, fp = self.mechanisms.migration, self.front, self.front_params
+        valve = self.instigator.valve
+        expected = mig.supply * self.schedule.supply[self.day] * valve * fp["migrant_share"]
         arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
         pushed = arrived * rules.pushback_rate(
-            self.front_p["pushback"], front.pressure, mig.pushback_pressure
+            fp["pushback"], front.pressure, mig.pushback_pressure
         )
         front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
         front.pressure = (
-            front.pressure * (1 - mig.pressure_decay)
-            + (arrived - pushed) / self.front_p["capacity"]
+            front.pressure * (1 - mig.pressure_decay) + (arrived - pushed) / fp["capacity"]
         )
         pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
             pushed, mig.pushback_incident_scale
         )
+        return MigrationFlow(arrived, pushed, pb_incident)
 
-        # 3. Decisions, simultaneously, on yesterday's perceptions.
+    def _decisions(self, u: dict[str, np.ndarray]) -> tuple[InstigatorMoves, np.ndarray]:
+        """Step 3: simultaneous decisions on yesterday's perceptions; rung >= 3 raises posture.
+
+        Returns the instigator's moves and the frontline answers, (F, R) rungs.
+        """
+        mech, inst, front = self.mechanisms, self.instigator, self.front
         room = (
-            rules.sanctions_room(sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
+            rules.sanctions_room(self.sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
             if self.S
-            else np.ones(R, F32)
+            else np.ones(self.R, F32)
         )
         if self.keep:  # what each side perceived yesterday, for the event log's "why"
             self._last_seen_m = inst.unanswered[:, self._kept].copy()
@@ -264,46 +316,71 @@ class EscalationModel(mesa.Model):
         if self.patron is not None:
             self.patron.review(moves, u["patron"])
         rung_f = Frontline.respond(self, u)
-        inst.posture = np.minimum(inst.posture + m.posture_step * (moves.rung >= 3), 1)
-        front.posture = np.minimum(front.posture + m.posture_step * (rung_f >= 3), 1)
+        inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
+        front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
+        return moves, rung_f
 
-        # 4. Ambiguous incidents and the clash hazard.
-        blame_p = rules.attribution_probability(inst.reputation, m.benefit_of_doubt)
-        amb_bg = u["amb"] < m.ambiguous_rate
+    def _incidents(
+        self, u: dict[str, np.ndarray], moves: InstigatorMoves, rung_f: np.ndarray
+    ) -> Incidents:
+        """Step 4: ambiguous incidents and their attribution; the clash hazard and clashes."""
+        d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
+        blame_p = rules.attribution_probability(inst.reputation, mech.benefit_of_doubt)
+        amb_bg = u["amb"] < mech.ambiguous_rate
         blamed_bg = amb_bg & (u["att_bg"] < blame_p)
         blamed_cov = moves.covert & (u["att_cov"] < blame_p)
-        posture_m = np.minimum(inst.posture + sch.exercise_posture[d], 1)  # forces at the line
+        posture_m = np.minimum(inst.posture + self.schedule.exercise_posture[d], 1)  # at the line
         posture_f = front.posture
         hostility = F32(0.5) * (inst.threat + front.threat)
-        p_clash = rules.clash_probability(m.incident_hazard, posture_m, front.posture, hostility)
+        p_clash = rules.clash_probability(mech.incident_hazard, posture_m, posture_f, hostility)
         clash = u["clash"] < p_clash
-        armed = clash & (u["armed"] < rules.armed_probability(m.armed_escalation, hostility))
-        if np.max(m.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
+        armed = clash & (u["armed"] < rules.armed_probability(mech.armed_escalation, hostility))
+        if np.max(mech.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
             chosen = np.maximum(moves.rung, rung_f)
             clash |= chosen >= 4
             armed |= chosen >= 5
-        conflict = armed & (d - self.last_armed <= m.conflict_window)
+        conflict = armed & (d - self.last_armed <= mech.conflict_window)
         self.last_armed[armed] = d
         clash_rung = np.where(conflict, 6, np.where(armed, 5, np.where(clash, 4, 0))).astype(
             np.int8
         )
         blamed_clash = clash & (u["att_clash"] < blame_p)
-        inst.posture = np.minimum(inst.posture + m.posture_step * clash, 1)
-        front.posture = np.minimum(front.posture + m.posture_step * clash, 1)
+        inst.posture = np.minimum(inst.posture + mech.posture_step * clash, 1)
+        front.posture = np.minimum(front.posture + mech.posture_step * clash, 1)
         if self.patron is not None:
             self.patron.pull_back(inst, armed)
+        return Incidents(
+            amb_bg=amb_bg,
+            blamed_bg=blamed_bg,
+            blamed_cov=blamed_cov,
+            posture_m=posture_m,
+            posture_f=posture_f,
+            hostility=hostility,
+            p_any=1 - np.prod(1 - p_clash, axis=0),
+            clash=clash,
+            armed=armed,
+            conflict=conflict,
+            clash_rung=clash_rung,
+            blamed_clash=blamed_clash,
+        )
 
-        # 5. The frontline states read the instigator's day (mutual hostile interpretation).
-        bias, noise = m.hostile_bias, m.perception_noise
+    def _frontline_perception(
+        self, u: dict[str, np.ndarray], moves: InstigatorMoves, inc: Incidents
+    ) -> FrontlinePerception:
+        """Step 5: the frontline reads the instigator's day; sanctioners and reputation follow."""
+        d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
+        bias, noise = mech.hostile_bias, mech.perception_noise
         seen_move = np.where(
             moves.rung > 0, rules.perceive(moves.rung, u["pf_move"], bias, noise), 0
         )
         seen_gesture = rules.perceive(0, u["pf_gesture"], bias, noise)
         gesture_hostile = moves.gesture & (seen_gesture >= 0.5)
         gesture_kind = moves.gesture & ~gesture_hostile
-        seen_amb = np.where(blamed_bg | blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0)
+        seen_amb = np.where(
+            inc.blamed_bg | inc.blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0
+        )
         seen_clash_f = np.where(
-            blamed_clash, rules.perceive(clash_rung, u["pf_clash"], bias, noise), 0
+            inc.blamed_clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
         )
         parts = (
             _hostile(seen_move),
@@ -314,10 +391,10 @@ class EscalationModel(mesa.Model):
         sum_f = parts[0] + parts[1] + parts[2] + parts[3]
         max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
         front.threat = rules.update_threat(
-            front.threat, sum_f, gesture_kind, m.threat_gain, m.threat_decay
+            front.threat, sum_f, gesture_kind, mech.threat_gain, mech.threat_decay
         )
-        if sch.exercise_threat[d] > 0:  # fears that the exercise is cover for an attack
-            front.threat = np.minimum(front.threat + sch.exercise_threat[d], 1)
+        if self.schedule.exercise_threat[d] > 0:  # fears that the exercise covers an attack
+            front.threat = np.minimum(front.threat + self.schedule.exercise_threat[d], 1)
             max_f = np.maximum(max_f, 3)
         front.unanswered = max_f.astype(F32)
         attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG
@@ -327,137 +404,93 @@ class EscalationModel(mesa.Model):
             inst.reputation,
             attributed,
             gesture_kind.mean(axis=0),  # share of neighbours that read it kindly
-            m.reputation_gain,
-            m.reputation_loss,
+            mech.reputation_gain,
+            mech.reputation_loss,
         )
+        return FrontlinePerception(seen_move, seen_gesture, seen_amb, seen_clash_f)
 
-        # 6. The instigator reads its neighbours' day and the sanctioners'.
+    def _instigator_perception(
+        self,
+        u: dict[str, np.ndarray],
+        rung_f: np.ndarray,
+        flow: MigrationFlow,
+        inc: Incidents,
+        due: SanctionsDue,
+    ) -> InstigatorPerception:
+        """Step 6: the instigator reads its neighbours' and sanctioners' day; counter-sanctions."""
+        mech, inst = self.mechanisms, self.instigator
+        bias, noise = mech.hostile_bias, mech.perception_noise
         seen_f = np.where(rung_f > 0, rules.perceive(rung_f, u["pm_move"], bias, noise), 0)
-        seen_pb = np.where(pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
-        seen_clash_m = np.where(clash, rules.perceive(clash_rung, u["pm_clash"], bias, noise), 0)
-        seen_s = np.where(new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
+        seen_pb = np.where(flow.pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
+        seen_clash_m = np.where(
+            inc.clash, rules.perceive(inc.clash_rung, u["pm_clash"], bias, noise), 0
+        )
+        seen_s = np.where(due.new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
         seen_s = _hostile(seen_s).max(axis=0, initial=0)[None, :]
-        parts_m = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
-        sum_m = parts_m[0] + parts_m[1] + parts_m[2] + seen_s
-        max_m = np.maximum(np.maximum(parts_m[0], parts_m[1]), np.maximum(parts_m[2], seen_s))
-        inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(eased_r > 0, sum_m.shape))
-        counter = (new > 0) & (u["counter"] < m.retaliation)
+        parts = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
+        sum_m = parts[0] + parts[1] + parts[2] + seen_s
+        max_m = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], seen_s))
+        inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(due.eased_r > 0, sum_m.shape))
+        counter = (due.new > 0) & (u["counter"] < mech.retaliation)
         if self.S:
             Sanctioner.note_counter_sanctions(self, counter)
-        inst.react_to_sanctions(new_r, eased_r)
+        inst.react_to_sanctions(due.new_r, due.eased_r)
+        return InstigatorPerception(seen_f, seen_pb, seen_clash_m, seen_s, counter)
 
-        # 7. War atmosphere: threat rallies support, sanctions pain erodes it.
+    def _war_atmosphere(self) -> np.ndarray:
+        """Step 7: threat rallies support, sanctions pain erodes it; returns packages in force."""
         cushion = self.patron.cushion() if self.patron is not None else 0.0
-        level_total = sanc.level.sum(axis=0)  # changes only in step 1
-        pain = rules.sanctions_pain(level_total, m.pain_per_package, cushion)
-        inst.update_domestic(pain)
+        level_total = self.sanc.level.sum(axis=0)  # changes only in step 1
+        pain = rules.sanctions_pain(level_total, self.mechanisms.pain_per_package, cushion)
+        self.instigator.update_domestic(pain)
+        return level_total
 
-        # 8. Forces relax towards their baselines (frontline: raised by domestic pressure).
-        inst.posture = rules.relax_posture(inst.posture, inst.p["posture"], m.posture_decay)
-        base_f = np.minimum(self.front_p["posture"] + mig.posture_pressure * front.pressure, 1)
-        front.posture = rules.relax_posture(front.posture, base_f, m.posture_decay)
+    def _relaxation(self) -> None:
+        """Step 8: forces relax towards their baselines (frontline: raised by domestic pressure)."""
+        mech, inst, front = self.mechanisms, self.instigator, self.front
+        inst.posture = rules.relax_posture(inst.posture, inst.params["posture"], mech.posture_decay)
+        pressure = mech.migration.posture_pressure * front.pressure
+        base_f = np.minimum(self.front_params["posture"] + pressure, 1)
+        front.posture = rules.relax_posture(front.posture, base_f, mech.posture_decay)
 
-        # 9. Today's rung per border, and the records.
-        standing = np.where(
-            np.maximum(posture_m, posture_f) >= m.militarised_posture,
-            3,
-            np.where(arrived >= 1, 2, 0),
-        )
-        ambiguous_here = (amb_bg | moves.covert) * 2
-        rung = np.maximum.reduce(
-            [moves.rung, rung_f, clash_rung, standing, pb_incident * 2, ambiguous_here]
-        ).astype(np.int8)
-        p_any = 1 - np.prod(1 - p_clash, axis=0)
-        today = Today(
-            rung=rung,
+    def _records(
+        self,
+        moves: InstigatorMoves,
+        rung_f: np.ndarray,
+        due: SanctionsDue,
+        flow: MigrationFlow,
+        inc: Incidents,
+        by_front: FrontlinePerception,
+        by_inst: InstigatorPerception,
+        level_total: np.ndarray,
+    ) -> None:
+        """Step 9: today's rung per border; accumulators, daily summaries, traces and log."""
+        # The phases' outputs in one record of the day, with the rung at each border.
+        t = Today(
+            rung=_rung_per_border(moves, rung_f, flow, inc, self.mechanisms.militarised_posture),
             moves=moves,
             rung_f=rung_f,
-            arrived=arrived,
-            pushed=pushed,
-            pb_incident=pb_incident,
-            amb_bg=amb_bg,
-            blamed_bg=blamed_bg,
-            blamed_cov=blamed_cov,
-            clash=clash,
-            armed=armed,
-            conflict=conflict,
-            clash_rung=clash_rung,
-            blamed_clash=blamed_clash,
-            new=new,
-            eased=eased,
-            new_r=new_r,
-            eased_r=eased_r,
             level_total=level_total,
-            counter=counter,
-            p_any=p_any,
-            hostility=hostility,
-            posture_m=posture_m,
-            posture_f=posture_f,
-            seen_move=seen_move,
-            seen_gesture=seen_gesture,
-            seen_amb=seen_amb,
-            seen_clash_f=seen_clash_f,
-            seen_f=seen_f,
-            seen_pb=seen_pb,
-            seen_clash_m=seen_clash_m,
-            seen_s=seen_s,
+            **vars(due),
+            **vars(flow),
+            **vars(inc),
+            **vars(by_front),
+            **vars(by_inst),
         )
-        self._record(d, today)
-        self.day += 1
-
-    def _record(self, d: int, t: Today) -> None:
-        """Add the day to the outcome accumulators, daily summaries, traces and log."""
-        a, inst = self.acc, self.instigator
-        nonlethal = t.clash & ~t.armed
-        a.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
-        a.armed += t.armed.sum(axis=0, dtype=np.int32)
-        a.conflict |= t.conflict.any(axis=0)
-        a.first_armed[np.isnan(a.first_armed) & t.armed.any(axis=0)] = d
-        a.first_nonlethal[np.isnan(a.first_nonlethal) & nonlethal.any(axis=0)] = d
-        np.maximum(a.max_rung, t.rung, out=a.max_rung)
+        d, tot = self.day, self.totals
         overall = t.rung.max(axis=0)
-        a.days3 += overall >= 3
-        a.new_packages += t.new_r.astype(np.int32)
-        a.eased += t.eased_r.astype(np.int32)
-        a.arrivals += t.arrived
-        a.pushbacks += t.pushed
         stranded = self.front.stranded.sum(axis=0)
-        np.maximum(a.stranded_peak, stranded, out=a.stranded_peak)
-        np.maximum(a.stranded_peak_f, self.front.stranded, out=a.stranded_peak_f)
-        a.first_package[np.isnan(a.first_package) & (t.new_r > 0)] = d
-        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
-        a.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
-        a.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
-        a.caused += covert
-        a.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
-        a.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
-        a.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
-        a.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
-        a.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
-        a.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
-        a.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
-        gold = (
-            INSTIGATOR_GOLDSTEIN[t.moves.rung]
-            + FRONTLINE_GOLDSTEIN[t.rung_f]
-            + t.pb_incident * MOVES["pushback"][1]
-            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"][1]
-            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
-            + t.moves.gesture * MOVES["conciliatory_gesture"][1]
-        )
-        a.goldstein += gold
-        a.goldstein_other += (
-            t.new_r * MOVES["impose_sanctions"][1]
-            + t.eased_r * MOVES["ease_sanctions"][1]
-            + t.counter.sum(axis=0) * MOVES["counter_sanctions"][1]
-        )
+        self._add_outcomes(t, overall, stranded)
+        self._add_goldstein(t)
         tension = t.hostility.mean(axis=0)
-        a.tension_sum += tension
+        tot.tension_sum += tension
+        inst = self.instigator
         values = np.stack(
             [
                 tension,
                 t.p_any,
                 t.level_total.astype(F32),
-                a.arrivals.sum(axis=0),
+                tot.arrivals.sum(axis=0),
                 stranded,
                 inst.reputation,
                 inst.support,
@@ -474,151 +507,90 @@ class EscalationModel(mesa.Model):
             self.trace_rungs[d] = t.rung[:, self._kept]
             self._log_day(d, t)
 
+    def _add_outcomes(self, t: Today, overall: np.ndarray, stranded: np.ndarray) -> None:
+        """Add the day's incidents, moves, packages and migration to the run's totals."""
+        d, tot = self.day, self.totals
+        nonlethal = t.clash & ~t.armed
+        tot.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
+        tot.armed += t.armed.sum(axis=0, dtype=np.int32)
+        tot.conflict |= t.conflict.any(axis=0)
+        tot.first_armed[np.isnan(tot.first_armed) & t.armed.any(axis=0)] = d
+        tot.first_nonlethal[np.isnan(tot.first_nonlethal) & nonlethal.any(axis=0)] = d
+        np.maximum(tot.max_rung, t.rung, out=tot.max_rung)
+        tot.days3 += overall >= 3
+        tot.new_packages += t.new_r.astype(np.int32)
+        tot.eased += t.eased_r.astype(np.int32)
+        tot.arrivals += t.arrived
+        tot.pushbacks += t.pushed
+        np.maximum(tot.stranded_peak, stranded, out=tot.stranded_peak)
+        np.maximum(tot.stranded_peak_f, self.front.stranded, out=tot.stranded_peak_f)
+        tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
+        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
+        tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
+        tot.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
+        tot.caused += covert
+        tot.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
+        tot.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
+        tot.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
+        tot.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
+        tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
+        tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
+        tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
+
+    def _add_goldstein(self, t: Today) -> None:
+        """Add the day's Goldstein scores: per border, and of the sanctions moves."""
+        gold = (
+            INSTIGATOR_GOLDSTEIN[t.moves.rung]
+            + FRONTLINE_GOLDSTEIN[t.rung_f]
+            + t.pb_incident * MOVES["pushback"].goldstein
+            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
+            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
+            + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
+        )
+        self.totals.goldstein += gold
+        self.totals.goldstein_other += (
+            t.new_r * MOVES["impose_sanctions"].goldstein
+            + t.eased_r * MOVES["ease_sanctions"].goldstein
+            + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
+        )
+
     def _log_day(self, d: int, t: Today) -> None:
-        """Event-log rows for the kept replications."""
-        lab, log = self._kept_labels, self.log
+        """Event-log rows for the kept replications: scheduled events, then :data:`EVENT_ROWS`."""
         tk = _kept_view(t, self._kept)  # the kept replications only, positions 0..K-1
         me = self.instigator.name
         for actor, what in self.schedule.notes.get(d, []):
-            log.add(lab, d, actor, "all", "scheduled event", 0, 0.0, None, what)
-        for i, target in enumerate(self.dyads):
-            for k in np.nonzero(tk.moves.rung[i] > 0)[0]:
-                if tk.moves.restrained[i, k]:
-                    why = "patron restraint: downgraded to rhetoric"
-                elif tk.moves.retaliated[i, k]:
-                    why = f"retaliation for perceived rung {self._last_seen_m[i, k]:.1f}"
-                else:
-                    why = "provocation (restraint eroded: nothing to lose)"
-                name = ladder.INSTIGATOR_MOVE_BY_RUNG[int(tk.moves.rung[i, k])]
-                log.add(
-                    lab[k : k + 1],
-                    d,
-                    me,
-                    target,
-                    name,
-                    MOVES[name][0],
-                    MOVES[name][1],
-                    tk.seen_move[i, k : k + 1],
-                    why,
-                )
-            j = np.nonzero(tk.moves.covert[i])[0]
-            log.add(
-                lab[j],
-                d,
-                me,
-                target,
-                "ambiguous_incident",
-                2,
-                MOVES["ambiguous_incident"][1],
-                tk.seen_amb[i, j],
-                "covert provocation (author unobservable)",
-                blamed=tk.blamed_cov[i, j],
-            )
-            j = np.nonzero(tk.amb_bg[i])[0]
-            log.add(
-                lab[j],
-                d,
-                "unknown",
-                target,
-                "ambiguous_incident",
-                2,
-                MOVES["ambiguous_incident"][1],
-                tk.seen_amb[i, j],
-                "ambiguous incident not caused by the instigator",
-                blamed=tk.blamed_bg[i, j],
-            )
-            j = np.nonzero(tk.moves.gesture)[0]
-            log.add(
-                lab[j],
-                d,
-                me,
-                target,
-                "conciliatory_gesture",
-                0,
-                MOVES["conciliatory_gesture"][1],
-                tk.seen_gesture[i, j],
-                "restraint",
-            )
-            j = np.nonzero(tk.rung_f[i] > 0)[0]
-            for k in j:
-                name = ladder.FRONTLINE_MOVE_BY_RUNG[int(tk.rung_f[i, k])]
-                log.add(
-                    lab[k : k + 1],
-                    d,
-                    target,
-                    me,
-                    name,
-                    MOVES[name][0],
-                    MOVES[name][1],
-                    tk.seen_f[i, k : k + 1],
-                    f"response to perceived rung {self._last_seen_f[i, k]:.1f}",
-                )
-            j = np.nonzero(tk.pb_incident[i])[0]
-            log.add(
-                lab[j],
-                d,
-                target,
-                me,
-                "pushback",
-                2,
-                MOVES["pushback"][1],
-                tk.seen_pb[i, j],
-                "migration pushbacks",
-            )
-            j = np.nonzero(tk.clash_rung[i] > 0)[0]
-            for k in j:
-                name = {4: "nonlethal_clash", 5: "armed_incident", 6: "armed_conflict"}[
-                    int(tk.clash_rung[i, k])
-                ]
-                log.add(
-                    lab[k : k + 1],
-                    d,
-                    "border",
-                    f"{me}-{target}",
-                    name,
-                    MOVES[name][0],
-                    MOVES[name][1],
-                    tk.seen_clash_f[i, k : k + 1],
-                    "incident hazard (posture x mutual threat)",
-                    blamed=tk.blamed_clash[i, k : k + 1],
-                )
-        for s, name in enumerate(self.sanctioner_names):
-            j = np.nonzero(tk.new[s])[0]
-            log.add(
-                lab[j],
-                d,
-                name,
-                me,
-                "impose_sanctions",
-                2,
-                MOVES["impose_sanctions"][1],
-                tk.seen_s[0, j],
-                "attributed hostility passed threshold / scheduled round",
-            )
-            j = np.nonzero(tk.eased[s])[0]
-            log.add(
-                lab[j],
-                d,
-                name,
-                me,
-                "ease_sanctions",
-                0,
-                MOVES["ease_sanctions"][1],
-                None,
-                "hostility subsided (ratchet off)",
-            )
-            j = np.nonzero(tk.counter[s])[0]
-            log.add(
-                lab[j],
-                d,
-                me,
-                name,
-                "counter_sanctions",
-                2,
-                MOVES["counter_sanctions"][1],
-                None,
-                "retaliation for sanctions",
-            )
+            self.log.add(self._kept_labels, d, actor, "all", "scheduled event", 0, 0.0, None, what)
+        for i, state in enumerate(self.dyads):
+            for row in EVENT_ROWS["border"]:
+                self._log_rows(row, d, tk, i, self.F, {"instigator": me, "frontline": state})
+        for s, sanctioner in enumerate(self.sanctioner_names):
+            for row in EVENT_ROWS["sanctioner"]:
+                self._log_rows(row, d, tk, s, self.S, {"instigator": me, "sanctioner": sanctioner})
+
+    def _log_rows(
+        self, row: LogRow, d: int, tk: Today, i: int, n: int, names: dict[str, str]
+    ) -> None:
+        """Rows of one kind at border or sanctioner ``i`` of ``n``: one per replication it marks."""
+        marks = _row_of(tk, row.marks, i, n)
+        j = np.nonzero(marks)[0]
+        if j.size == 0:
+            return
+        if isinstance(row.move, str):
+            moves = [row.move] * j.size
+        else:  # the move by the rung marked
+            moves = [row.move[int(r)] for r in marks[j]]
+        self.log.add(
+            self._kept_labels[j],
+            d,
+            row.actor.format(**names),
+            row.target.format(**names),
+            moves,
+            np.array([MOVES[m].rung for m in moves]),
+            np.array([MOVES[m].goldstein for m in moves]),
+            None if row.perceived is None else _row_of(tk, row.perceived, i, n)[j],
+            row.reason if isinstance(row.reason, str) else [row.reason(self, tk, i, k) for k in j],
+            blamed=None if row.blamed is None else _row_of(tk, row.blamed, i, n)[j],
+        )
 
     # ------------------------------------------------------------------ run & results
     def run(self) -> EscalationModel:
@@ -641,11 +613,167 @@ class EscalationModel(mesa.Model):
         )
 
 
+# ------------------------------------------------------------------ the event log's rows
+def _why_instigator(model: EscalationModel, t: Today, i: int, k: int) -> str:
+    """Why the instigator made its move at border ``i`` in kept replication ``k``."""
+    if t.moves.restrained[i, k]:
+        return "patron restraint: downgraded to rhetoric"
+    if t.moves.retaliated[i, k]:
+        return f"retaliation for perceived rung {model._last_seen_m[i, k]:.1f}"
+    return "provocation (restraint eroded: nothing to lose)"
+
+
+def _why_frontline(model: EscalationModel, t: Today, i: int, k: int) -> str:
+    """Why frontline state ``i`` answered in kept replication ``k``."""
+    return f"response to perceived rung {model._last_seen_f[i, k]:.1f}"
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One kind of event-log row: which replications it marks, who to whom, what and why.
+
+    ``marks``, ``perceived`` and ``blamed`` name fields of :class:`Today` (dotted for
+    ``moves``). ``actor`` and ``target`` are formatted with ``{instigator}`` and the
+    border's ``{frontline}`` state or the ``{sanctioner}``. ``move`` is a move of
+    :data:`~escalation_sim.config.ladder.MOVES` (its rung and Goldstein score come
+    from there), or a mapping from the marked rung to the move.
+    """
+
+    marks: str
+    actor: str
+    target: str
+    move: str | Mapping[int, str]
+    perceived: str | None
+    reason: str | Callable[[EscalationModel, Today, int, int], str]
+    blamed: str | None = None
+
+
+# In this order, per border and then per sanctioner, after the day's scheduled events.
+EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
+    "border": (
+        LogRow(
+            "moves.rung",
+            "{instigator}",
+            "{frontline}",
+            ladder.INSTIGATOR_MOVE_BY_RUNG,
+            "seen_move",
+            _why_instigator,
+        ),
+        LogRow(
+            "moves.covert",
+            "{instigator}",
+            "{frontline}",
+            "ambiguous_incident",
+            "seen_amb",
+            "covert provocation (author unobservable)",
+            blamed="blamed_cov",
+        ),
+        LogRow(
+            "amb_bg",
+            "unknown",
+            "{frontline}",
+            "ambiguous_incident",
+            "seen_amb",
+            "ambiguous incident not caused by the instigator",
+            blamed="blamed_bg",
+        ),
+        LogRow(
+            "moves.gesture",
+            "{instigator}",
+            "{frontline}",
+            "conciliatory_gesture",
+            "seen_gesture",
+            "restraint",
+        ),
+        LogRow(
+            "rung_f",
+            "{frontline}",
+            "{instigator}",
+            ladder.FRONTLINE_MOVE_BY_RUNG,
+            "seen_f",
+            _why_frontline,
+        ),
+        LogRow(
+            "pb_incident",
+            "{frontline}",
+            "{instigator}",
+            "pushback",
+            "seen_pb",
+            "migration pushbacks",
+        ),
+        LogRow(
+            "clash_rung",
+            "border",
+            "{instigator}-{frontline}",
+            ladder.FORCE_BY_RUNG,
+            "seen_clash_f",
+            "incident hazard (posture x mutual threat)",
+            blamed="blamed_clash",
+        ),
+    ),
+    "sanctioner": (
+        LogRow(
+            "new",
+            "{sanctioner}",
+            "{instigator}",
+            "impose_sanctions",
+            "seen_s",
+            "attributed hostility passed threshold / scheduled round",
+        ),
+        LogRow(
+            "eased",
+            "{sanctioner}",
+            "{instigator}",
+            "ease_sanctions",
+            None,
+            "hostility subsided (ratchet off)",
+        ),
+        LogRow(
+            "counter",
+            "{instigator}",
+            "{sanctioner}",
+            "counter_sanctions",
+            None,
+            "retaliation for sanctions",
+        ),
+    ),
+}
+
+
+def _row_of(t: Today, field: str, i: int, n: int) -> np.ndarray:
+    """Row ``i`` of a field of the day; a field of one row, or (K,), holds for all ``n``."""
+    value = operator.attrgetter(field)(t)
+    return np.broadcast_to(value, (n, value.shape[-1]))[i]
+
+
 def _kept_view(t: Today, kept: slice | np.ndarray) -> Today:
     """The day's record restricted to the kept replications (last axis)."""
     moves = InstigatorMoves(**{k: v[..., kept] for k, v in vars(t.moves).items()})
     fields = {k: v[..., kept] for k, v in vars(t).items() if k != "moves"}
     return Today(moves=moves, **fields)
+
+
+def _rung_per_border(
+    moves: InstigatorMoves,
+    rung_f: np.ndarray,
+    flow: MigrationFlow,
+    inc: Incidents,
+    militarised_posture: float | np.ndarray,
+) -> np.ndarray:
+    """Today's rung at each border (ODD section 2.3), (F, R) int8.
+
+    The highest of the day's moves and incidents and the standing rung (3 where
+    either side's posture is militarised, else 2 where migrants arrived).
+    """
+    standing = np.where(
+        np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture,
+        3,
+        np.where(flow.arrived >= 1, 2, 0),
+    )
+    ambiguous_here = (inc.amb_bg | moves.covert) * 2
+    return np.maximum.reduce(
+        [moves.rung, rung_f, inc.clash_rung, standing, flow.pb_incident * 2, ambiguous_here]
+    ).astype(np.int8)
 
 
 def _hostile(seen: np.ndarray) -> np.ndarray:
@@ -668,48 +796,48 @@ def _traces_frame(model: EscalationModel, start: dt.date) -> pd.DataFrame:
 
 def runs_frame(model: EscalationModel) -> pd.DataFrame:
     """One row per replication with every outcome the brief asks for."""
-    a, inst = model.acc, model.instigator
+    tot, inst = model.totals, model.instigator
     positions = np.concatenate([np.arange(b.size) for b in model.blocks])
     seeds = np.concatenate([np.full(b.size, b.seed, np.int64) for b in model.blocks])
     cols: dict[str, np.ndarray] = {
         "replication": np.arange(model.R) + model.offset,
         "seed": seeds,
         "block_position": positions,
-        "armed_incident": a.armed > 0,
-        "first_armed_incident_day": a.first_armed.astype(float),
-        "first_nonlethal_clash_day": a.first_nonlethal.astype(float),
-        "nonlethal_clashes": a.nonlethal,
-        "armed_incidents": a.armed,
-        "armed_conflict": a.conflict,
-        "max_rung": a.max_rung.max(axis=0).astype(np.int8),
-        "days_rung3_plus": a.days3,
-        "sanctions_packages": a.new_packages,
-        "first_package_day": a.first_package.astype(float),
-        "sanctions_eased": a.eased,
+        "armed_incident": tot.armed > 0,
+        "first_armed_incident_day": tot.first_armed.astype(float),
+        "first_nonlethal_clash_day": tot.first_nonlethal.astype(float),
+        "nonlethal_clashes": tot.nonlethal,
+        "armed_incidents": tot.armed,
+        "armed_conflict": tot.conflict,
+        "max_rung": tot.max_rung.max(axis=0).astype(np.int8),
+        "days_rung3_plus": tot.days3,
+        "sanctions_packages": tot.new_packages,
+        "first_package_day": tot.first_package.astype(float),
+        "sanctions_eased": tot.eased,
         "sanctions_level_final": model.sanc.level.sum(axis=0),
-        "arrivals": a.arrivals.sum(axis=0).round(),
-        "pushbacks": a.pushbacks.sum(axis=0).round(),
-        "stranded_peak": a.stranded_peak.astype(float).round(),
-        "ambiguous_incidents": a.ambiguous,
-        "blamed_on_instigator": a.blamed,
-        "caused_by_instigator": a.caused,
-        "caused_and_blamed": a.caused_blamed,
-        "provocations": a.provocations,
-        "instigator_hostile_moves": a.hostile_moves,
-        "retaliations": a.retaliations,
-        "frontline_responses": a.responses,
-        "counter_sanctions": a.counter_sanctions,
-        "restraint_interventions": a.interventions,
+        "arrivals": tot.arrivals.sum(axis=0).round(),
+        "pushbacks": tot.pushbacks.sum(axis=0).round(),
+        "stranded_peak": tot.stranded_peak.astype(float).round(),
+        "ambiguous_incidents": tot.ambiguous,
+        "blamed_on_instigator": tot.blamed,
+        "caused_by_instigator": tot.caused,
+        "caused_and_blamed": tot.caused_blamed,
+        "provocations": tot.provocations,
+        "instigator_hostile_moves": tot.hostile_moves,
+        "retaliations": tot.retaliations,
+        "frontline_responses": tot.responses,
+        "counter_sanctions": tot.counter_sanctions,
+        "restraint_interventions": tot.interventions,
         "final_reputation": inst.reputation.astype(float),
         "final_domestic_support": inst.support.astype(float),
         "final_valve": inst.valve.astype(float),
-        "mean_tension": a.tension_sum / max(model.day, 1),
-        "goldstein_total": a.goldstein.sum(axis=0) + a.goldstein_other,
+        "mean_tension": tot.tension_sum / max(model.day, 1),
+        "goldstein_total": tot.goldstein.sum(axis=0) + tot.goldstein_other,
     }
     for i, name in enumerate(model.dyads):
-        cols[f"max_rung_{name}"] = a.max_rung[i]
-        cols[f"arrivals_{name}"] = a.arrivals[i].round()
-        cols[f"pushbacks_{name}"] = a.pushbacks[i].round()
-        cols[f"stranded_peak_{name}"] = a.stranded_peak_f[i].astype(float).round()
-        cols[f"goldstein_{name}"] = a.goldstein[i]
+        cols[f"max_rung_{name}"] = tot.max_rung[i]
+        cols[f"arrivals_{name}"] = tot.arrivals[i].round()
+        cols[f"pushbacks_{name}"] = tot.pushbacks[i].round()
+        cols[f"stranded_peak_{name}"] = tot.stranded_peak_f[i].astype(float).round()
+        cols[f"goldstein_{name}"] = tot.goldstein[i]
     return pd.DataFrame(cols)

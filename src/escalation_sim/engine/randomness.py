@@ -1,4 +1,7 @@
-"""Seeds: blocks of replications, each with a recorded seed."""
+"""Seeds: blocks of replications, each with a recorded seed, and the day's slots of uniforms.
+
+The day's draw itself is ``EscalationModel._draw`` (ODD section 4.9).
+"""
 
 from __future__ import annotations
 

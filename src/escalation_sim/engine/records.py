@@ -5,6 +5,8 @@ integers and the continuous series are kept as fixed-bin histograms per day,
 from which quantiles are read at the end. Histograms from separate blocks,
 chunks or sweep tasks add up, so quantiles over all replications come out the
 same however the work was split.
+
+Owns how records are stored and turned into frames; ``model`` decides what a day adds.
 """
 
 from __future__ import annotations
@@ -171,17 +173,21 @@ class EventLog:
         day: int,
         actor: str,
         target: str,
-        move: str,
+        move: str | list[str],
         rung: int | np.ndarray,
         goldstein: float | np.ndarray,
         perceived: np.ndarray | None,
         reason: str | list[str],
         blamed: np.ndarray | None = None,
     ) -> None:
-        """Append one row per replication index in ``replications``."""
+        """Append one row per replication index in ``replications``.
+
+        ``move`` and ``reason`` are one for all rows or a list with one per row.
+        """
         n = len(replications)
         if n == 0:
             return
+        moves = move if isinstance(move, list) else [move] * n
         rung = np.broadcast_to(np.asarray(rung), (n,))
         gold = np.broadcast_to(np.asarray(goldstein, dtype=float), (n,))
         reasons = reason if isinstance(reason, list) else [reason] * n
@@ -203,7 +209,7 @@ class EventLog:
                     day,
                     actor,
                     target,
-                    move,
+                    moves[j],
                     int(rung[j]),
                     float(gold[j]),
                     p,

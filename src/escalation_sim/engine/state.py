@@ -1,18 +1,24 @@
-"""The model's state between phases of a day and its parameters per replication."""
+"""The model's shared state, its parameters per replication, and what passes between steps.
+
+Owns the shared arrays of the frontline states and sanctioners, each step's output
+(:class:`Today` gathers them), the scenario's events as per-day arrays, the
+per-replication parameters with their checks, and :class:`AgentModel`, what the
+agents may read of the model.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from pydantic import BaseModel
 
 from escalation_sim.config.base import field_bounds
 from escalation_sim.config.events import CrisisMeeting, Exercise, SanctionsRound, SupplyCut
-from escalation_sim.config.scenario import Scenario
+from escalation_sim.config.scenario import Scenario, parameter_fields
 from escalation_sim.engine.rules import F32
 
 
@@ -52,8 +58,70 @@ class SanctionState:
 
 
 @dataclass
+class SanctionsDue:
+    """Step 1's output: packages adopted and eased today."""
+
+    new: np.ndarray  # (S, R) packages adopted
+    eased: np.ndarray  # (S, R) packages eased
+    new_r: np.ndarray  # (R,) packages adopted, all sanctioners
+    eased_r: np.ndarray  # (R,) packages eased, all sanctioners
+
+
+@dataclass
+class MigrationFlow:
+    """Step 2's output: today's migrant flow at each border, (F, R) arrays."""
+
+    arrived: np.ndarray
+    pushed: np.ndarray
+    pb_incident: np.ndarray  # bool: pushbacks produced an incident the instigator perceives
+
+
+@dataclass
+class Incidents:
+    """Step 4's output: ambiguous incidents, their attribution, the clash hazard and clashes."""
+
+    amb_bg: np.ndarray  # ambiguous incidents not caused by the instigator
+    blamed_bg: np.ndarray
+    blamed_cov: np.ndarray
+    posture_m: np.ndarray  # instigator posture at the line today, exercise included
+    posture_f: np.ndarray  # frontline posture at the line today
+    hostility: np.ndarray  # mutual perceived threat per border
+    p_any: np.ndarray  # (R,) P(a clash somewhere today)
+    clash: np.ndarray
+    armed: np.ndarray
+    conflict: np.ndarray
+    clash_rung: np.ndarray  # 4 clash, 5 armed incident, 6 armed conflict, else 0
+    blamed_clash: np.ndarray
+
+
+@dataclass
+class FrontlinePerception:
+    """Step 5's output: perceived rungs, by the frontline, of the instigator's day."""
+
+    seen_move: np.ndarray
+    seen_gesture: np.ndarray
+    seen_amb: np.ndarray
+    seen_clash_f: np.ndarray
+
+
+@dataclass
+class InstigatorPerception:
+    """Step 6's output: perceived rungs, by the instigator, and its counter-sanctions."""
+
+    seen_f: np.ndarray  # of the frontline's moves
+    seen_pb: np.ndarray  # of pushback incidents
+    seen_clash_m: np.ndarray  # of clashes
+    seen_s: np.ndarray  # (1, R) of the day's new packages, the highest
+    counter: np.ndarray  # (S, R) counter-sanctions
+
+
+@dataclass
 class Today:
-    """Everything that happened on one day, as (F, R), (S, R) or (R,) arrays."""
+    """Everything that happened on one day, as (F, R), (S, R) or (R,) arrays.
+
+    The fields of the phases' outputs above, plus the rung per border, the moves and
+    the packages in force; the records (step 9) read it.
+    """
 
     rung: np.ndarray  # rung per border
     moves: InstigatorMoves
@@ -104,6 +172,22 @@ class Schedule:
     notes: dict[int, list[tuple[str, str]]]  # day -> (actor, what) for the event log
 
 
+class AgentModel(Protocol):
+    """What the agents read of their model, so ``agents`` need not import ``model``.
+
+    :class:`~escalation_sim.engine.model.EscalationModel` provides it; the object
+    passed to an agent must also be a ``mesa.Model``, which Mesa registers it with.
+    """
+
+    R: int  # replications
+    F: int  # frontline states
+    mechanisms: SimpleNamespace  # the mechanisms' parameters: scalars or (R,) arrays
+    schedule: Schedule
+    front: FrontState
+    sanc: SanctionState
+    sanc_params: dict[str, np.ndarray]  # per-sanctioner parameters, (S, 1) or (S, R)
+
+
 def build_schedule(sc: Scenario) -> Schedule:
     """Turn a scenario's dated events into per-day arrays."""
     days = sc.days
@@ -136,6 +220,18 @@ def build_schedule(sc: Scenario) -> Schedule:
         elif isinstance(ev, SanctionsRound):
             rounds[sanctioners.index(ev.actor), sc.day_of(ev.date)] = True
     return Schedule(supply, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes)
+
+
+def check_overrides(sc: Scenario, overrides: Mapping[str, Any]) -> None:
+    """Per-replication overrides name known parameters, not ``days``, within bounds (ValueError)."""
+    known = parameter_fields(sc)
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise ValueError(f"unknown parameter path(s): {', '.join(unknown)}")
+    if "days" in overrides:
+        raise ValueError("days cannot vary between replications of one model")
+    for path, values in overrides.items():
+        _check_range(path, known[path], values)
 
 
 def _check_range(path: str, info: Any, values: Any) -> None:

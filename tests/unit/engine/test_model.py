@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from escalation_sim.engine.model import EscalationModel
+from escalation_sim.config.ladder import MOVES
+from escalation_sim.engine.model import EVENT_ROWS, EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block, block_seed, make_blocks
+from escalation_sim.engine.state import InstigatorMoves, Today
 from escalation_sim.io.scenario_file import load
 from escalation_sim.run.scenario import run_scenario
 from tests.support import BASE
@@ -180,3 +184,16 @@ def test_keeping_one_late_replication_tells_the_same_story(short):
         one.traces.reset_index(drop=True),
         full.traces[full.traces["replication"] == 47].reset_index(drop=True),
     )
+
+
+def test_event_log_table_names_ladder_moves_and_fields_of_the_day():
+    """Every row kind of the event log reads a move of the ladder and fields of Today."""
+    today = {f.name for f in dataclasses.fields(Today)}
+    moves = {f.name for f in dataclasses.fields(InstigatorMoves)}
+    for row in (*EVENT_ROWS["border"], *EVENT_ROWS["sanctioner"]):
+        names = [row.move] if isinstance(row.move, str) else list(row.move.values())
+        assert set(names) <= set(MOVES), row
+        for field in (row.marks, row.perceived, row.blamed):
+            if field is not None:
+                head, _, tail = field.partition(".")
+                assert head in today and (not tail or tail in moves), (row, field)
