@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from tests.faults import Faults
+
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 TABLES = ("runs", "daily", "traces", "events")
@@ -28,26 +30,27 @@ FIELDS = {
 }
 
 
-def env(**extra: str) -> dict[str, str]:
-    """This worktree's code first on the path, plus test hooks."""
+def env() -> dict[str, str]:
+    """This worktree's code first on the path, then its root (for ``tests.faults``)."""
     out = os.environ.copy()
-    out["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), out.get("PYTHONPATH")) if p)
-    for key in (
-        "ESCALATION_SIM_FAIL_TASKS",
-        "ESCALATION_SIM_DIE_TASKS",
-        "ESCALATION_SIM_TASK_DELAY",
-    ):
-        out.pop(key, None)
-    out.update(extra)
+    path = (str(SRC), str(ROOT), out.get("PYTHONPATH"))
+    out["PYTHONPATH"] = os.pathsep.join(p for p in path if p)
     return out
 
 
-def start_sweep(*args: str, log: Path, **hooks: str) -> subprocess.Popen:
+def cli(faults: Faults | None = None) -> list[str]:
+    """The command that runs ``escalation-sim``, with ``faults`` injected if given."""
+    if faults is None:
+        return [sys.executable, "-m", "escalation_sim"]
+    return [sys.executable, "-m", "tests.faulty_cli", faults.to_json()]
+
+
+def start_sweep(*args: str, log: Path, faults: Faults | None = None) -> subprocess.Popen:
     """`escalation-sim sweep ...` in its own session (so the test can signal its group)."""
     with open(log, "wb") as fh:
         return subprocess.Popen(
-            [sys.executable, "-m", "escalation_sim", "sweep", *args],
-            env=env(**hooks),
+            [*cli(faults), "sweep", *args],
+            env=env(),
             stdout=fh,
             stderr=subprocess.STDOUT,
             start_new_session=True,

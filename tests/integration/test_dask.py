@@ -1,8 +1,10 @@
 """A sweep on a real Dask cluster: `dask scheduler` + two `dask worker`s on 127.0.0.1.
 
-One worker is killed (SIGKILL, by the task itself through a test hook) while it
-runs a task; Dask reruns the task elsewhere and the results are still complete
-and bit-identical to an in-process run. Every process is torn down afterwards.
+One worker is killed (SIGKILL, by the task itself: the sweep runs with the
+``tests.faults.Faults`` task function, which the workers import from this
+repository) while it runs a task; Dask reruns the task elsewhere and the results
+are still complete and bit-identical to an in-process run. Every process is
+torn down afterwards.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from pathlib import Path
 import pytest
 
 from escalation_sim.cli import main
-from tests.integration.sweep_helpers import FIELDS, assert_same, env, kill_group, tables, wait_for
+from tests.faults import Faults
+from tests.integration.sweep_helpers import (
+    FIELDS,
+    assert_same,
+    cli,
+    env,
+    kill_group,
+    tables,
+    wait_for,
+)
 from tests.support import write_experiment
 
 pytest.importorskip("distributed")
@@ -25,12 +36,10 @@ DASK = Path(sys.executable).parent / "dask"
 
 @pytest.fixture
 def cluster(tmp_path):
-    """Scheduler and two single-threaded workers; yields (address, marks folder)."""
+    """Scheduler and two single-threaded workers (able to import tests.faults); yields
+    the scheduler's address."""
     if not DASK.exists():
         pytest.skip("the dask command is not installed next to this Python")
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    hooks = env(ESCALATION_SIM_DIE_TASKS="2", ESCALATION_SIM_DIE_ONCE_DIR=str(marks))
     info = tmp_path / "scheduler.json"
     procs: list[subprocess.Popen] = []
     logs = []
@@ -42,7 +51,7 @@ def cluster(tmp_path):
             procs.append(
                 subprocess.Popen(
                     [str(DASK), *args],
-                    env=hooks,
+                    env=env(),
                     stdout=fh,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -87,7 +96,7 @@ def cluster(tmp_path):
             90,
             "two registered workers",
         )
-        yield json.loads(info.read_text())["address"], marks
+        yield json.loads(info.read_text())["address"]
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
@@ -98,16 +107,16 @@ def cluster(tmp_path):
 
 
 def test_sweep_on_a_dask_cluster_survives_a_dying_worker(cluster, tmp_path):
-    address, marks = cluster
+    address = cluster
+    marks = tmp_path / "marks"
+    marks.mkdir()
     exp = write_experiment(tmp_path, name="dask", **FIELDS)
     ref = tmp_path / "ref"
     assert main(["sweep", str(exp), "--out", str(ref), "--workers", "0", "--quiet"]) == 0
     out = tmp_path / "out"
     run = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "escalation_sim",
+            *cli(Faults(die={2}, die_once=marks)),
             "sweep",
             str(exp),
             "--scheduler",

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from escalation_sim.cli import main
+from tests.faults import Faults, install
 from tests.integration.sweep_helpers import (
     FIELDS,
     assert_same,
@@ -52,8 +53,9 @@ def test_serial_one_and_two_workers_are_bit_identical(exp_path, reference, tmp_p
 
 def test_failed_tasks_are_recorded_and_retried(exp_path, reference, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
-    monkeypatch.setenv("ESCALATION_SIM_FAIL_TASKS", "1,6")
-    assert sweep(exp_path, out, "--workers", "0") == 3
+    with monkeypatch.context() as mp:
+        install(Faults(fail={1, 6}), mp)
+        assert sweep(exp_path, out, "--workers", "0") == 3
     err = capsys.readouterr().err
     assert "2 tasks failed" in err and "--retry-failed" in err
     failures = pd.read_parquet(out / "failures.parquet")
@@ -69,7 +71,6 @@ def test_failed_tasks_are_recorded_and_retried(exp_path, reference, tmp_path, mo
     assert main(["status", str(out)]) == 0
     assert "6 done, 2 failed, 0 remaining of 8" in capsys.readouterr().out
 
-    monkeypatch.delenv("ESCALATION_SIM_FAIL_TASKS")
     assert sweep(exp_path, out, "--workers", "0", "--resume") == 3  # failed tasks wait
     assert sweep(exp_path, out, "--workers", "0", "--retry-failed") == 0
     assert not (out / "failures.parquet").exists()
@@ -85,7 +86,7 @@ def test_sigkill_mid_run_then_resume(exp_path, reference, tmp_path, capsys):
         "--workers",
         "1",
         log=tmp_path / "log.txt",
-        ESCALATION_SIM_TASK_DELAY="0.4",
+        faults=Faults(delay=0.4),
     )
     try:
         wait_for(lambda: parts(out) >= 2, what="two finished tasks")
@@ -118,7 +119,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(exp_path, reference, tmp_pa
         "--workers",
         "2",
         log=log,
-        ESCALATION_SIM_TASK_DELAY="0.4",
+        faults=Faults(delay=0.4),
     )
     try:
         wait_for(lambda: parts(out) >= 1, what="a finished task")
@@ -147,8 +148,7 @@ def test_dying_worker_process_is_replaced_and_its_task_rerun(exp_path, reference
         "2",
         "--quiet",
         log=tmp_path / "log.txt",
-        ESCALATION_SIM_DIE_TASKS="3",
-        ESCALATION_SIM_DIE_ONCE_DIR=str(marks),
+        faults=Faults(die={3}, die_once=marks),
     )
     assert proc.wait(timeout=120) == 0, (tmp_path / "log.txt").read_text()
     assert (marks / "died-3").exists()  # the worker running task 3 really was killed
@@ -191,9 +191,9 @@ def test_lock_held_by_a_live_process_refuses(exp_path, tmp_path, capsys):
 
 def test_messages_name_the_command_that_continues(exp_path, tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
-    monkeypatch.setenv("ESCALATION_SIM_FAIL_TASKS", "0")
-    assert sweep(exp_path, out, "--workers", "0", "--replications", "5") == 3
+    with monkeypatch.context() as mp:
+        install(Faults(fail={0}), mp)
+        assert sweep(exp_path, out, "--workers", "0", "--replications", "5") == 3
     err = capsys.readouterr().err
     assert f"--out {out} --replications 5 --retry-failed" in err
-    monkeypatch.delenv("ESCALATION_SIM_FAIL_TASKS")
     assert sweep(exp_path, out, "--workers", "0", "--replications", "5", "--retry-failed") == 0

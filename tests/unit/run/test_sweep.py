@@ -20,6 +20,7 @@ from escalation_sim.run.sweep.executors import SerialExecutor
 from escalation_sim.run.sweep.folder import Store
 from escalation_sim.run.sweep.plan import MAX_POINTS_PER_TASK, Task, expand
 from escalation_sim.run.sweep.tasks import _payload, run_task
+from tests.faults import Faults, install
 from tests.support import EXPERIMENTS, SCENARIO
 
 
@@ -296,11 +297,11 @@ def test_adaptive_round_failure_then_retry_continues_the_recorded_rounds(
     path = experiment(replications=until, keep_traces=0, task_size=1000)
     ref, out = tmp_path / "ref", tmp_path / "out"
     assert sweep(path, ref) == 0
-    monkeypatch.setenv("ESCALATION_SIM_FAIL_TASKS", "1")  # the first task of round 1
-    assert sweep(path, out) == 3
+    with monkeypatch.context() as mp:
+        install(Faults(fail={1}), mp)  # the first task of round 1
+        assert sweep(path, out) == 3
     m = json.loads((out / "manifest.json").read_text())
     assert len(m["rounds"]) == 2 and m["status"] == "failed"
-    monkeypatch.delenv("ESCALATION_SIM_FAIL_TASKS")
     assert sweep(path, out, "--retry-failed") == 0
     for name in ("runs", "daily"):
         pd.testing.assert_frame_equal(

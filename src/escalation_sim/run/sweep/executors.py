@@ -8,7 +8,7 @@ import os
 import signal
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -25,6 +25,8 @@ TASKS_PER_WORKER = 4
 # The module a fork server imports before forking workers: the engine and the task code.
 PRELOAD = "escalation_sim.run.sweep.tasks"
 
+TaskFunction = Callable[[TaskPayload], TaskOutput]
+
 
 class SweepError(Exception):
     """A sweep cannot start or go on: refused resume, lock held, inconsistent folder."""
@@ -36,9 +38,17 @@ class SweepInterrupted(Exception):
 
 # ====================================================================== executors
 class Executor:
-    """Runs payloads, yielding outputs as tasks finish (in any order)."""
+    """Runs payloads, yielding outputs as tasks finish (in any order).
+
+    ``task`` is the function each payload is given to (default :func:`run_task`);
+    it must be picklable by reference (a module-level function or an instance of
+    a module-level class) for the pool and Dask executors, whose workers import it.
+    """
 
     name = "executor"
+
+    def __init__(self, task: TaskFunction = run_task) -> None:
+        self.task = task
 
     def run(self, payloads: list[TaskPayload]) -> Iterator[TaskOutput]:
         """Outputs of ``payloads`` as they finish."""
@@ -59,7 +69,7 @@ class SerialExecutor(Executor):
     def run(self, payloads: list[TaskPayload]) -> Iterator[TaskOutput]:
         """Run each payload here."""
         for p in payloads:
-            yield run_task(p)
+            yield self.task(p)
 
 
 def _worker_init() -> None:
@@ -83,7 +93,8 @@ class PoolExecutor(Executor):
     flight is rerun in a fresh pool, up to :data:`MAX_ATTEMPTS` times in all.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, task: TaskFunction = run_task) -> None:
+        super().__init__(task)
         self.workers = max(1, workers)
         methods = multiprocessing.get_all_start_methods()
         self.method = "forkserver" if "forkserver" in methods else "spawn"
@@ -120,7 +131,7 @@ class PoolExecutor(Executor):
             while pending and len(running) < window:
                 p = pending.popleft()
                 try:
-                    running[self._start().submit(run_task, p)] = p
+                    running[self._start().submit(self.task, p)] = p
                 except BrokenProcessPool:
                     pending.appendleft(p)
                     self._restart()
@@ -175,7 +186,8 @@ class DaskExecutor(Executor):
     ``allowed-failures``); since :func:`run_task` is pure, that is harmless.
     """
 
-    def __init__(self, address: str, timeout: float = 20.0) -> None:
+    def __init__(self, address: str, timeout: float = 20.0, task: TaskFunction = run_task) -> None:
+        super().__init__(task)
         try:
             from distributed import Client
         except ImportError:
@@ -200,7 +212,7 @@ class DaskExecutor(Executor):
         def submit() -> None:
             p = pending.popleft()
             key = f"escalation-sim-{self.token}-task-{p.task.id}"
-            fut = self.client.submit(run_task, p, key=key, pure=False, retries=0)
+            fut = self.client.submit(self.task, p, key=key, pure=False, retries=0)
             owner[key] = p
             self.futures[key] = fut
             ready.add(fut)
@@ -235,9 +247,14 @@ class DaskExecutor(Executor):
         self.client.close()
 
 
-def make_executor(workers: int | None = None, scheduler: str | None = None) -> Executor:
-    """Dask if ``scheduler``; in-process if ``workers == 0``; else a local pool."""
+def make_executor(
+    workers: int | None = None, scheduler: str | None = None, task: TaskFunction = run_task
+) -> Executor:
+    """Dask if ``scheduler``; in-process if ``workers == 0``; else a local pool.
+
+    Each runs ``task`` on every payload (default :func:`run_task`).
+    """
     if scheduler:
-        return DaskExecutor(scheduler)
+        return DaskExecutor(scheduler, task=task)
     n = default_workers() if workers is None else workers
-    return SerialExecutor() if n == 0 else PoolExecutor(n)
+    return SerialExecutor(task) if n == 0 else PoolExecutor(n, task)

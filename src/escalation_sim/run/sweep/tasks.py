@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import io
 import os
-import signal
 import socket
 import time
 import traceback
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -68,27 +66,6 @@ def _scenario(payload: TaskPayload) -> Scenario:
             _SCENARIOS.clear()
         sc = _SCENARIOS[payload.config_hash] = Scenario.model_validate_json(payload.config)
     return sc
-
-
-def _ids(env: str) -> set[int]:
-    text = os.environ.get(env, "")
-    return {int(x) for x in text.replace(" ", "").split(",") if x}
-
-
-def _test_hooks(task_id: int) -> None:
-    """Deliberate faults for tests (see the module docstring); no-ops unless set."""
-    delay = os.environ.get("ESCALATION_SIM_TASK_DELAY")
-    if delay:
-        time.sleep(float(delay))
-    if task_id in _ids("ESCALATION_SIM_DIE_TASKS"):
-        marks = os.environ.get("ESCALATION_SIM_DIE_ONCE_DIR")
-        mark = Path(marks) / f"died-{task_id}" if marks else None
-        if mark is None or not mark.exists():
-            if mark is not None:
-                mark.write_text(str(os.getpid()))
-            os.kill(os.getpid(), signal.SIGKILL)
-    if task_id in _ids("ESCALATION_SIM_FAIL_TASKS"):
-        raise RuntimeError(f"injected failure of task {task_id} (ESCALATION_SIM_FAIL_TASKS)")
 
 
 def _column(kind: str, values: np.ndarray) -> np.ndarray:
@@ -238,7 +215,6 @@ def run_task(payload: TaskPayload) -> TaskOutput:
     started = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        _test_hooks(payload.task.id)
         out = _compute(payload)
     except Exception as exc:
         out = TaskOutput(
