@@ -85,20 +85,8 @@ def run_sweep(
     store.acquire(command, log)
     manifest: dict[str, Any] | None = None
     tasks: dict[int, Task] = {}
-    ran = 0
     try:
-        if resume:
-            manifest = _check_resume(store, plan)
-            tasks = {t["task"]: Task.from_json(t) for t in manifest["tasks"]}
-            store.clean_temporaries()
-            failures = store.failures()
-            if len(failures):  # a task rerun successfully just before a crash
-                done = store.done(tasks.values(), verify=True)
-                store.set_failures(failures[~failures["task"].astype(int).isin(done)])
-        else:
-            manifest = sweep_manifest(plan, command)
-            tasks = {t.id: t for t in plan.tasks}
-            store.write_manifest(manifest)
+        manifest, tasks = _open(store, plan, resume, command)
         log(f"sweep {exp.name}: {executor.name} -> {out}/")
         if manifest.get("status") == "complete" and table_path(out, "runs").exists():
             log(f"{out}: the sweep is already complete; nothing to do")
@@ -106,64 +94,9 @@ def run_sweep(
         manifest["status"] = "running"
         manifest["command"] = command
         store.write_manifest(manifest)
-
-        round_no = 0
-        while True:
-            current = [t for t in tasks.values() if t.round == round_no]
-            done = store.done(current, verify=resume)
-            failures = store.failures()
-            failed_before = set(failures["task"].astype(int)) if len(failures) else set()
-            todo = [
-                t
-                for t in current
-                if t.id not in done and (retry_failed or t.id not in failed_before)
-            ]
-            if resume and round_no == 0:
-                log(
-                    f"resuming {out}: {len(store.done(tasks.values()))} of {len(tasks)} "
-                    f"tasks done, {len(todo)} to run"
-                    + (f", {len(failed_before)} failed earlier" if failed_before else "")
-                )
-            ran += _run_tasks(plan, store, executor, todo, progress, stream)
-            missing = [t.id for t in current if t.id not in store.done(current)]
-            if missing or plan.adaptive is None:
-                break
-            finished = [t for t in tasks.values() if t.round <= round_no]
-            counts = _counts(store, finished, plan)
-            new = next_round(plan, counts, round_no + 1, max(t.id for t in finished) + 1)
-            if not new:
-                break
-            round_no += 1
-            recorded = [t for t in tasks.values() if t.round == round_no]
-            if recorded:
-                if [t.to_json() for t in recorded] != [t.to_json() for t in new]:
-                    raise SweepError(
-                        f"{out}: round {round_no} in the manifest differs from the one the "
-                        "finished results call for; the code or the parts changed"
-                    )
-            else:
-                for t in new:
-                    tasks[t.id] = t
-                manifest["tasks"].extend(t.to_json() for t in new)
-                manifest["rounds"].append({"round": round_no, "tasks": [t.id for t in new]})
-                store.write_manifest(manifest)
-            n_points = len({d for t in new for d in t.design_points})
-            log(
-                f"round {round_no}: {n_points} design point(s) need more replications "
-                f"(+{sum(t.runs for t in new):,} runs in {len(new)} tasks)"
-            )
-
-        all_done = store.done(tasks.values())
-        if len(all_done) == len(tasks):
-            _consolidate(store, plan, tasks)
-            status = "complete"
-            manifest["replications_by_point"] = _replications_by_point(plan, tasks)
-            manifest["runs_total"] = sum(t.runs for t in tasks.values())
-        else:
-            status = "failed"
-        manifest["status"] = status
-        manifest["finished"] = now_iso()
-        store.write_manifest(manifest)
+        run = _Rounds(plan, store, executor, manifest, tasks, log, progress, stream)
+        ran = run.all(resume, retry_failed)
+        status = _finish(store, plan, manifest, tasks)
         return _report(store, plan, tasks, status, started, ran, resume)
     except KeyboardInterrupt:
         executor.stop()
@@ -178,6 +111,116 @@ def run_sweep(
         ) from None
     finally:
         store.release()
+
+
+def _open(
+    store: Store, plan: Plan, resume: bool, command: str
+) -> tuple[dict[str, Any], dict[int, Task]]:
+    """The manifest and tasks of a resumed sweep (checked), or of a new one (written)."""
+    if not resume:
+        manifest = sweep_manifest(plan, command)
+        store.write_manifest(manifest)
+        return manifest, {t.id: t for t in plan.tasks}
+    manifest = _check_resume(store, plan)
+    tasks = {t["task"]: Task.from_json(t) for t in manifest["tasks"]}
+    store.clean_temporaries()
+    failures = store.failures()
+    if len(failures):  # a task rerun successfully just before a crash
+        done = store.done(tasks.values(), verify=True)
+        store.set_failures(failures[~failures["task"].astype(int).isin(done)])
+    return manifest, tasks
+
+
+@dataclass
+class _Rounds:
+    """Runs a sweep's rounds: round 0, then adaptive rounds while points need more runs."""
+
+    plan: Plan
+    store: Store
+    executor: Executor
+    manifest: dict[str, Any]
+    tasks: dict[int, Task]
+    log: Callable[[str], None]
+    progress: bool
+    stream: TextIO
+
+    def all(self, resume: bool, retry_failed: bool) -> int:
+        """Run every round still to do; return the replication-runs run now."""
+        round_no, ran = 0, 0
+        while True:
+            current = [t for t in self.tasks.values() if t.round == round_no]
+            todo = self._todo(current, resume, retry_failed, announce=resume and round_no == 0)
+            ran += _run_tasks(
+                self.plan, self.store, self.executor, todo, self.progress, self.stream
+            )
+            missing = [t.id for t in current if t.id not in self.store.done(current)]
+            if missing or self.plan.adaptive is None:
+                return ran
+            new = self._next(round_no)
+            if not new:
+                return ran
+            round_no += 1
+            self._record(round_no, new)
+
+    def _todo(
+        self, current: list[Task], resume: bool, retry_failed: bool, announce: bool
+    ) -> list[Task]:
+        """Tasks of the round not done yet (failed ones only when retrying them)."""
+        done = self.store.done(current, verify=resume)
+        failures = self.store.failures()
+        failed_before = set(failures["task"].astype(int)) if len(failures) else set()
+        todo = [
+            t for t in current if t.id not in done and (retry_failed or t.id not in failed_before)
+        ]
+        if announce:
+            self.log(
+                f"resuming {self.store.out}: {len(self.store.done(self.tasks.values()))} of "
+                f"{len(self.tasks)} tasks done, {len(todo)} to run"
+                + (f", {len(failed_before)} failed earlier" if failed_before else "")
+            )
+        return todo
+
+    def _next(self, round_no: int) -> list[Task]:
+        """The next adaptive round's tasks, from the results of the rounds so far."""
+        finished = [t for t in self.tasks.values() if t.round <= round_no]
+        counts = _counts(self.store, finished, self.plan)
+        return next_round(self.plan, counts, round_no + 1, max(t.id for t in finished) + 1)
+
+    def _record(self, round_no: int, new: list[Task]) -> None:
+        """Add a new round to the manifest, or check it against the one recorded there."""
+        recorded = [t for t in self.tasks.values() if t.round == round_no]
+        if recorded:
+            if [t.to_json() for t in recorded] != [t.to_json() for t in new]:
+                raise SweepError(
+                    f"{self.store.out}: round {round_no} in the manifest differs from the one "
+                    "the finished results call for; the code or the parts changed"
+                )
+        else:
+            for t in new:
+                self.tasks[t.id] = t
+            self.manifest["tasks"].extend(t.to_json() for t in new)
+            self.manifest["rounds"].append({"round": round_no, "tasks": [t.id for t in new]})
+            self.store.write_manifest(self.manifest)
+        n_points = len({d for t in new for d in t.design_points})
+        self.log(
+            f"round {round_no}: {n_points} design point(s) need more replications "
+            f"(+{sum(t.runs for t in new):,} runs in {len(new)} tasks)"
+        )
+
+
+def _finish(store: Store, plan: Plan, manifest: dict[str, Any], tasks: dict[int, Task]) -> str:
+    """Consolidate when every task is done; mark the manifest complete or failed."""
+    if len(store.done(tasks.values())) == len(tasks):
+        _consolidate(store, plan, tasks)
+        status = "complete"
+        manifest["replications_by_point"] = _replications_by_point(plan, tasks)
+        manifest["runs_total"] = sum(t.runs for t in tasks.values())
+    else:
+        status = "failed"
+    manifest["status"] = status
+    manifest["finished"] = now_iso()
+    store.write_manifest(manifest)
+    return status
 
 
 def _check_folder(store: Store, resume: bool) -> None:
