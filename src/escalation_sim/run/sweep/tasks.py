@@ -8,6 +8,7 @@ import socket
 import time
 import traceback
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,8 @@ import pyarrow.parquet as pq
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block
-from escalation_sim.run.sweep.plan import Plan, Task, complete_points
+from escalation_sim.engine.records import DailySummary
+from escalation_sim.run.sweep.plan import Plan, Task, Unit, complete_points
 
 
 # ====================================================================== task function
@@ -107,13 +109,12 @@ def _arrays(payload: TaskPayload, sizes: list[tuple[int, int]]) -> dict[str, np.
     return out
 
 
-def _compute(payload: TaskPayload) -> TaskOutput:
-    task = payload.task
-    sc = _scenario(payload)
-    units = task.units
-    blocks = [Block(u.seed, u.stop) for u in units]
-    # Groups: a re-simulated prefix (start > 0) is its own group, then dropped.
-    segments: list[tuple[int | None, int]] = []
+Segments = list[tuple[int | None, int]]
+
+
+def _segments(units: Sequence[Unit]) -> Segments:
+    """(design point, runs) groups of a task's model; a re-simulated prefix is ``None``."""
+    segments: Segments = []
     for u in units:
         pieces = (
             [(None, u.start), (u.design_point, u.runs)] if u.start else [(u.design_point, u.stop)]
@@ -123,16 +124,12 @@ def _compute(payload: TaskPayload) -> TaskOutput:
                 segments[-1] = (d, segments[-1][1] + n)
             else:
                 segments.append((d, n))
-    model = EscalationModel(
-        sc,
-        blocks=blocks,
-        overrides=_arrays(payload, [(u.design_point, u.stop) for u in units]),
-        groups=[n for _, n in segments],
-    ).run()
-    result = model.result()
+    return segments
 
-    keep = np.concatenate([np.arange(u.stop) >= u.start for u in units])
-    runs = result.runs.loc[keep].reset_index(drop=True)
+
+def _runs_frame(payload: TaskPayload, runs: pd.DataFrame) -> pd.DataFrame:
+    """The task's runs: design point, swept values, then the engine's columns."""
+    units = payload.task.units
     point = np.concatenate([np.full(u.runs, u.design_point, np.int64) for u in units])
     block = np.concatenate([np.full(u.runs, u.block, np.int64) for u in units])
     cols: dict[str, Any] = {"design_point": point}
@@ -147,49 +144,81 @@ def _compute(payload: TaskPayload) -> TaskOutput:
     for name in runs.columns:
         if name not in ("replication", "seed", "block_position"):
             cols[name] = runs[name].to_numpy()
-    frame = pd.DataFrame(cols)
+    return pd.DataFrame(cols)
 
+
+def _daily(
+    payload: TaskPayload, segments: Segments, by_group: list[DailySummary]
+) -> tuple[bytes, bytes | None]:
+    """Daily summaries per design point (npz), and the final frames of complete points.
+
+    Points whose runs all lie in this task: their daily frame (quantiles from the
+    histograms) is final, so the workers compute it rather than the parent at the end.
+    """
     arrays: dict[str, np.ndarray] = {}
-    for (d, _n), daily in zip(segments, result.daily_by_group or [], strict=True):
+    frames = []
+    for (d, _n), daily in zip(segments, by_group, strict=True):
         if d is None:
             continue
         for name in ("rung_counts", "hist", "sums"):
             key = f"d{d}_{name}"
             value = getattr(daily, name)
             arrays[key] = arrays[key] + value if key in arrays else value
-    daily_npz = _npz(arrays)
-    # Points whose runs all lie in this task: their daily frame (quantiles from the
-    # histograms) is final, so the workers compute it rather than the parent at the end.
-    frames = []
-    for d, daily in zip(segments, result.daily_by_group or [], strict=True):
-        if d[0] is not None and d[0] in payload.complete:
+        if d in payload.complete:
             frame_d = daily.to_frame()
-            frame_d.insert(0, "design_point", d[0])
+            frame_d.insert(0, "design_point", d)
             frames.append(frame_d)
     daily_frame = _to_parquet(pd.concat(frames, ignore_index=True)) if frames else None
+    return _npz(arrays), daily_frame
 
-    traces = events = None
+
+def _kept_sample(payload: TaskPayload, sc: Scenario) -> tuple[bytes | None, bytes | None]:
+    """Traces and events of the first replications of each design point's first block."""
+    units = payload.task.units
     kept = [(u, min(payload.keep_traces, u.stop)) for u in units if u.block == 0 and u.start == 0]
     kept = [(u, k) for u, k in kept if k > 0]
-    if kept:
-        sizes = [(u.design_point, k) for u, k in kept]
-        total = sum(k for _, k in sizes)
-        sample = (
-            EscalationModel(
-                sc,
-                blocks=[Block(u.seed, k) for u, k in kept],
-                overrides=_arrays(payload, sizes),
-                keep_traces=total,
-            )
-            .run()
-            .result()
+    if not kept:
+        return None, None
+    sizes = [(u.design_point, k) for u, k in kept]
+    sample = (
+        EscalationModel(
+            sc,
+            blocks=[Block(u.seed, k) for u, k in kept],
+            overrides=_arrays(payload, sizes),
+            keep_traces=sum(k for _, k in sizes),
         )
-        owner = np.concatenate([np.full(k, d, np.int64) for d, k in sizes])
-        position = np.concatenate([np.arange(k) for _, k in sizes])
-        traces = _to_parquet(_relabel(sample.traces, owner, position))
-        events = _to_parquet(_relabel(sample.events, owner, position))
+        .run()
+        .result()
+    )
+    owner = np.concatenate([np.full(k, d, np.int64) for d, k in sizes])
+    position = np.concatenate([np.arange(k) for _, k in sizes])
+    return (
+        _to_parquet(_relabel(sample.traces, owner, position)),
+        _to_parquet(_relabel(sample.events, owner, position)),
+    )
+
+
+def _compute(payload: TaskPayload) -> TaskOutput:
+    """One vectorised model over the task's blocks, then its records as bytes."""
+    units = payload.task.units
+    sc = _scenario(payload)
+    segments = _segments(units)
+    result = (
+        EscalationModel(
+            sc,
+            blocks=[Block(u.seed, u.stop) for u in units],
+            overrides=_arrays(payload, [(u.design_point, u.stop) for u in units]),
+            groups=[n for _, n in segments],
+        )
+        .run()
+        .result()
+    )
+    keep = np.concatenate([np.arange(u.stop) >= u.start for u in units])
+    frame = _runs_frame(payload, result.runs.loc[keep].reset_index(drop=True))
+    daily_npz, daily_frame = _daily(payload, segments, result.daily_by_group or [])
+    traces, events = _kept_sample(payload, sc)
     return TaskOutput(
-        task.id,
+        payload.task.id,
         True,
         runs=_to_parquet(frame),
         daily=daily_npz,
