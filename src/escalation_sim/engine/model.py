@@ -4,6 +4,11 @@ Owns :class:`EscalationModel`: its set-up, the day's draw of uniforms and the ni
 steps of the ODD's process overview (one method each, called in order by ``step``),
 what a day adds to the records (totals, daily summaries, traces and the event log,
 whose rows :data:`EVENT_ROWS` lists), and the per-replication frame of outcomes.
+It is longer than the package's ~500-line norm (about 840 lines) on purpose: the
+steps, the event-log table and the outcome frames all read the model's private
+state of the day; the arithmetic lives in ``rules``, the decisions in ``agents``,
+the state's types in ``state``. The event-log table is the next piece to move out
+once it can read a narrower view of that state.
 
 ``EscalationModel`` is built from a typed :class:`~escalation_sim.config.scenario.Scenario`
 and seeds; it never reads files, prints or writes. Every agent state variable
