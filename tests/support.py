@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from escalation_sim.config.scenario import Scenario
+from escalation_sim.engine.records import SERIES_NAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "august_2021.yaml"
@@ -44,3 +46,16 @@ def write_experiment(folder: Path, name: str = "exp", **fields) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     return path
+
+
+def daily_values(rng: np.random.Generator, r: int) -> np.ndarray:
+    """Plausible values of every daily series for r replications (one column each)."""
+    out = np.empty((len(SERIES_NAMES), r), np.float32)
+    for s, name in enumerate(SERIES_NAMES):
+        if name == "sanctions_level":
+            out[s] = rng.integers(0, 20, r)
+        elif name in ("arrivals", "stranded"):
+            out[s] = rng.lognormal(8, 1, r)
+        else:
+            out[s] = rng.beta(2, 5, r)
+    return out
