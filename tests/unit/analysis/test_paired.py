@@ -10,6 +10,7 @@ from scipy import stats
 from escalation_sim.analysis.paired import (
     MIN_POINTS,
     blame_gap,
+    paired_differences,
     paired_mean,
     paired_proportion,
     pooled_blame_gap,
@@ -109,3 +110,60 @@ def test_window_mean_is_inclusive():
     assert list(m) == [1.5, 4.0]
     with pytest.raises(ValueError, match="no trace days"):
         window_mean(traces, "h", "2022-01-01", "2022-01-02")
+
+
+# ---------------------------------------------------------------------- paired differences
+def paired_runs(n: int = 400, seed: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    a = pd.DataFrame(
+        {
+            "replication": np.arange(n),
+            "armed_incident": rng.random(n) < 0.3,
+            "nonlethal_clashes": rng.poisson(1.0, n),
+            "max_rung": rng.integers(3, 6, n),
+            "sanctions_packages": rng.integers(0, 4, n),
+            "arrivals": rng.normal(27_000, 150, n),
+        }
+    )
+    b = a.copy()
+    b["sanctions_packages"] += 1  # exactly one more package in every replication
+    b["arrivals"] -= 5_000
+    return a, b
+
+
+def test_paired_differences_of_a_scenario_with_itself_are_exactly_zero() -> None:
+    a, _ = paired_runs()
+    d = paired_differences(a, a.copy())
+    assert (d["difference"] == 0).all()
+    assert (d["low"] == 0).all() and (d["high"] == 0).all()
+    assert not d["detected"].any()
+    assert "paired bootstrap" in d.attrs["method"]
+
+
+def test_paired_differences_find_a_known_shift() -> None:
+    a, b = paired_runs()
+    d = paired_differences(a, b).set_index("metric")
+    assert d.loc["sanctions_packages", "difference"] == pytest.approx(1.0)
+    assert (d.loc["sanctions_packages", "low"], d.loc["sanctions_packages", "high"]) == (1.0, 1.0)
+    assert d.loc["arrivals", "detected"]
+    assert d.loc["arrivals", "high"] == pytest.approx(-5_000)
+    assert not d.loc["armed_incident", "detected"]
+
+
+def test_paired_interval_is_narrower_than_the_spread_and_reproducible() -> None:
+    a, b = paired_runs()
+    flip = np.random.default_rng(9).random(len(a)) < 0.1  # a few pairs gain an incident
+    b["armed_incident"] = a["armed_incident"] | flip
+    d1 = paired_differences(a, b, seed=5).set_index("metric")
+    d2 = paired_differences(a, b, seed=5).set_index("metric")
+    pd.testing.assert_frame_equal(d1, d2)
+    row = d1.loc["armed_incident"]
+    assert row["b_only"] == int((b["armed_incident"] & ~a["armed_incident"]).sum())
+    assert row["a_only"] == 0
+    assert row["low"] > 0 and row["detected"]
+
+
+def test_paired_differences_need_the_same_replications() -> None:
+    a, b = paired_runs()
+    with pytest.raises(ValueError, match="same replications"):
+        paired_differences(a, b.iloc[:-1])
