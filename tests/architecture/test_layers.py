@@ -23,7 +23,8 @@ def imports_of(path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.startswith("escalation_sim"):
-                out.add(node.module)
+                out.add(node.module)  # and `from package import module` names a module:
+                out |= {f"{node.module}.{a.name}" for a in node.names}
         elif isinstance(node, ast.Import):
             out |= {a.name for a in node.names if a.name.startswith("escalation_sim")}
     return out
@@ -55,3 +56,30 @@ def test_fork_server_preloads_a_module_that_exists():
     from escalation_sim.run.sweep.executors import PRELOAD
 
     assert hasattr(importlib.import_module(PRELOAD), "run_task")
+
+
+def module_name(path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_cycles_not_even_for_type_hints():
+    graph = {module_name(p): imports_of(p) for p in PACKAGE.rglob("*.py")}
+    for module, targets in graph.items():  # `from package import module` names a module
+        graph[module] = {t for t in targets if t in graph and t != module}
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join([*path[path.index(target) :], target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
