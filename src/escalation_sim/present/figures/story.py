@@ -22,7 +22,7 @@ from escalation_sim.present.figures.style import (
     _mark_events,
     styled,
 )
-from escalation_sim.store.results import Results
+from escalation_sim.store.results import Group, Results
 
 # ---------------------------------------------------------------------- 7. story
 
@@ -77,58 +77,77 @@ def plot_story(
     if len(ev):
         ev = ev.assign(lane=ev.apply(lane_of, axis=1))
         ev["y"] = ev["lane"].map(ypos)
-        x = pd.to_datetime(ev["date"]).to_numpy()
-        colors = [RUNGS[int(r)].color for r in ev["rung"]]
-        is_inc = ev["move"].isin(list(FORCE_BY_RUNG.values())).to_numpy()
-        is_amb = (ev["move"] == "ambiguous_incident").to_numpy()
-        plain = ~is_inc & ~is_amb
-        for mask, marker, size, gid in (
-            (plain, "o", 28, "moves"),
-            (is_amb, "^", 40, "ambiguous"),
-            (is_inc, "*", 220, "incidents"),
-        ):
-            if mask.any():
-                ax.scatter(
-                    x[mask],
-                    ev["y"].to_numpy()[mask],
-                    c=[colors[i] for i in np.nonzero(mask)[0]],
-                    marker=marker,
-                    s=size,
-                    edgecolors="black" if marker == "*" else "none",
-                    linewidths=0.6,
-                    zorder=3,
-                    gid=gid,
-                )
-        for k, (_, row) in enumerate(ev[is_inc].iterrows()):
-            ax.axvline(
-                row["date"],
-                color=RUNGS[int(row["rung"])].color,
-                linewidth=1.0,
-                linestyle="-",
-                alpha=0.7,
-                zorder=1,
-            )
-            where = str(row["target"]).split("-")[-1]
-            short = {
-                "nonlethal_clash": "clash",
-                "armed_incident": "ARMED INCIDENT",
-                "armed_conflict": "ARMED CONFLICT",
-            }[row["move"]]
-            ax.annotate(
-                f"{short}, {where}",
-                (row["date"], 0.5 + 0.35 * (k % 2)),
-                xycoords=("data", "axes fraction"),
-                xytext=(-2, 0),
-                textcoords="offset points",
-                rotation=90,
-                fontsize=7.5,
-                ha="right",
-                va="center",
-                color="#222222",
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
-                zorder=4,
-            )
+        is_inc = _draw_moves(ax, ev)
+        _mark_incidents(ax, ev[is_inc])
     _mark_events(ax, scenario_events(g.config), label=True)
+    _lane_axes(ax, g, lanes, ypos)
+    ax.set_title(_story_title(res, g, replication))
+    _story_legend(ax)
+    return fig
+
+
+def _draw_moves(ax: Axes, ev: pd.DataFrame) -> np.ndarray:
+    """Scatter the moves by kind and rung colour; return which rows are incidents."""
+    x = pd.to_datetime(ev["date"]).to_numpy()
+    colors = [RUNGS[int(r)].color for r in ev["rung"]]
+    is_inc = ev["move"].isin(list(FORCE_BY_RUNG.values())).to_numpy()
+    is_amb = (ev["move"] == "ambiguous_incident").to_numpy()
+    plain = ~is_inc & ~is_amb
+    for mask, marker, size, gid in (
+        (plain, "o", 28, "moves"),
+        (is_amb, "^", 40, "ambiguous"),
+        (is_inc, "*", 220, "incidents"),
+    ):
+        if mask.any():
+            ax.scatter(
+                x[mask],
+                ev["y"].to_numpy()[mask],
+                c=[colors[i] for i in np.nonzero(mask)[0]],
+                marker=marker,
+                s=size,
+                edgecolors="black" if marker == "*" else "none",
+                linewidths=0.6,
+                zorder=3,
+                gid=gid,
+            )
+    return is_inc
+
+
+def _mark_incidents(ax: Axes, incidents: pd.DataFrame) -> None:
+    """A vertical line and a label for every clash or armed incident."""
+    for k, (_, row) in enumerate(incidents.iterrows()):
+        ax.axvline(
+            row["date"],
+            color=RUNGS[int(row["rung"])].color,
+            linewidth=1.0,
+            linestyle="-",
+            alpha=0.7,
+            zorder=1,
+        )
+        where = str(row["target"]).split("-")[-1]
+        short = {
+            "nonlethal_clash": "clash",
+            "armed_incident": "ARMED INCIDENT",
+            "armed_conflict": "ARMED CONFLICT",
+        }[row["move"]]
+        ax.annotate(
+            f"{short}, {where}",
+            (row["date"], 0.5 + 0.35 * (k % 2)),
+            xycoords=("data", "axes fraction"),
+            xytext=(-2, 0),
+            textcoords="offset points",
+            rotation=90,
+            fontsize=7.5,
+            ha="right",
+            va="center",
+            color="#222222",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
+            zorder=4,
+        )
+
+
+def _lane_axes(ax: Axes, g: Group, lanes: list[str], ypos: dict[str, int]) -> None:
+    """One lane per actor pair, dates over the horizon."""
     ax.set_yticks([ypos[ln] for ln in lanes], [ln.replace("->", "\u2192") for ln in lanes])
     ax.set_ylim(-0.7, len(lanes) - 0.3)
     start = np.datetime64(g.start, "D")
@@ -138,6 +157,10 @@ def plot_story(
     ax.grid(axis="y", visible=False)
     for yv in range(len(lanes)):
         ax.axhline(yv, color="#dddddd", linewidth=0.6, zorder=0)
+
+
+def _story_title(res: Results, g: Group, replication: int) -> str:
+    """Which replication, and how it ended."""
     row = g.runs[g.runs["replication"] == replication]
     first = row["first_armed_incident_day"].iloc[0] if len(row) else np.nan
     outcome = (
@@ -146,7 +169,11 @@ def plot_story(
         else f"first armed incident {g.start + dt.timedelta(days=int(first)):%d %b %Y}"
     )
     who = "" if res.kind == "run" else f"{g.label}, "
-    ax.set_title(f"One replication's story: {who}replication {replication} - {outcome}")
+    return f"One replication's story: {who}replication {replication} - {outcome}"
+
+
+def _story_legend(ax: Axes) -> None:
+    """Rung colours and marker kinds, outside the axes."""
     handles = [Patch(color=RUNGS[r].color) for r in range(N_RUNGS)]
     labels = [rung_label(r) for r in range(N_RUNGS)]
     handles += [
@@ -163,4 +190,3 @@ def plot_story(
         frameon=False,
         title="rung of the move",
     )
-    return fig
