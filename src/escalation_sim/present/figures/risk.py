@@ -6,6 +6,7 @@ import itertools
 
 import matplotlib as mpl
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -13,7 +14,7 @@ from matplotlib.ticker import PercentFormatter
 from escalation_sim.analysis.metrics import METRICS, heatmap_table, risk_table
 from escalation_sim.analysis.stats import proportion
 from escalation_sim.present.figures.style import _axes, _footnote, color_of, style_of, styled
-from escalation_sim.store.results import Results, format_value, param_unit, short_name
+from escalation_sim.store.results import Group, Results, format_value, param_unit, short_name
 
 
 # ---------------------------------------------------------------------- 2. risk curve
@@ -44,45 +45,56 @@ def plot_risk_curve(
     groups = res.groups()
     days = groups[0].days
     if res.kind != "sweep":
-        metrics = ["armed_incident", "nonlethal_clash"]
-        x = np.arange(len(groups))
-        for j, m in enumerate(metrics):
-            rows = [proportion(METRICS[m].values(g.runs)) for g in groups]
-            p = np.array([r["p"] for r in rows])
-            lo = np.array([r["low"] for r in rows])
-            hi = np.array([r["high"] for r in rows])
-            ax.errorbar(
-                x + (j - 0.5) * 0.15,
-                p,
-                yerr=[p - lo, hi - p],
-                fmt="os"[j],
-                color=color_of(j),
-                capsize=4,
-                markersize=7,
-                linestyle="none",
-                label=METRICS[m].label + " (Wilson 95%)",
-            )
-            for xi, pi in zip(x + (j - 0.5) * 0.15, p, strict=True):
-                ax.annotate(
-                    f"{pi:.2f}",
-                    (xi, pi),
-                    textcoords="offset points",
-                    xytext=(8, 0),
-                    va="center",
-                    fontsize=8,
-                )
-        ax.set_xticks(x, [g.label for g in groups])
-        ax.set_xlim(-0.6, len(groups) - 0.4)
-        ax.set_ylabel(f"Probability within {days} days")
-        ax.set_title(f"Risk by scenario ({groups[0].n:,} paired replications each)")
-        ax.set_ylim(0, 1)
-        ax.legend(loc="best")
-        ax.grid(axis="x", visible=False)
+        _risk_by_scenario(ax, groups, days)
         return fig
     param = param or res.parameters[0]
     by = by if by is not None else _default_by(res, param)
     table = risk_table(res.runs, param, outcome, by=by)
-    label = METRICS[outcome].label
+    _risk_curves(ax, table, by, METRICS[outcome].label)
+    _label_risk_curve(fig, ax, res, table, param, by, outcome, days, own)
+    return fig
+
+
+def _risk_by_scenario(ax: Axes, groups: list[Group], days: int) -> None:
+    """One point per scenario and outcome, with its Wilson interval."""
+    metrics = ["armed_incident", "nonlethal_clash"]
+    x = np.arange(len(groups))
+    for j, m in enumerate(metrics):
+        rows = [proportion(METRICS[m].values(g.runs)) for g in groups]
+        p = np.array([r["p"] for r in rows])
+        lo = np.array([r["low"] for r in rows])
+        hi = np.array([r["high"] for r in rows])
+        ax.errorbar(
+            x + (j - 0.5) * 0.15,
+            p,
+            yerr=[p - lo, hi - p],
+            fmt="os"[j],
+            color=color_of(j),
+            capsize=4,
+            markersize=7,
+            linestyle="none",
+            label=METRICS[m].label + " (Wilson 95%)",
+        )
+        for xi, pi in zip(x + (j - 0.5) * 0.15, p, strict=True):
+            ax.annotate(
+                f"{pi:.2f}",
+                (xi, pi),
+                textcoords="offset points",
+                xytext=(8, 0),
+                va="center",
+                fontsize=8,
+            )
+    ax.set_xticks(x, [g.label for g in groups])
+    ax.set_xlim(-0.6, len(groups) - 0.4)
+    ax.set_ylabel(f"Probability within {days} days")
+    ax.set_title(f"Risk by scenario ({groups[0].n:,} paired replications each)")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="best")
+    ax.grid(axis="x", visible=False)
+
+
+def _risk_curves(ax: Axes, table: pd.DataFrame, by: str | None, label: str) -> None:
+    """One curve (with a band) or one dodged curve per level of ``by``."""
     series = list(table.groupby("by_value", sort=True)) if by else [(None, table)]
     span = float(table["x"].max() - table["x"].min()) or 1.0
     for i, (bv, part) in enumerate(series):
@@ -112,6 +124,21 @@ def plot_risk_curve(
                 capsize=3,
                 label=name,
             )
+
+
+def _label_risk_curve(
+    fig: Figure,
+    ax: Axes,
+    res: Results,
+    table: pd.DataFrame,
+    param: str,
+    by: str | None,
+    outcome: str,
+    days: int,
+    own: bool,
+) -> None:
+    """Axis labels, title, footnote (what each point pools) and legend."""
+    label = METRICS[outcome].label
     unit = param_unit(param, res.config_of())
     ax.set_xlabel(short_name(param) + (f" ({unit})" if unit else ""))
     ax.set_ylabel(f"{label.replace(')', '')} within {days} days)")
@@ -138,7 +165,6 @@ def plot_risk_curve(
         own,
     )
     ax.legend(loc="best")
-    return fig
 
 
 # ---------------------------------------------------------------------- 5. heatmap
