@@ -1,14 +1,9 @@
 """The day's schedule: one Mesa model advancing R replications in lockstep.
 
-Owns :class:`EscalationModel`: its set-up, the day's draw of uniforms and the nine
-steps of the ODD's process overview (one method each, called in order by ``step``),
-what a day adds to the records (totals, daily summaries, traces and the event log,
-whose rows :data:`EVENT_ROWS` lists), and the per-replication frame of outcomes.
-It is longer than the package's ~500-line norm (about 840 lines) on purpose: the
-steps, the event-log table and the outcome frames all read the model's private
-state of the day; the arithmetic lives in ``rules``, the decisions in ``agents``,
-the state's types in ``state``. The event-log table is the next piece to move out
-once it can read a narrower view of that state.
+Owns :class:`EscalationModel`: its set-up, the day's draw of uniforms, the nine steps
+of the ODD's process overview (one method each, called in order by ``step``) and what
+a day adds to the records. The arithmetic is in ``rules``, decisions in ``agents``,
+state types in ``state``, the event log's rows in ``eventlog``, outcome frames in ``outputs``.
 
 ``EscalationModel`` is built from a typed :class:`~escalation_sim.config.scenario.Scenario`
 and seeds; it never reads files, prints or writes. Every agent state variable
@@ -26,24 +21,22 @@ replications or blocks share the model, and a small block draws only what it use
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import itertools
-import operator
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 import mesa
 import numpy as np
-import pandas as pd
 
 from escalation_sim.config import ladder
 from escalation_sim.config.ladder import MOVES
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
+from escalation_sim.engine.outputs import runs_frame, traces_frame
 from escalation_sim.engine.randomness import BLOCK_SIZE, DYAD_SLOTS, Block, make_blocks
 from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog
 from escalation_sim.engine.result import ModelResult
@@ -62,6 +55,7 @@ from escalation_sim.engine.state import (
     _mechanisms,
     build_schedule,
     check_overrides,
+    rung_per_border,
 )
 
 
@@ -315,8 +309,9 @@ class EscalationModel(mesa.Model):
             else np.ones(self.R, F32)
         )
         if self.keep:  # what each side perceived yesterday, for the event log's "why"
-            self._last_seen_m = inst.unanswered[:, self._kept].copy()
-            self._last_seen_f = front.unanswered[:, self._kept].copy()
+            self._last_seen = LastSeen(
+                inst.unanswered[:, self._kept].copy(), front.unanswered[:, self._kept].copy()
+            )
         moves = inst.decide(u, room)
         if self.patron is not None:
             self.patron.review(moves, u["patron"])
@@ -388,10 +383,10 @@ class EscalationModel(mesa.Model):
             inc.blamed_clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
         )
         parts = (
-            _hostile(seen_move),
+            rules.hostile_only(seen_move),
             np.where(gesture_hostile, seen_gesture, 0),
-            _hostile(seen_amb),
-            _hostile(seen_clash_f),
+            rules.hostile_only(seen_amb),
+            rules.hostile_only(seen_clash_f),
         )
         sum_f = parts[0] + parts[1] + parts[2] + parts[3]
         max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
@@ -431,8 +426,12 @@ class EscalationModel(mesa.Model):
             inc.clash, rules.perceive(inc.clash_rung, u["pm_clash"], bias, noise), 0
         )
         seen_s = np.where(due.new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
-        seen_s = _hostile(seen_s).max(axis=0, initial=0)[None, :]
-        parts = (_hostile(seen_f), _hostile(seen_pb), _hostile(seen_clash_m))
+        seen_s = rules.hostile_only(seen_s).max(axis=0, initial=0)[None, :]
+        parts = (
+            rules.hostile_only(seen_f),
+            rules.hostile_only(seen_pb),
+            rules.hostile_only(seen_clash_m),
+        )
         sum_m = parts[0] + parts[1] + parts[2] + seen_s
         max_m = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], seen_s))
         inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(due.eased_r > 0, sum_m.shape))
@@ -472,7 +471,7 @@ class EscalationModel(mesa.Model):
         """Step 9: today's rung per border; accumulators, daily summaries, traces and log."""
         # The phases' outputs in one record of the day, with the rung at each border.
         t = Today(
-            rung=_rung_per_border(moves, rung_f, flow, inc, self.mechanisms.militarised_posture),
+            rung=rung_per_border(moves, rung_f, flow, inc, self.mechanisms.militarised_posture),
             moves=moves,
             rung_f=rung_f,
             level_total=level_total,
@@ -560,41 +559,17 @@ class EscalationModel(mesa.Model):
         )
 
     def _log_day(self, d: int, t: Today) -> None:
-        """Event-log rows for the kept replications: scheduled events, then :data:`EVENT_ROWS`."""
-        tk = _kept_view(t, self._kept)  # the kept replications only, positions 0..K-1
-        me = self.instigator.name
-        for actor, what in self.schedule.notes.get(d, []):
-            self.log.add(self._kept_labels, d, actor, "all", "scheduled event", 0, 0.0, None, what)
-        for i, state in enumerate(self.dyads):
-            for row in EVENT_ROWS["border"]:
-                self._log_rows(row, d, tk, i, self.F, {"instigator": me, "frontline": state})
-        for s, sanctioner in enumerate(self.sanctioner_names):
-            for row in EVENT_ROWS["sanctioner"]:
-                self._log_rows(row, d, tk, s, self.S, {"instigator": me, "sanctioner": sanctioner})
-
-    def _log_rows(
-        self, row: LogRow, d: int, tk: Today, i: int, n: int, names: dict[str, str]
-    ) -> None:
-        """Rows of one kind at border or sanctioner ``i`` of ``n``: one per replication it marks."""
-        marks = _row_of(tk, row.marks, i, n)
-        j = np.nonzero(marks)[0]
-        if j.size == 0:
-            return
-        if isinstance(row.move, str):
-            moves = [row.move] * j.size
-        else:  # the move by the rung marked
-            moves = [row.move[int(r)] for r in marks[j]]
-        self.log.add(
-            self._kept_labels[j],
+        """Event-log rows of the kept replications (the table in ``eventlog``)."""
+        log_day(
+            self.log,
             d,
-            row.actor.format(**names),
-            row.target.format(**names),
-            moves,
-            np.array([MOVES[m].rung for m in moves]),
-            np.array([MOVES[m].goldstein for m in moves]),
-            None if row.perceived is None else _row_of(tk, row.perceived, i, n)[j],
-            row.reason if isinstance(row.reason, str) else [row.reason(self, tk, i, k) for k in j],
-            blamed=None if row.blamed is None else _row_of(tk, row.blamed, i, n)[j],
+            kept_view(t, self._kept),  # the kept replications only, positions 0..K-1
+            self._kept_labels,
+            self._last_seen,
+            self.schedule.notes.get(d, []),
+            {"instigator": self.instigator.name},
+            self.dyads,
+            self.sanctioner_names,
         )
 
     # ------------------------------------------------------------------ run & results
@@ -608,7 +583,13 @@ class EscalationModel(mesa.Model):
         """Per-replication outcomes, daily summary, kept traces and event log."""
         traces = None
         if self.keep:
-            traces = _traces_frame(self, self.config.start)
+            traces = traces_frame(
+                self.trace_values,
+                self.trace_rungs,
+                self._kept_labels,
+                self.dyads,
+                self.config.start,
+            )
         return ModelResult(
             runs=runs_frame(self),
             daily=functools.reduce(DailySummary.merge, self.daily_by_group),
@@ -616,233 +597,3 @@ class EscalationModel(mesa.Model):
             traces=traces,
             events=self.log.to_frame(self.config.start),
         )
-
-
-# ------------------------------------------------------------------ the event log's rows
-def _why_instigator(model: EscalationModel, t: Today, i: int, k: int) -> str:
-    """Why the instigator made its move at border ``i`` in kept replication ``k``."""
-    if t.moves.restrained[i, k]:
-        return "patron restraint: downgraded to rhetoric"
-    if t.moves.retaliated[i, k]:
-        return f"retaliation for perceived rung {model._last_seen_m[i, k]:.1f}"
-    return "provocation (restraint eroded: nothing to lose)"
-
-
-def _why_frontline(model: EscalationModel, t: Today, i: int, k: int) -> str:
-    """Why frontline state ``i`` answered in kept replication ``k``."""
-    return f"response to perceived rung {model._last_seen_f[i, k]:.1f}"
-
-
-@dataclass(frozen=True)
-class LogRow:
-    """One kind of event-log row: which replications it marks, who to whom, what and why.
-
-    ``marks``, ``perceived`` and ``blamed`` name fields of :class:`Today` (dotted for
-    ``moves``). ``actor`` and ``target`` are formatted with ``{instigator}`` and the
-    border's ``{frontline}`` state or the ``{sanctioner}``. ``move`` is a move of
-    :data:`~escalation_sim.config.ladder.MOVES` (its rung and Goldstein score come
-    from there), or a mapping from the marked rung to the move.
-    """
-
-    marks: str
-    actor: str
-    target: str
-    move: str | Mapping[int, str]
-    perceived: str | None
-    reason: str | Callable[[EscalationModel, Today, int, int], str]
-    blamed: str | None = None
-
-
-# In this order, per border and then per sanctioner, after the day's scheduled events.
-EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
-    "border": (
-        LogRow(
-            "moves.rung",
-            "{instigator}",
-            "{frontline}",
-            ladder.INSTIGATOR_MOVE_BY_RUNG,
-            "seen_move",
-            _why_instigator,
-        ),
-        LogRow(
-            "moves.covert",
-            "{instigator}",
-            "{frontline}",
-            "ambiguous_incident",
-            "seen_amb",
-            "covert provocation (author unobservable)",
-            blamed="blamed_cov",
-        ),
-        LogRow(
-            "amb_bg",
-            "unknown",
-            "{frontline}",
-            "ambiguous_incident",
-            "seen_amb",
-            "ambiguous incident not caused by the instigator",
-            blamed="blamed_bg",
-        ),
-        LogRow(
-            "moves.gesture",
-            "{instigator}",
-            "{frontline}",
-            "conciliatory_gesture",
-            "seen_gesture",
-            "restraint",
-        ),
-        LogRow(
-            "rung_f",
-            "{frontline}",
-            "{instigator}",
-            ladder.FRONTLINE_MOVE_BY_RUNG,
-            "seen_f",
-            _why_frontline,
-        ),
-        LogRow(
-            "pb_incident",
-            "{frontline}",
-            "{instigator}",
-            "pushback",
-            "seen_pb",
-            "migration pushbacks",
-        ),
-        LogRow(
-            "clash_rung",
-            "border",
-            "{instigator}-{frontline}",
-            ladder.FORCE_BY_RUNG,
-            "seen_clash_f",
-            "incident hazard (posture x mutual threat)",
-            blamed="blamed_clash",
-        ),
-    ),
-    "sanctioner": (
-        LogRow(
-            "new",
-            "{sanctioner}",
-            "{instigator}",
-            "impose_sanctions",
-            "seen_s",
-            "attributed hostility passed threshold / scheduled round",
-        ),
-        LogRow(
-            "eased",
-            "{sanctioner}",
-            "{instigator}",
-            "ease_sanctions",
-            None,
-            "hostility subsided (ratchet off)",
-        ),
-        LogRow(
-            "counter",
-            "{instigator}",
-            "{sanctioner}",
-            "counter_sanctions",
-            None,
-            "retaliation for sanctions",
-        ),
-    ),
-}
-
-
-def _row_of(t: Today, field: str, i: int, n: int) -> np.ndarray:
-    """Row ``i`` of a field of the day; a field of one row, or (K,), holds for all ``n``."""
-    value = operator.attrgetter(field)(t)
-    return np.broadcast_to(value, (n, value.shape[-1]))[i]
-
-
-def _kept_view(t: Today, kept: slice | np.ndarray) -> Today:
-    """The day's record restricted to the kept replications (last axis)."""
-    moves = InstigatorMoves(**{k: v[..., kept] for k, v in vars(t.moves).items()})
-    fields = {k: v[..., kept] for k, v in vars(t).items() if k != "moves"}
-    return Today(moves=moves, **fields)
-
-
-def _rung_per_border(
-    moves: InstigatorMoves,
-    rung_f: np.ndarray,
-    flow: MigrationFlow,
-    inc: Incidents,
-    militarised_posture: float | np.ndarray,
-) -> np.ndarray:
-    """Today's rung at each border (ODD section 2.3), (F, R) int8.
-
-    The highest of the day's moves and incidents and the standing rung (3 where
-    either side's posture is militarised, else 2 where migrants arrived).
-    """
-    standing = np.where(
-        np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture,
-        3,
-        np.where(flow.arrived >= 1, 2, 0),
-    )
-    ambiguous_here = (inc.amb_bg | moves.covert) * 2
-    return np.maximum.reduce(
-        [moves.rung, rung_f, inc.clash_rung, standing, flow.pb_incident * 2, ambiguous_here]
-    ).astype(np.int8)
-
-
-def _hostile(seen: np.ndarray) -> np.ndarray:
-    """Perceived rungs of acts read as hostile (>= 0.5), else 0."""
-    return np.where(seen >= 0.5, seen, 0).astype(F32)
-
-
-def _traces_frame(model: EscalationModel, start: dt.date) -> pd.DataFrame:
-    days, _n, K = model.trace_values.shape
-    rep = np.repeat(model._kept_labels, days)
-    day = np.tile(np.arange(days), K)
-    cols: dict[str, Any] = {"replication": rep, "day": day}
-    cols["date"] = pd.to_datetime(start) + pd.to_timedelta(day, unit="D")
-    for s, name in enumerate(SERIES_NAMES):
-        cols[name] = model.trace_values[:, s, :].T.ravel()
-    for i, name in enumerate(model.dyads):
-        cols[f"rung_{name}"] = model.trace_rungs[:, i, :].T.ravel()
-    return pd.DataFrame(cols)
-
-
-def runs_frame(model: EscalationModel) -> pd.DataFrame:
-    """One row per replication with every outcome the brief asks for."""
-    tot, inst = model.totals, model.instigator
-    positions = np.concatenate([np.arange(b.size) for b in model.blocks])
-    seeds = np.concatenate([np.full(b.size, b.seed, np.int64) for b in model.blocks])
-    cols: dict[str, np.ndarray] = {
-        "replication": np.arange(model.R) + model.offset,
-        "seed": seeds,
-        "block_position": positions,
-        "armed_incident": tot.armed > 0,
-        "first_armed_incident_day": tot.first_armed.astype(float),
-        "first_nonlethal_clash_day": tot.first_nonlethal.astype(float),
-        "nonlethal_clashes": tot.nonlethal,
-        "armed_incidents": tot.armed,
-        "armed_conflict": tot.conflict,
-        "max_rung": tot.max_rung.max(axis=0).astype(np.int8),
-        "days_rung3_plus": tot.days3,
-        "sanctions_packages": tot.new_packages,
-        "first_package_day": tot.first_package.astype(float),
-        "sanctions_eased": tot.eased,
-        "sanctions_level_final": model.sanc.level.sum(axis=0),
-        "arrivals": tot.arrivals.sum(axis=0).round(),
-        "pushbacks": tot.pushbacks.sum(axis=0).round(),
-        "stranded_peak": tot.stranded_peak.astype(float).round(),
-        "ambiguous_incidents": tot.ambiguous,
-        "blamed_on_instigator": tot.blamed,
-        "caused_by_instigator": tot.caused,
-        "caused_and_blamed": tot.caused_blamed,
-        "provocations": tot.provocations,
-        "instigator_hostile_moves": tot.hostile_moves,
-        "retaliations": tot.retaliations,
-        "frontline_responses": tot.responses,
-        "counter_sanctions": tot.counter_sanctions,
-        "restraint_interventions": tot.interventions,
-        "final_reputation": inst.reputation.astype(float),
-        "final_domestic_support": inst.support.astype(float),
-        "final_valve": inst.valve.astype(float),
-        "mean_tension": tot.tension_sum / max(model.day, 1),
-        "goldstein_total": tot.goldstein.sum(axis=0) + tot.goldstein_other,
-    }
-    for i, name in enumerate(model.dyads):
-        cols[f"max_rung_{name}"] = tot.max_rung[i]
-        cols[f"arrivals_{name}"] = tot.arrivals[i].round()
-        cols[f"pushbacks_{name}"] = tot.pushbacks[i].round()
-        cols[f"stranded_peak_{name}"] = tot.stranded_peak_f[i].astype(float).round()
-        cols[f"goldstein_{name}"] = tot.goldstein[i]
-    return pd.DataFrame(cols)

@@ -230,3 +230,8 @@ def standard_normal(u1: ArrayLike, u2: ArrayLike) -> Array:
 def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
     """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
     return (-np.expm1(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)
+
+
+def hostile_only(seen: ArrayLike) -> Array:
+    """Perceived rungs of acts read as hostile (>= 0.5), else 0."""
+    return np.where(np.asarray(seen) >= 0.5, seen, 0).astype(F32)

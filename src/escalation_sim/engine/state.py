@@ -295,3 +295,26 @@ def _actor_params(
         width = max(r.shape[0] for r in rows)
         out[key] = np.stack([np.broadcast_to(r, (width,)) for r in rows]).astype(F32)
     return out
+
+
+def rung_per_border(
+    moves: InstigatorMoves,
+    rung_f: np.ndarray,
+    flow: MigrationFlow,
+    inc: Incidents,
+    militarised_posture: float | np.ndarray,
+) -> np.ndarray:
+    """Today's rung at each border (ODD section 2.3), (F, R) int8.
+
+    The highest of the day's moves and incidents and the standing rung (3 where
+    either side's posture is militarised, else 2 where migrants arrived).
+    """
+    standing = np.where(
+        np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture,
+        3,
+        np.where(flow.arrived >= 1, 2, 0),
+    )
+    ambiguous_here = (inc.amb_bg | moves.covert) * 2
+    return np.maximum.reduce(
+        [moves.rung, rung_f, inc.clash_rung, standing, flow.pb_incident * 2, ambiguous_here]
+    ).astype(np.int8)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from escalation_sim.config.ladder import MOVES
-from escalation_sim.engine.model import EVENT_ROWS, EscalationModel
+from escalation_sim.engine.eventlog import EVENT_ROWS
+from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block, block_seed, make_blocks
 from escalation_sim.engine.state import InstigatorMoves, Today
 from escalation_sim.io.scenario_file import load

@@ -1,0 +1,99 @@
+"""What a finished run hands back: the per-replication outcomes and the kept traces.
+
+Read from the model's totals and state at the horizon; nothing here steps the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+from escalation_sim.engine.randomness import Block
+from escalation_sim.engine.records import SERIES_NAMES
+from escalation_sim.engine.state import SanctionState
+
+
+class RecordedModel(Protocol):
+    """What the outcome frame reads of a model that has run."""
+
+    R: int
+    offset: int
+    day: int
+    blocks: Sequence[Block]
+    dyads: Sequence[str]
+    totals: Any  # the run's accumulators (SimpleNamespace of arrays)
+    instigator: Any  # the instigator agent (reputation, support, valve)
+    sanc: SanctionState
+
+
+def traces_frame(
+    trace_values: np.ndarray,
+    trace_rungs: np.ndarray,
+    kept_labels: np.ndarray,
+    dyads: Sequence[str],
+    start: dt.date,
+) -> pd.DataFrame:
+    """Daily state of the kept replications, one row per replication and day."""
+    days, _n, K = trace_values.shape
+    rep = np.repeat(kept_labels, days)
+    day = np.tile(np.arange(days), K)
+    cols: dict[str, Any] = {"replication": rep, "day": day}
+    cols["date"] = pd.to_datetime(start) + pd.to_timedelta(day, unit="D")
+    for s, name in enumerate(SERIES_NAMES):
+        cols[name] = trace_values[:, s, :].T.ravel()
+    for i, name in enumerate(dyads):
+        cols[f"rung_{name}"] = trace_rungs[:, i, :].T.ravel()
+    return pd.DataFrame(cols)
+
+
+def runs_frame(model: RecordedModel) -> pd.DataFrame:
+    """One row per replication with every outcome the brief asks for."""
+    tot, inst = model.totals, model.instigator
+    positions = np.concatenate([np.arange(b.size) for b in model.blocks])
+    seeds = np.concatenate([np.full(b.size, b.seed, np.int64) for b in model.blocks])
+    cols: dict[str, np.ndarray] = {
+        "replication": np.arange(model.R) + model.offset,
+        "seed": seeds,
+        "block_position": positions,
+        "armed_incident": tot.armed > 0,
+        "first_armed_incident_day": tot.first_armed.astype(float),
+        "first_nonlethal_clash_day": tot.first_nonlethal.astype(float),
+        "nonlethal_clashes": tot.nonlethal,
+        "armed_incidents": tot.armed,
+        "armed_conflict": tot.conflict,
+        "max_rung": tot.max_rung.max(axis=0).astype(np.int8),
+        "days_rung3_plus": tot.days3,
+        "sanctions_packages": tot.new_packages,
+        "first_package_day": tot.first_package.astype(float),
+        "sanctions_eased": tot.eased,
+        "sanctions_level_final": model.sanc.level.sum(axis=0),
+        "arrivals": tot.arrivals.sum(axis=0).round(),
+        "pushbacks": tot.pushbacks.sum(axis=0).round(),
+        "stranded_peak": tot.stranded_peak.astype(float).round(),
+        "ambiguous_incidents": tot.ambiguous,
+        "blamed_on_instigator": tot.blamed,
+        "caused_by_instigator": tot.caused,
+        "caused_and_blamed": tot.caused_blamed,
+        "provocations": tot.provocations,
+        "instigator_hostile_moves": tot.hostile_moves,
+        "retaliations": tot.retaliations,
+        "frontline_responses": tot.responses,
+        "counter_sanctions": tot.counter_sanctions,
+        "restraint_interventions": tot.interventions,
+        "final_reputation": inst.reputation.astype(float),
+        "final_domestic_support": inst.support.astype(float),
+        "final_valve": inst.valve.astype(float),
+        "mean_tension": tot.tension_sum / max(model.day, 1),
+        "goldstein_total": tot.goldstein.sum(axis=0) + tot.goldstein_other,
+    }
+    for i, name in enumerate(model.dyads):
+        cols[f"max_rung_{name}"] = tot.max_rung[i]
+        cols[f"arrivals_{name}"] = tot.arrivals[i].round()
+        cols[f"pushbacks_{name}"] = tot.pushbacks[i].round()
+        cols[f"stranded_peak_{name}"] = tot.stranded_peak_f[i].astype(float).round()
+        cols[f"goldstein_{name}"] = tot.goldstein[i]
+    return pd.DataFrame(cols)
