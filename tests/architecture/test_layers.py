@@ -3,7 +3,8 @@
 Layers, lowest first: config (typed values) -> io (the only YAML reader) ->
 engine (the model) -> store (the results folder) -> analysis (numbers from
 results) -> run (scenarios, comparisons, sweeps) -> present (figures, tables,
-report) -> cli. A module may import from its own layer and the ones below.
+report) -> view (the live browser view) -> cli. A module may import from its own
+layer and the ones below.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import importlib
 from tests.support import ROOT
 
 PACKAGE = ROOT / "src" / "escalation_sim"
-LAYERS = ("config", "io", "engine", "store", "analysis", "run", "present", "cli")
+LAYERS = ("config", "io", "engine", "store", "analysis", "run", "present", "view", "cli")
 
 
 def imports_of(path) -> set[str]:

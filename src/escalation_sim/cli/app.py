@@ -17,6 +17,7 @@ from escalation_sim.cli.results_commands import add_analyze, add_compare, add_pl
 from escalation_sim.cli.scenario_commands import add_describe, add_events, add_run, add_validate
 from escalation_sim.cli.sweep_commands import add_plan, add_status, add_sweep
 from escalation_sim.cli.usage import UsageError
+from escalation_sim.cli.view_commands import add_view
 from escalation_sim.io.errors import InputError
 
 # ---------------------------------------------------------------------- main
@@ -32,6 +33,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_compare,
     add_analyze,
     add_report,
+    add_view,
 ]
 
 
