@@ -26,6 +26,7 @@ from escalation_sim.view.live import LiveModel, model_params
 SCENARIO_ENV = "ESCALATION_SIM_VIEW_SCENARIO"
 REPLICATIONS_ENV = "ESCALATION_SIM_VIEW_REPLICATIONS"
 LOG_ROWS = 12
+RENDER_INTERVAL = 3  # days per redraw while playing: drawing two charts costs ~0.5 s
 
 
 @functools.cache
@@ -44,16 +45,25 @@ def params() -> dict[str, Any]:
 def RungChart(model: LiveModel) -> None:
     """Share of replications at each rung per border, so far."""
     update_counter.get()  # redrawn after every step SolaraViz renders
+    fig = solara.use_memo(lambda: rung_figure(model), [model, model.day])
     with solara.Column(classes=["rung-chart"]):
-        solara.FigureMatplotlib(rung_figure(model), format="png")
+        solara.FigureMatplotlib(fig, dependencies=[model, model.day], format="png")
 
 
 @solara.component
 def BandsChart(model: LiveModel) -> None:
     """Tension and flows with their quantile bands, so far."""
     update_counter.get()  # redrawn after every step SolaraViz renders
+    fig = solara.use_memo(lambda: bands_figure(model), [model, model.day])
     with solara.Column(classes=["bands-chart"]):
-        solara.FigureMatplotlib(bands_figure(model), format="png")
+        solara.FigureMatplotlib(fig, dependencies=[model, model.day], format="png")
+
+
+def _shown(value: object) -> str:
+    """A parameter value as the page shows it: ``0.62``, ``300``, ``off``."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def log_html(model: LiveModel) -> str:
@@ -73,8 +83,15 @@ def log_html(model: LiveModel) -> str:
         if rows
         else f"Event log of replication 0: no moves yet (day {model.day})"
     )
+    settings = ", ".join(f"{k} = {_shown(v)}" for k, v in model.changed.items()) or "none"
+    run = (
+        f"{model.config.name}: {model.replications} replications, seed {model.master_seed}; "
+        f"changed by the sliders: {settings}"
+    )
     return (
+        f"<p class='run-settings'>{html.escape(run)}</p>"
         f"<p><b>{html.escape(title)}</b></p>"
+        "<style>.event-log td, .event-log th {padding: 1px 8px; text-align: left}</style>"
         f"<table style='font-size:12px;border-collapse:collapse'>{head}{body}</table>"
     )
 
@@ -102,5 +119,6 @@ def Page() -> None:
         components=[(RungChart, 0), (BandsChart, 0), (EventLog, 0)],
         model_params=user_params,
         name=f"escalation-sim view: {scenario().name}",
-        play_interval=150,
+        play_interval=100,
+        render_interval=RENDER_INTERVAL,
     )

@@ -12,7 +12,6 @@ import datetime as dt
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -29,6 +28,9 @@ BAND_SERIES = {
 }
 SIZE = (6.4, 4.6)  # inches at 80 dpi: about one half-width cell of the view's grid
 DPI = 80
+# The project's style with fixed margins: a constrained layout would double the drawing
+# time, and the view redraws both charts after every rendered step.
+LIVE_STYLE = {**STYLE, "figure.constrained_layout.use": False}
 
 
 def _date_axis(ax: Axes, model: LiveModel) -> None:
@@ -41,7 +43,7 @@ def _date_axis(ax: Axes, model: LiveModel) -> None:
 
 def rung_figure(model: LiveModel) -> Figure:
     """Share of replications at each rung today: all borders (highest), then each border."""
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(LIVE_STYLE):
         names = ["all borders (highest rung)", *model.engine.dyads]
         fig = Figure(figsize=SIZE, dpi=DPI)
         axes = fig.subplots(2, (len(names) + 1) // 2, sharex=True, sharey=True, squeeze=False)
@@ -66,7 +68,7 @@ def rung_figure(model: LiveModel) -> Figure:
         fig.legend(
             handles,
             [rung_label(r) for r in range(N_RUNGS)],
-            loc="outside lower center",
+            loc="lower center",
             ncols=4,
             fontsize=7,
             frameon=False,
@@ -74,12 +76,13 @@ def rung_figure(model: LiveModel) -> Figure:
         fig.suptitle(
             f"Rung per border, {model.replications} replications - day {model.day}", fontsize=10
         )
+        fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.2, hspace=0.3, wspace=0.08)
         return fig
 
 
 def bands_figure(model: LiveModel) -> Figure:
     """Tension and migration flows: median, 25-75% and 5-95% bands over replications."""
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(LIVE_STYLE):
         fig = Figure(figsize=SIZE, dpi=DPI)
         axes = fig.subplots(len(BAND_SERIES), 1, sharex=True)
         x = model.dates()
@@ -96,9 +99,5 @@ def bands_figure(model: LiveModel) -> Figure:
                 ax.set_ylim(0, 1)
             _date_axis(ax, model)
         fig.suptitle("Median, 25-75% and 5-95% of replications", fontsize=10)
+        fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.07, hspace=0.45)
         return fig
-
-
-def figure_size_px() -> tuple[int, int]:
-    """The charts' size in pixels."""
-    return int(np.round(SIZE[0] * DPI)), int(np.round(SIZE[1] * DPI))

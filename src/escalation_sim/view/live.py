@@ -161,11 +161,14 @@ def variant(base: Scenario, parameters: Mapping[str, Any], scheduled_events: boo
         raise ValueError(
             f"unknown parameter {unknown[0]!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
         )
-    changed = {
-        paths[k]: v for k, v in parameters.items() if v is not None and v != _value(base, paths[k])
-    }
-    sc = scenario_variant(base, changed)
+    sc = scenario_variant(base, {paths[k]: v for k, v in changed(base, parameters).items()})
     return sc if scheduled_events else sc.model_copy(update={"events": []})
+
+
+def changed(base: Scenario, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat-keyword values that differ from the scenario's."""
+    paths = flat_parameters(base)
+    return {k: v for k, v in parameters.items() if v is not None and v != _value(base, paths[k])}
 
 
 class LogRow(NamedTuple):
@@ -188,6 +191,8 @@ class LiveModel(mesa.Model):
         replications: replications advancing in lockstep.
         seed: master seed of the run (the same seed gives the same days).
         scheduled_events: keep the scenario's scheduled events (mechanism 10).
+        scenario: ignored: Mesa's experiment scenario, which SolaraViz passes on Reset
+            (this model's scenario is ``base``).
         **parameters: flat parameter keywords (:func:`flat_parameters`) to set.
 
     """
@@ -198,12 +203,18 @@ class LiveModel(mesa.Model):
         replications: int = DEFAULT_REPLICATIONS,
         seed: int = 0,
         scheduled_events: bool = True,
+        scenario: Any = None,
         **parameters: Any,
     ) -> None:
+        del scenario  # Mesa's experiment object, which SolaraViz's Reset passes; not used
         super().__init__(rng=seed)
         if not 1 <= replications <= MAX_REPLICATIONS:
             raise ValueError(f"replications must lie in 1 .. {MAX_REPLICATIONS}")
         self.config = variant(base, parameters, scheduled_events)
+        self.changed = changed(base, parameters)  # what the sliders changed, for the page
+        if not scheduled_events and base.events:
+            self.changed["scheduled_events"] = False
+        self.master_seed = seed
         self.engine = EscalationModel(self.config, replications, seed, keep_traces=1)
         self.running = True
 
