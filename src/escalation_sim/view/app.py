@@ -91,7 +91,8 @@ def log_html(model: LiveModel) -> str:
     return (
         f"<p class='run-settings'>{html.escape(run)}</p>"
         f"<p><b>{html.escape(title)}</b></p>"
-        "<style>.event-log td, .event-log th {padding: 1px 8px; text-align: left}</style>"
+        "<style>.event-log td, .event-log th {padding: 1px 8px; text-align: left}"
+        ".event-log td:first-child {white-space: nowrap}</style>"
         f"<table style='font-size:12px;border-collapse:collapse'>{head}{body}</table>"
     )
 
