@@ -38,7 +38,8 @@ def test_play_advances_the_charts_and_the_log_with_no_network(url):
         log = view.log_text()
         assert f"moves by day {day}" in log
         assert view.page.locator(".event-log tr").count() >= 2  # header and a move
-        assert view.outside == []  # every asset came from the local server
+        assert view.outside == []  # nothing asked of another host
+        assert view.failed == []  # and the local server supplied every file
 
 
 def test_step_and_reset_with_a_slider_moved(url):

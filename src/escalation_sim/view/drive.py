@@ -2,7 +2,9 @@
 
 Needs the ``playwright`` package and a Chromium on the machine (Debian's ``chromium``;
 Playwright's own browser downloads are not used). Every request the page makes to
-another host is refused and recorded, so a test can check the view needs no network.
+another host is refused and recorded, and so is every local request that fails (a
+front-end file the server could not supply), so a test can check the view needs no
+network.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class ViewPage:
     """The view open in a browser page, with the requests it tried to send elsewhere."""
 
     page: Any  # playwright.sync_api.Page
-    outside: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)  # refused requests to other hosts
+    failed: list[str] = field(default_factory=list)  # local requests that failed (e.g. 404)
 
     def day(self) -> int:
         """The day SolaraViz shows (``Time: 12.0``)."""
@@ -97,6 +100,10 @@ def open_view(url: str, width: int = 1400, height: int = 1100) -> Iterator[ViewP
                     route.abort()
 
             page.route("**/*", local_only)
+            page.on(
+                "response",
+                lambda r: view.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
             page.goto(url)
             page.get_by_text(re.compile(r"^Time: ")).first.wait_for(timeout=90_000)
             page.locator(".rung-chart img").wait_for(timeout=60_000)
