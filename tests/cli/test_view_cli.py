@@ -61,9 +61,22 @@ def test_replications_out_of_range(no_server, capsys):
 
 
 def test_without_the_view_extra(no_server, capsys, monkeypatch):
-    monkeypatch.setattr(serve, "missing_packages", lambda: ["solara"])
+    real = serve.importlib.util.find_spec
+    monkeypatch.setattr(
+        serve.importlib.util, "find_spec", lambda name: None if name == "solara" else real(name)
+    )
     assert main(["view", str(BASE)]) == 2
-    assert "pip install 'escalation-sim[view]'" in one_error_line(capsys)
+    assert "needs solara: pip install 'escalation-sim[view]'" in one_error_line(capsys)
+
+
+def test_with_the_vue3_front_end_that_needs_a_cdn(no_server, capsys, monkeypatch):
+    monkeypatch.setattr(serve.importlib.metadata, "version", lambda name: "3.1.1")
+    assert main(["view", str(BASE)]) == 2
+    assert "pip install 'ipyvue<3' 'ipyvuetify<3'" in one_error_line(capsys)
+
+
+def test_this_installation_can_serve_the_view():
+    assert serve.install_problem() is None
 
 
 def test_good_input_serves_on_localhost(capsys, monkeypatch):

@@ -55,14 +55,12 @@ def check_port(port: int, host: str = "127.0.0.1") -> None:
 
 def cmd_view(args: argparse.Namespace) -> int:
     """Check the input, then serve the view until interrupted."""
+    from escalation_sim.view import serve
     from escalation_sim.view.live import MAX_REPLICATIONS
-    from escalation_sim.view.serve import missing_packages, serve
 
-    missing = missing_packages()
-    if missing:
-        raise UsageError(
-            f"the live view needs {', '.join(missing)}: pip install 'escalation-sim[view]'"
-        )
+    problem = serve.install_problem()
+    if problem:
+        raise UsageError(problem)
     sc = load(args.scenario)  # a bad scenario is reported (file, line, key) before serving
     if not 50 <= args.replications <= MAX_REPLICATIONS:
         raise UsageError(
@@ -74,5 +72,5 @@ def cmd_view(args: argparse.Namespace) -> int:
         f"http://127.0.0.1:{args.port} (Ctrl-C to stop)",
         flush=True,
     )
-    serve(args.scenario, args.port, replications=args.replications)
+    serve.serve(args.scenario, args.port, replications=args.replications)
     return 0

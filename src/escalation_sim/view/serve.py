@@ -9,6 +9,7 @@ package fills at install time, so the page loads nothing from outside.
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import importlib.util
 import os
 import socket
@@ -25,9 +26,22 @@ APP_MODULE = "escalation_sim.view.app"
 VIEW_PACKAGES = ("solara", "solara_assets", "altair")
 
 
-def missing_packages() -> list[str]:
-    """The view's optional packages that are not installed (empty when it can run)."""
-    return [name for name in VIEW_PACKAGES if importlib.util.find_spec(name) is None]
+def install_problem() -> str | None:
+    """Why the view cannot be served from this installation, or None when it can.
+
+    Besides the packages of the ``[view]`` extra: ipyvue 3 switches Solara to its Vue 3
+    front end, whose files solara-assets does not ship, so the page would need the network.
+    """
+    missing = [name for name in VIEW_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        return f"the live view needs {', '.join(missing)}: pip install 'escalation-sim[view]'"
+    version = importlib.metadata.version("ipyvue")
+    if int(version.split(".")[0]) >= 3:
+        return (
+            f"ipyvue {version} needs front-end files that solara-assets does not ship: "
+            "pip install 'ipyvue<3' 'ipyvuetify<3' (as the [view] extra pins them)"
+        )
+    return None
 
 
 def environment(scenario: Path, replications: int) -> dict[str, str]:
@@ -35,6 +49,7 @@ def environment(scenario: Path, replications: int) -> dict[str, str]:
     return {
         "SOLARA_APP": APP_MODULE,
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",  # no calls home
+        "SOLARA_ASSETS_PROXY": "true",  # front-end files from the local cache, not a CDN
         "SOLARA_THEME_SHOW_BANNER": "false",
         "ESCALATION_SIM_VIEW_SCENARIO": str(scenario.resolve()),
         "ESCALATION_SIM_VIEW_REPLICATIONS": str(replications),
