@@ -36,9 +36,9 @@ def browser_problem() -> str | None:
         return "playwright is not installed (pip install playwright; the dev extra has it)"
     if chromium_path() is None:
         return "no chromium on PATH (apt-get install chromium)"
-    if importlib.util.find_spec("solara") is None:
-        return "the [view] extra is not installed"
-    return None
+    from escalation_sim.view.serve import install_problem
+
+    return install_problem()
 
 
 @dataclass
