@@ -153,12 +153,47 @@ def test_help_and_module_entry_point(capsys):
     assert code == 2 and "required" in err
 
 
-def test_rerun_removes_figures_and_report_of_earlier_results(tmp_path, capsys):
+def test_rerun_removes_figures_and_report_drawn_from_earlier_results(tmp_path, capsys):
     out_dir = tmp_path / "out"
     args = ["run", BASE, "-n", 50, "--set", "days=40", "--quiet", "--out", out_dir]
     assert run(args, capsys)[0] == 0
-    (out_dir / "figures").mkdir()
-    (out_dir / "figures" / "story.png").write_bytes(b"old")
-    (out_dir / "report.html").write_text("old")
-    assert run(args, capsys)[0] == 0
+    assert run(["plot", out_dir, "--dpi", 20], capsys)[0] == 0
+    assert run(["report", out_dir], capsys)[0] == 0
+    drawn = list((out_dir / "figures").iterdir())
+    assert drawn and (out_dir / "report.html").exists()
+    code, _, err = run(args, capsys)
+    assert code == 0
     assert not (out_dir / "figures").exists() and not (out_dir / "report.html").exists()
+    assert "note: replaced the earlier run (august_2021, seed 0" in err and "runs.parquet" in err
+
+
+# ---------------------------------------------------------------------- the folder's owner
+def test_run_removes_only_files_it_wrote(tmp_path, capsys):
+    """Issue 15.1: files a run did not write survive it, and a rerun, untouched."""
+    out_dir = tmp_path / "p"
+    (out_dir / "figures").mkdir(parents=True)
+    (out_dir / "figures" / "a.tex").write_text("mine")
+    (out_dir / "report.html").write_text("mine too")
+    args = ["run", BASE, "-n", 10, "--set", "days=40", "--quiet", "--out", out_dir]
+    for _ in range(2):
+        assert run(args, capsys)[0] == 0
+        assert (out_dir / "figures" / "a.tex").read_text() == "mine"
+        assert (out_dir / "report.html").read_text() == "mine too"
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    assert set(manifest["outputs"]) == {
+        "runs.parquet",
+        "daily.parquet",
+        "traces.parquet",
+        "events.parquet",
+    }
+
+
+@pytest.mark.parametrize("name", ["../docs", "/no-such-root/abs", ".hidden", "a/b", "a\\b", ""])
+def test_scenario_name_must_be_a_plain_name(tmp_path, capsys, monkeypatch, name):
+    """Issue 15.1: a scenario name names results/<name>: it cannot leave results/."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"extends: {BASE}\nname: {json.dumps(name)}\n")
+    code, _, err = run(["run", path, "-n", 10, "--quiet"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert f"{path}:2: name: expected a plain name" in err

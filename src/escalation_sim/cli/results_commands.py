@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,15 @@ def add_plot(sub: argparse._SubParsersAction) -> None:
 def cmd_plot(args: argparse.Namespace) -> int:
     """Draw and save the figures; print where they went."""
     from escalation_sim.present.figures.catalogue import save_all
+    from escalation_sim.store.folder import record_derived
+    from escalation_sim.store.results import command_line
 
     if args.dpi < 20:
         raise UsageError(f"--dpi must be at least 20, got {args.dpi}")
     res = _results(args.dir)
     out = args.out if args.out is not None else args.dir / "figures"
     files = save_all(res, out, args.format, args.dpi)
+    record_derived(args.dir, files, command_line())
     print(f"{len(files)} figures of {res.kind} {res.name!r} in {out}/:")
     for f in files:
         print(f"  {f.name}")
@@ -89,8 +93,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Run the scenarios paired, save them, print the differences, draw overlays."""
     from escalation_sim.analysis.paired import differences
     from escalation_sim.present.tables import format_differences
-    from escalation_sim.run.compare import Entry, run_comparison, save_comparison, unique_labels
+    from escalation_sim.run.compare import Entry, comparison_files, run_comparison, unique_labels
     from escalation_sim.run.progress import Progress
+    from escalation_sim.store.folder import ResultsWriter, replaced_note
+    from escalation_sim.store.results import command_line
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
@@ -108,28 +114,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = args.out
     if out is None:
         out = Path("results") / ("compare_" + "_vs_".join(s.name for s in scenarios))
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
     entries = [Entry(lab, sc, f) for lab, sc, f in zip(labels, scenarios, files, strict=True)]
-    progress = Progress(args.replications * len(entries), "runs", enabled=not args.quiet)
-    started = time.perf_counter()
-    res = run_comparison(
-        entries,
-        args.replications,
-        args.seed,
-        keep_traces=args.keep_traces,
-        on_progress=progress.update,
-    )
-    progress.close()
-    res.manifest["wall_seconds"] = round(time.perf_counter() - started, 3)
-    diffs = differences(res, n_boot=args.bootstrap, seed=args.seed)
-    save_comparison(out, res, diffs)
-    print(format_differences(res, diffs))
-    if not args.no_plots:
-        from escalation_sim.present.figures.catalogue import save_all
+    with ResultsWriter(out, "compare", command_line()) as writer:
+        progress = Progress(args.replications * len(entries), "runs", enabled=not args.quiet)
+        started = time.perf_counter()
+        res = run_comparison(
+            entries,
+            args.replications,
+            args.seed,
+            keep_traces=args.keep_traces,
+            on_progress=progress.update,
+        )
+        progress.close()
+        res.manifest["wall_seconds"] = round(time.perf_counter() - started, 3)
+        diffs = differences(res, n_boot=args.bootstrap, seed=args.seed)
+        staging = writer.stage(res, comparison_files(res, diffs))
+        drawn = []
+        if not args.no_plots:
+            from escalation_sim.present.figures.catalogue import save_all
 
-        files_written = save_all(res, out / "figures")
-        print(f"  {len(files_written)} overlay figures in {out / 'figures'}/")
+            drawn = save_all(res, staging / "figures")
+        replaced = writer.commit(res)
+    note = replaced_note(out, writer.previous, replaced)
+    if note:
+        print(note, file=sys.stderr)
+    print(format_differences(res, diffs))
+    if drawn:
+        print(f"  {len(drawn)} overlay figures in {out / 'figures'}/")
     print(f"  results in {out}/")
     return 0
 
@@ -206,9 +217,12 @@ def add_report(sub: argparse._SubParsersAction) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the HTML report."""
     from escalation_sim.present.report import write_report
+    from escalation_sim.store.folder import record_derived
+    from escalation_sim.store.results import command_line
 
     res = _results(args.dir)
     out = args.out if args.out is not None else args.dir / "report.html"
     n = write_report(res, out, args.format)
+    record_derived(args.dir, [out], command_line())
     print(f"report of {res.kind} {res.name!r} with {n} figures: {out}")
     return 0

@@ -53,7 +53,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from escalation_sim.present.tables import format_summary
     from escalation_sim.run.progress import Progress
     from escalation_sim.run.scenario import run_scenario
-    from escalation_sim.store.results import from_model, new_manifest, save
+    from escalation_sim.store.folder import ResultsWriter, replaced_note
+    from escalation_sim.store.results import command_line, from_model, new_manifest
 
     if args.replications < 1:
         raise UsageError(f"--replications must be at least 1, got {args.replications}")
@@ -63,32 +64,36 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must not be negative, got {args.seed}")
     scenario = load(args.scenario, args.set)
     out = args.out if args.out is not None else Path("results") / scenario.name
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a folder")
-    progress = Progress(args.replications, "runs", enabled=not args.quiet)
-    started = time.perf_counter()
-    result = run_scenario(
-        scenario,
-        args.replications,
-        args.seed,
-        keep_traces=args.keep_traces,
-        on_progress=progress.update,
-    )
-    progress.close()
-    wall = time.perf_counter() - started
-    manifest = new_manifest(
-        "run",
-        scenario=scenario.name,
-        scenario_file=str(args.scenario),
-        scenario_hash=content_hash(scenario),
-        overrides=list(args.set),
-        seed=args.seed,
-        replications=args.replications,
-        keep_traces=args.keep_traces,
-        config=scenario.model_dump(mode="json"),
-        wall_seconds=round(wall, 3),
-    )
-    save(out, from_model(result, manifest))
+    with ResultsWriter(out, "run", command_line()) as writer:
+        progress = Progress(args.replications, "runs", enabled=not args.quiet)
+        started = time.perf_counter()
+        result = run_scenario(
+            scenario,
+            args.replications,
+            args.seed,
+            keep_traces=args.keep_traces,
+            on_progress=progress.update,
+        )
+        progress.close()
+        wall = time.perf_counter() - started
+        manifest = new_manifest(
+            "run",
+            scenario=scenario.name,
+            scenario_file=str(args.scenario),
+            scenario_hash=content_hash(scenario),
+            overrides=list(args.set),
+            seed=args.seed,
+            replications=args.replications,
+            keep_traces=args.keep_traces,
+            config=scenario.model_dump(mode="json"),
+            wall_seconds=round(wall, 3),
+        )
+        res = from_model(result, manifest)
+        writer.stage(res)
+        replaced = writer.commit(res)
+    note = replaced_note(out, writer.previous, replaced)
+    if note:
+        print(note, file=sys.stderr)
     title = (
         f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
         f"{scenario.days} days from {scenario.start}"

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+# A name that also names a folder (results/<name>): no path separators, no leading dot.
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _plain_name(value: str) -> str:
+    if not NAME_RE.match(value) or len(value) > 100:
+        raise PydanticCustomError(
+            "plain_name",
+            "expected a plain name of letters, digits, '_', '-' or '.' (at most 100; it "
+            "names the default output folder results/<name>)",
+        )
+    return value
+
+
+PlainName = Annotated[str, AfterValidator(_plain_name)]
 
 
 def parameter(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any, Literal
 
 from pydantic import Field
@@ -38,7 +37,6 @@ TOP_KEYS = {
 }
 UNTIL_KEYS = ("outcome", "ci_half_width", "confidence")
 ADAPTIVE_KEYS = ("until", "min", "max")
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 class Range(FrozenModel):

@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from escalation_sim.config.actors import Actor
-from escalation_sim.config.base import FrozenModel, parameter
+from escalation_sim.config.base import FrozenModel, PlainName, parameter
 from escalation_sim.config.events import EVENT_ROLES, Event
 from escalation_sim.config.mechanisms import Mechanisms, Migration
 
@@ -19,7 +19,7 @@ from escalation_sim.config.mechanisms import Mechanisms, Migration
 class Scenario(FrozenModel):
     """One scenario: who acts, by which rules, over which days."""
 
-    name: str = Field(min_length=1, description="Scenario name; default output folder.")
+    name: PlainName = Field(description="Scenario name; default output folder.")
     description: str = ""
     start: dt.date = Field(dt.date(2021, 8, 12), description="Calendar date of day 0.")
     days: int = parameter(

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from escalation_sim.config.base import field_bounds
+from escalation_sim.config.base import NAME_RE, field_bounds
 from escalation_sim.config.design import count_points, design_points
 from escalation_sim.config.experiment import (
     ADAPTIVE_KEYS,
@@ -40,7 +40,6 @@ from escalation_sim.config.experiment import (
     DESIGNS,
     MAX_DESIGN_POINTS,
     MODEL_LEVEL,
-    NAME_RE,
     SAMPLED,
     TOP_KEYS,
     UNTIL_KEYS,

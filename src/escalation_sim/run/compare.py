@@ -20,7 +20,8 @@ import pandas as pd
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.engine.result import ModelResult
 from escalation_sim.run.scenario import run_scenario
-from escalation_sim.store.results import DIFFERENCES, Results, new_manifest, save
+from escalation_sim.store.folder import save
+from escalation_sim.store.results import DIFFERENCES, Results, new_manifest
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,15 @@ def run_comparison(
     )
 
 
-def save_comparison(out: Path, res: Results, diffs: pd.DataFrame) -> None:
-    """Write a comparison's results folder, with its paired differences as a CSV."""
+def comparison_files(res: Results, diffs: pd.DataFrame) -> dict[str, bytes]:
+    """A comparison's extra files (its paired differences as a CSV); notes the method."""
     res.manifest["differences_method"] = diffs.attrs.get("method", "")
-    save(out, res, {DIFFERENCES: diffs.to_csv(index=False).encode()})
+    return {DIFFERENCES: diffs.to_csv(index=False).encode()}
+
+
+def save_comparison(out: Path, res: Results, diffs: pd.DataFrame) -> list[str]:
+    """Write a comparison's results folder; return the earlier files it replaced."""
+    return save(out, res, comparison_files(res, diffs))
 
 
 def run_pair(

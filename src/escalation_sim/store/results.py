@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import sys
-from collections.abc import Mapping
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,9 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim.engine.result import ModelResult
-from escalation_sim.store.files import (
-    atomic_write_bytes,
-    atomic_write_json,
-    atomic_write_parquet,
-    git_commit,
-    now_iso,
-    versions,
-)
+from escalation_sim.io.errors import InputError
+from escalation_sim.store.files import atomic_write_json, git_commit, now_iso, versions
+from escalation_sim.store.lock import describe, is_held, read_holder
 
 KINDS = ("run", "compare", "sweep")
 
@@ -47,7 +41,6 @@ DIFFERENCES = "differences.csv"  # a comparison's paired differences
 FAILURES = "failures.parquet"  # a sweep's failed tasks
 FIGURES = "figures"  # drawn from a results folder by ``plot``
 REPORT = "report.html"  # drawn from a results folder by ``report``
-DERIVED = (FIGURES, REPORT)
 
 
 def table_path(out: Path, table: str) -> Path:
@@ -86,19 +79,30 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def read_manifest_checked(out: Path) -> dict[str, Any] | None:
+    """The manifest of a folder, None when there is none; a damaged one is a located error."""
+    try:
+        raw = (Path(out) / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"cannot read {MANIFEST}: {exc.strerror or exc}", out) from None
+    return _parse_manifest(raw, Path(out))
+
+
+def _parse_manifest(raw: bytes, out: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{MANIFEST} is damaged (not JSON: {exc})", out) from None
+    if not isinstance(manifest, dict):
+        raise InputError(f"{MANIFEST} is damaged (not a JSON object)", out)
+    return manifest
+
+
 def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
     """Replace the manifest atomically."""
     atomic_write_json(out / MANIFEST, manifest)
-
-
-def clear_derived(out: Path) -> None:
-    """Remove figures and reports drawn from earlier results in ``out`` (now stale)."""
-    for name in DERIVED:
-        path = out / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
 
 
 def format_value(value: Any, digits: int = 3) -> str:
@@ -349,44 +353,77 @@ def from_model(result: ModelResult, manifest: dict[str, Any]) -> Results:
     return Results(manifest, result.runs, result.daily.to_frame(), result.traces, result.events)
 
 
-def save(out: Path, res: Results, files: Mapping[str, bytes] | None = None) -> None:
-    """Write a results folder: its tables and extra files, then the manifest as commit mark.
+def _manifest_bytes(path: Path) -> bytes | None:
+    try:
+        return (path / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        return None
 
-    Each file is replaced atomically. The old manifest goes first, so a folder
-    caught half-rewritten (killed mid-way) has no manifest and reads as
-    incomplete rather than pairing new tables with an old description. A table
-    the new results do not have is removed, and so are figures and reports
-    drawn from the old ones.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).unlink(missing_ok=True)
-    clear_derived(out)
-    for table in TABLES:
-        frame = getattr(res, table)
-        if frame is None:
-            table_path(out, table).unlink(missing_ok=True)
-        else:
-            atomic_write_parquet(table_path(out, table), frame)
-    for name, data in (files or {}).items():
-        atomic_write_bytes(out / name, data)
-    write_manifest(out, res.manifest)
-    res.path = out
+
+def check_readable(path: Path, manifest: dict[str, Any]) -> None:
+    """Refuse results a command has not finished: a sweep whose manifest is not 'complete'."""
+    status = manifest.get("status")
+    if manifest.get("kind") == "sweep" and status is not None and status != "complete":
+        again = str(manifest.get("command") or "escalation-sim sweep EXPERIMENT --out " + str(path))
+        again += "" if "--resume" in again else " --resume"
+        raise FileNotFoundError(
+            f"{path}: the sweep is not complete (status {status}); see `escalation-sim status "
+            f"{path}`, continue it with `{again}`"
+        )
 
 
 def load(path: str | Path) -> Results:
-    """Read a results folder written by ``run``, ``sweep`` or ``compare``."""
+    """Read a results folder written by ``run``, ``sweep`` or ``compare``.
+
+    The manifest is read before and after the tables: when it changed (another
+    command replaced the results meanwhile) the tables are read again, so the
+    manifest and the tables always belong to one and the same set.
+    """
     path = Path(path)
     if not path.is_dir():
         raise FileNotFoundError(f"{path}: no such results folder")
-    manifest = read_manifest(path)
-    if manifest is None:
-        raise FileNotFoundError(f"{path}: no {MANIFEST}; not a results folder")
-    tables = {
-        t: pd.read_parquet(table_path(path, t)) if table_path(path, t).exists() else None
-        for t in TABLES
-    }
-    if tables["runs"] is None:
-        raise FileNotFoundError(
-            f"{path}: no {table_path(path, 'runs').name}; not a complete results folder"
+    for attempt in range(6):
+        raw = _manifest_bytes(path)
+        if raw is None:
+            if is_held(path):
+                time.sleep(0.05 * 2**attempt)  # a command is moving its new results in
+                continue
+            raise FileNotFoundError(
+                f"{path}: no {MANIFEST}; not a results folder, or the command writing it "
+                "stopped before the end (run it again)"
+            )
+        manifest = _parse_manifest(raw, path)
+        check_readable(path, manifest)
+        tables = {t: _read_table(path, t, manifest) for t in TABLES}
+        if _manifest_bytes(path) == raw:
+            if tables["runs"] is None:
+                raise FileNotFoundError(
+                    f"{path}: no {table_path(path, 'runs').name}; not a complete results folder"
+                )
+            return Results(manifest, path=path, **tables)
+    raise FileNotFoundError(
+        f"{path}: another command is replacing these results ({describe(read_holder(path))}); "
+        "try again when it has finished"
+    )
+
+
+def _read_table(path: Path, table: str, manifest: dict[str, Any]) -> pd.DataFrame | None:
+    """One table, checked against the size the manifest recorded for it."""
+    file = table_path(path, table)
+    outputs = manifest.get("outputs")
+    expected = outputs.get(file.name) if isinstance(outputs, dict) else None
+    try:
+        size = file.stat().st_size
+    except FileNotFoundError:
+        if expected is not None:
+            raise FileNotFoundError(
+                f"{path}: {file.name} is missing though {MANIFEST} lists it; the folder is "
+                "damaged (run the command again)"
+            ) from None
+        return None
+    if expected is not None and size != expected:
+        raise ValueError(
+            f"{file.name} has {size:,} bytes, {MANIFEST} says {expected:,}: the folder is "
+            "damaged (run the command again)"
         )
-    return Results(manifest, path=path, **tables)
+    return pd.read_parquet(file)
