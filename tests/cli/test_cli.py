@@ -197,3 +197,81 @@ def test_scenario_name_must_be_a_plain_name(tmp_path, capsys, monkeypatch, name)
     code, _, err = run(["run", path, "-n", 10, "--quiet"], capsys)
     assert code == 2 and err.count("\n") == 1
     assert f"{path}:2: name: expected a plain name" in err
+
+
+def test_run_refuses_a_folder_holding_another_kind_of_result(tmp_path, capsys):
+    """Issue 15.2: `run --out` a sweep folder (finished or not) leaves the sweep whole."""
+    import shutil
+
+    sweep = tmp_path / "sweep"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "results" / "grid", sweep)
+    before = {p.name: p.read_bytes() for p in sweep.iterdir() if p.is_file()}
+    args = ["run", BASE, "-n", 10, "--set", "days=40", "--quiet", "--out"]
+    code, _, err = run([*args, sweep], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert f"error: {sweep}: holds the results of a sweep (fixture_grid" in err
+    assert {p.name: p.read_bytes() for p in sweep.iterdir() if p.is_file()} == before
+    unfinished = tmp_path / "unfinished"
+    (unfinished / "parts").mkdir(parents=True)
+    (unfinished / "parts" / "task-000000.parquet").write_bytes(b"part")
+    code, _, err = run([*args, unfinished], capsys)
+    assert code == 2 and "holds an unfinished sweep (parts)" in err
+    assert sorted(p.name for p in unfinished.iterdir()) == ["parts"]
+    code, _, err = run(["compare", BASE, BASE, "-n", 10, "--quiet", "--out", sweep], capsys)
+    assert code == 2 and "holds the results of a sweep" in err
+
+
+def test_a_run_holds_the_lock_and_readers_see_the_old_set_until_the_end(
+    tmp_path, capsys, monkeypatch
+):
+    """Issue 15.3: a second writer is refused; a reader sees the old set while a run runs."""
+    from escalation_sim.run import scenario as scenario_mod
+    from escalation_sim.store.results import load
+
+    out_dir = tmp_path / "out"
+    args = ["run", BASE, "-n", 20, "--set", "days=40", "--quiet", "--out", out_dir]
+    assert run([*args, "--seed", 1], capsys)[0] == 0
+    old = load(out_dir)
+    real = scenario_mod.run_scenario
+    seen = {}
+
+    def run_and_look(*a, **k):
+        result = real(*a, **k)
+        seen["second"] = cli.main([str(x) for x in [*args, "--seed", 3]])
+        seen["during"] = load(out_dir)
+        seen["files"] = sorted(p.name for p in out_dir.iterdir())
+        return result
+
+    monkeypatch.setattr(scenario_mod, "run_scenario", run_and_look)
+    code, _, err = run([*args, "--seed", 2], capsys)
+    assert code == 0, err
+    assert seen["second"] == 2 and "in use by a running command" in err
+    assert seen["during"].seed == 1 and seen["during"].runs.equals(old.runs)
+    staging = [f for f in seen["files"] if f.startswith(".staging-")]
+    assert len(staging) == 1 and "results.lock" in seen["files"]
+    new = load(out_dir)
+    assert new.seed == 2 and not new.runs.equals(old.runs)
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "daily.parquet",
+        "events.parquet",
+        "manifest.json",
+        "runs.parquet",
+        "traces.parquet",
+    ]
+
+
+def test_an_unwritable_folder_is_refused_before_the_simulation(tmp_path, capsys, monkeypatch):
+    """Issue 15.12: the output folder is checked writable before any work is done."""
+    import os
+
+    from escalation_sim.run import scenario as scenario_mod
+
+    monkeypatch.setattr(scenario_mod, "run_scenario", lambda *a, **k: pytest.fail("ran"))
+    (tmp_path / "file").write_text("")
+    folders = [tmp_path / "file" / "out"]  # below a file: no folder can be made there
+    if os.geteuid() != 0:  # root writes into read-only folders
+        folders.append(tmp_path / "ro")
+        folders[-1].mkdir(mode=0o500)
+    for out_dir in folders:
+        code, _, err = run(["run", BASE, "-n", 10, "--quiet", "--out", out_dir], capsys)
+        assert code == 2 and "cannot write here" in err and err.count("\n") == 1
