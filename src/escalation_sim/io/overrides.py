@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.io.errors import InputError, suggest
+from escalation_sim.io.yaml_source import load_text
+
+MAX_SET_CHARS = 10_000
 
 
 # ---------------------------------------------------------------------- overrides
@@ -18,9 +20,13 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise InputError(f"--set expects PATH=VALUE, got {text!r}", path=text)
     path, raw = text.split("=", 1)
     path = path.strip()
+    if len(raw) > MAX_SET_CHARS:
+        raise InputError(f"--set value longer than {MAX_SET_CHARS:,} characters", path=path)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
+        value = load_text(raw, "--set")[0] if raw.strip() else None
+    except InputError as exc:
+        if "not valid YAML" not in exc.message:
+            raise InputError(exc.message, path=path) from None  # over a limit
         value = raw
     return path, value
 

@@ -33,22 +33,76 @@ def _walk(node: yaml.Node, key: Key, file: str, lines: dict[Key, tuple[str, int]
             _walk(v, (*key, i), file, lines)
 
 
-def parse_yaml(path: Path) -> Source:
-    """Parse one YAML file into a mapping, recording the line of every key."""
-    name = str(path)
+# Limits on what one input file may make the loader build: a few MB and a few
+# seconds at most, whatever the file (anchors and aliases, ``&a [*b, *b]``, can
+# otherwise expand a few hundred bytes into billions of nodes).
+MAX_BYTES = 4 * 1024 * 1024  # the document's size
+MAX_NODES = 200_000  # nodes once every alias is expanded
+MAX_DEPTH = 32  # nesting of mappings and lists
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.message, self.line = message, (mark.line + 1 if mark is not None else None)
+
+
+class LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing while it composes a document over the limits.
+
+    It counts every node as the key walk and the constructors would see it, an
+    alias as the whole node it names, and refuses an alias to a node that
+    contains it (a recursive document) and nesting deeper than ``MAX_DEPTH``.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.total = 0
+        self.depth = 0
+        self.sizes: dict[int, int] = {}
+
+    def _count(self, n: int, mark: yaml.Mark | None) -> None:
+        self.total += n
+        if self.total > MAX_NODES:
+            raise _TooBig(
+                f"the document expands to more than {MAX_NODES:,} values (anchors and "
+                "aliases count once per use); refusing it",
+                mark,
+            )
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        """Compose one node as PyYAML does, counting it (an alias: its whole size)."""
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            size = self.sizes.get(id(node))
+            if size is None:
+                raise _TooBig("an alias refers to a value that contains it (recursive)", mark)
+            self._count(size, mark)
+            return node
+        mark = self.peek_event().start_mark
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooBig(f"nested more than {MAX_DEPTH} levels deep; refusing it", mark)
+        before = self.total
+        self._count(1, mark)
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        self.sizes[id(node)] = self.total - before
+        return node
+
+
+def load_text(text: str, name: str) -> Any:
+    """Parse one YAML document within the limits; any problem is one located InputError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", name) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", name) from None
-    try:
-        loader = yaml.SafeLoader(text)
+        loader = LimitedLoader(text)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            return (loader.construct_document(node) if node is not None else None), node
         finally:
             loader.dispose()
+    except _TooBig as exc:
+        raise InputError(exc.message, name, exc.line) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError(f"not valid YAML: {exc.problem}", name, line) from None
@@ -62,6 +116,35 @@ def parse_yaml(path: Path) -> Source:
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"not valid YAML: {first}", name) from None
+
+
+def read_text(path: Path) -> str:
+    """The text of an input file: a regular file of at most ``MAX_BYTES``, in UTF-8."""
+    name = str(path)
+    try:
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "is not a regular file"
+            raise InputError("file not found" if not path.exists() else what, name)
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(
+                f"larger than {MAX_BYTES // (1024 * 1024)} MB; an input file this big is "
+                "not a scenario or an experiment",
+                name,
+            )
+        return data.decode("utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", name) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read file: {exc}", name) from None
+
+
+def parse_yaml(path: Path) -> Source:
+    """Parse one YAML file into a mapping, recording the line of every key."""
+    name = str(path)
+    text = read_text(path)
+    data, node = load_text(text, name)
     if not isinstance(data, dict):
         raise InputError("expected a mapping of keys at the top level", name, 1)
     lines: dict[Key, tuple[str, int]] = {}
