@@ -165,7 +165,9 @@ def add_analyze(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the CIs")
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
-    p.add_argument("--csv", type=Path, help="also write the indices to this CSV file")
+    p.add_argument(
+        "--csv", type=Path, help="also write the indices to this CSV file (- for stdout)"
+    )
     p.set_defaults(func=cmd_analyze)
 
 
@@ -196,7 +198,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.csv is not None:
         frame = pd.concat(tables, ignore_index=True)
         atomic_write_bytes(args.csv, frame.to_csv(index=False).encode())
-        print(f"  indices in {args.csv}")
+        if str(args.csv) != "-":
+            print(f"  indices in {args.csv}")
     return 0
 
 

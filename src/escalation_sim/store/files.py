@@ -6,13 +6,17 @@ import datetime as dt
 import json
 import os
 import platform
+import stat
 import subprocess
+import sys
 import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from escalation_sim.io.errors import InputError
 
 PACKAGES = (
     "escalation-sim",
@@ -77,8 +81,42 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
+def _destination(path: Path) -> tuple[Path, bool]:
+    """Where to write ``path``: (file, True) to replace atomically, (file, False) to write through.
+
+    A missing path or a regular file is replaced atomically; a symbolic link is
+    followed (the file it names is replaced, the link stays); a character
+    device or a pipe (``/dev/stdout``, ``/dev/null``) is written through, never
+    replaced; a folder or any other kind of file is refused.
+    """
+    try:
+        st = os.stat(path)  # follows symbolic links
+    except FileNotFoundError:
+        if path.is_symlink():  # a dangling link: write the file it names
+            return Path(os.path.realpath(path)), True
+        return path, True
+    if stat.S_ISREG(st.st_mode):
+        return (Path(os.path.realpath(path)) if path.is_symlink() else path), True
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+        return path, False
+    what = "is a folder" if stat.S_ISDIR(st.st_mode) else "is not a regular file"
+    raise InputError(f"{what}; refusing to write over it (give a file name)", path)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over ``path``."""
+    """Write to a temporary file in the same folder, then rename over ``path``.
+
+    ``-`` writes to standard output; see :func:`_destination` for links, devices and pipes.
+    """
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path, atomic = _destination(Path(path))
+    if not atomic:
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -95,6 +133,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_parquet(path: Path, frame: pd.DataFrame) -> None:
     """Write a DataFrame as Parquet atomically (temporary name, then rename)."""
+    path, atomic = _destination(Path(path))
+    if not atomic:
+        frame.to_parquet(path, index=False)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

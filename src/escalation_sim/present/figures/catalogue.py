@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from escalation_sim.present.figures.risk import plot_heatmap, plot_risk_curve
 from escalation_sim.present.figures.sensitivity import plot_sensitivity
 from escalation_sim.present.figures.story import plot_story
 from escalation_sim.present.figures.survival import plot_survival
+from escalation_sim.store.files import atomic_write_bytes
 from escalation_sim.store.results import Results, short_name
 
 
@@ -66,9 +68,10 @@ def _slug(text: str) -> str:
 
 
 def save_figure(fig: Figure, path: Path, dpi: int = 100) -> Path:
-    """Save a figure (format from the suffix) with a white background."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, facecolor="white")
+    """Save a figure (format from the suffix) with a white background, atomically."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=path.suffix.lstrip(".") or "png", dpi=dpi, facecolor="white")
+    atomic_write_bytes(path, buffer.getvalue())
     return path
 
 
