@@ -97,7 +97,7 @@ def test_sigkill_mid_run_then_resume(exp_path, reference, tmp_path, capsys):
         kill_group(proc, signal.SIGKILL)
     done = parts(out)
     assert 2 <= done < 8, (tmp_path / "log.txt").read_text()
-    assert (out / "sweep.lock").exists()  # stale: its PID is dead
+    assert (out / "results.lock").exists()  # stale: its holder is dead
     assert main(["status", str(out)]) == 0
     assert "killed?" in capsys.readouterr().out
     assert sweep(exp_path, out, "--workers", "0") == 2  # a fresh sweep will not overwrite
@@ -130,7 +130,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(exp_path, reference, tmp_pa
     assert "Traceback" not in text
     assert f"resume with: escalation-sim sweep {exp_path} --out {out} --resume" in text
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
-    assert not (out / "sweep.lock").exists()
+    assert not (out / "results.lock").exists()
     assert parts(out) < 8
     assert sweep(exp_path, out, "--workers", "0", "--resume") == 0
     assert_same(out, reference)
@@ -174,18 +174,25 @@ def test_resume_refuses_a_different_experiment(exp_path, tmp_path, capsys):
 def test_lock_held_by_a_live_process_refuses(exp_path, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    hold = (
+        "import fcntl, json, os, socket, sys, time\n"
+        f"fd = os.open({str(out / 'results.lock')!r}, os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+        "record = {'pid': os.getpid(), 'host': socket.gethostname(), 'started': 'now'}\n"
+        "os.write(fd, json.dumps(record).encode())\n"
+        "print('held', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
     try:
-        import socket
-
-        lock = {"pid": holder.pid, "host": socket.gethostname(), "started": "now"}
-        (out / "sweep.lock").write_text(json.dumps(lock))
+        assert holder.stdout.readline().strip() == "held"
         assert sweep(exp_path, out, "--workers", "0") == 2
         assert f"PID {holder.pid}" in capsys.readouterr().err
         assert not (out / "manifest.json").exists()
     finally:
         holder.kill()
         holder.wait()
+        holder.stdout.close()
     assert sweep(exp_path, out, "--workers", "0") == 0  # the holder is gone: lock is stale
 
 

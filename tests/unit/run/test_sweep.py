@@ -177,7 +177,7 @@ def test_outputs_follow_the_contract(experiment, tmp_path):
     events = pd.read_parquet(out / "events.parquet")
     assert set(events["design_point"]) <= {0, 1, 2, 3} and events["replication"].max() <= 1
     assert len(list((out / "parts").glob("task-??????.parquet"))) == len(m["tasks"]) == 4
-    assert not (out / "sweep.lock").exists() and not (out / "failures.parquet").exists()
+    assert not (out / "results.lock").exists() and not (out / "failures.parquet").exists()
 
 
 def test_traces_match_the_runs(experiment, tmp_path):

@@ -26,6 +26,7 @@ from escalation_sim.run.sweep.folder import Store, sweep_manifest
 from escalation_sim.run.sweep.plan import Plan, Task, expand
 from escalation_sim.run.sweep.tasks import _payload
 from escalation_sim.store.files import git_commit, now_iso
+from escalation_sim.store.lock import LOCK, describe
 from escalation_sim.store.results import table_path
 
 
@@ -227,10 +228,9 @@ def _check_folder(store: Store, resume: bool) -> None:
     """Refuse a folder a live sweep holds, or a fresh sweep into a used folder."""
     state, held = store.lock_state()
     if state == "live":
-        held = held or {}
         raise SweepError(
-            f"{store.out} is in use by a running sweep (PID {held.get('pid')} on "
-            f"{held.get('host')}, started {held.get('started')}); wait for it or stop it first"
+            f"{store.out} is in use by a running sweep ({describe(held)}); wait for it or "
+            "stop it first"
         )
     if resume:
         if store.read_manifest() is None:
@@ -251,7 +251,7 @@ def _check_folder(store: Store, resume: bool) -> None:
         extra = [
             p.name
             for p in store.out.iterdir()
-            if p.name != "sweep.lock" and not (p.name == "parts" and not any(p.iterdir()))
+            if p.name != LOCK and not (p.name == "parts" and not any(p.iterdir()))
         ]
         if extra:
             raise SweepError(

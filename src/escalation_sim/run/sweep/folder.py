@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +21,7 @@ from escalation_sim.run.sweep.executors import SweepError
 from escalation_sim.run.sweep.plan import Plan, Task
 from escalation_sim.run.sweep.tasks import TaskOutput
 from escalation_sim.store.files import atomic_write_bytes, atomic_write_json, now_iso
+from escalation_sim.store.lock import LOCK, FolderBusy, FolderLock, describe, is_held, read_holder
 from escalation_sim.store.results import FAILURES, MANIFEST, new_manifest, table_path
 
 
@@ -43,20 +43,6 @@ def durable_write(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed, not yet reaped) is dead too
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 class Store:
     """The files of one sweep folder."""
 
@@ -65,83 +51,52 @@ class Store:
         self.parts = self.out / "parts"
         self.manifest_path = self.out / MANIFEST
         self.failures_path = self.out / FAILURES
-        self.lock_path = self.out / "sweep.lock"
-        self._locked = False
+        self.lock_path = self.out / LOCK
+        self._lock = FolderLock(self.out)
 
     # -- lock ---------------------------------------------------------------
     def read_lock(self) -> dict[str, Any] | None:
-        """The lock holder's record, or None."""
-        try:
-            return json.loads(self.lock_path.read_text())
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            return {}
+        """The record of the lock's last holder, or None (no lock file)."""
+        return read_holder(self.out)
 
     def lock_state(self) -> tuple[str, dict[str, Any] | None]:
-        """('free' | 'live' | 'stale' | 'foreign', holder)."""
+        """('free' | 'live' | 'stale' | 'foreign', holder).
+
+        Live: a process holds the OS lock. Stale: the file of a holder that died
+        (the OS dropped its lock). Foreign: the record of another host, whose lock
+        this host cannot see on every file system: never taken over silently.
+        """
         held = self.read_lock()
         if held is None:
             return "free", None
-        pid, host = held.get("pid"), held.get("host")
-        if not isinstance(pid, int):
-            return "stale", held
-        if host != socket.gethostname():
+        if is_held(self.out):
+            return "live", held
+        if held.get("host") not in (None, socket.gethostname()):
             return "foreign", held
-        return ("live" if _pid_alive(pid) else "stale"), held
+        return "stale", held
 
     def acquire(self, command: str, log: Callable[[str], None]) -> None:
-        """Take the lock, or raise SweepError if a live sweep holds it."""
-        self.out.mkdir(parents=True, exist_ok=True)
-        me = {
-            "pid": os.getpid(),
-            "host": socket.gethostname(),
-            "started": now_iso(),
-            "command": command,
-        }
-        for _ in range(5):
-            try:
-                fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                state, held = self.lock_state()
-                held = held or {}
-                who = f"PID {held.get('pid')} on {held.get('host')}, started {held.get('started')}"
-                if state == "live":
-                    raise SweepError(
-                        f"{self.out} is in use by a running sweep ({who}); "
-                        "wait for it to finish or stop it first"
-                    ) from None
-                if state == "foreign":
-                    raise SweepError(
-                        f"{self.out} is locked by a sweep on another host ({who}); if it is "
-                        f"no longer running, delete {self.lock_path}"
-                    ) from None
-                if state == "free":
-                    continue
-                stale = self.lock_path.with_name(f"sweep.lock.stale-{uuid.uuid4().hex[:8]}")
-                try:
-                    os.rename(self.lock_path, stale)
-                except FileNotFoundError:
-                    continue
-                stale.unlink(missing_ok=True)
-                log(f"taking over the stale lock of a sweep that is gone ({who})")
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(json.dumps(me) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            _fsync_dir(self.out)
-            self._locked = True
-            return
-        raise SweepError(f"could not take the lock {self.lock_path}")  # pragma: no cover
+        """Take the lock, or raise SweepError if a live sweep (or another host's) holds it."""
+        state, held = self.lock_state()
+        if state == "foreign":
+            raise SweepError(
+                f"{self.out} is locked by a sweep on another host ({describe(held)}); if it "
+                f"is no longer running, delete {self.lock_path}"
+            )
+        try:
+            self._lock.acquire(command)
+        except FolderBusy as exc:
+            raise SweepError(
+                f"{self.out} is in use by a running sweep ({describe(exc.holder)}); "
+                "wait for it to finish or stop it first"
+            ) from None
+        if self._lock.previous:
+            log(f"taking over the stale lock of a sweep that is gone ({describe(held)})")
+        _fsync_dir(self.out)
 
     def release(self) -> None:
         """Drop the lock if this process holds it."""
-        if self._locked:
-            held = self.read_lock() or {}
-            if held.get("pid") == os.getpid():
-                self.lock_path.unlink(missing_ok=True)
-            self._locked = False
+        self._lock.release()
 
     # -- manifest -----------------------------------------------------------
     def read_manifest(self) -> dict[str, Any] | None:
