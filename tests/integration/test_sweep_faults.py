@@ -204,3 +204,26 @@ def test_messages_name_the_command_that_continues(exp_path, tmp_path, monkeypatc
     err = capsys.readouterr().err
     assert f"--out {out} --replications 5 --retry-failed" in err
     assert sweep(exp_path, out, "--workers", "0", "--replications", "5", "--retry-failed") == 0
+
+
+def test_resume_recomputes_a_task_whose_companion_part_is_damaged_or_lost(
+    exp_path, reference, tmp_path, monkeypatch, capsys
+):
+    """Issue 15.5: every part a task wrote is checked on --resume, not only the runs part."""
+    out = tmp_path / "out"
+    with monkeypatch.context() as mp:
+        install(Faults(fail={7}), mp)
+        assert sweep(exp_path, out, "--workers", "0") == 3
+    traces = sorted((out / "parts").glob("task-*.traces.parquet"))
+    events = sorted((out / "parts").glob("task-*.events.parquet"))
+    assert len(traces) >= 2 and events
+    data = traces[0].read_bytes()
+    traces[0].write_bytes(data[: len(data) // 2])  # truncated
+    traces[1].unlink()  # lost
+    flipped = bytearray(events[-1].read_bytes())
+    flipped[len(flipped) // 2] ^= 0xFF  # one damaged byte, same size
+    events[-1].write_bytes(bytes(flipped))
+    capsys.readouterr()
+    assert sweep(exp_path, out, "--workers", "0", "--retry-failed") == 0
+    assert "internal error" not in capsys.readouterr().err
+    assert_same(out, reference)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -121,25 +122,33 @@ class Store:
             "traces": ".traces.parquet",
             "events": ".events.parquet",
             "daily_frame": ".daily.parquet",
+            "sums": ".sums.json",
         }[kind]
         return self.parts / f"task-{task:06d}{suffix}"
 
     def write(self, task: Task, out: TaskOutput) -> None:
-        """Write a finished task: companions first, the runs part last (commit mark)."""
-        durable_write(self.part(task.id, "daily"), out.daily)
+        """Write a finished task: companions, their sizes and checksums, the runs part last.
+
+        The runs part is the commit mark; the checksums (``task-N.sums.json``) let
+        ``--resume`` find a companion damaged or lost after the task was written.
+        """
+        sums: dict[str, dict[str, Any]] = {}
         for kind, data in (
+            ("daily", out.daily),
             ("traces", out.traces),
             ("events", out.events),
             ("daily_frame", out.daily_frame),
         ):
             if data is not None:
                 durable_write(self.part(task.id, kind), data)
+                sums[kind] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             else:
                 self.part(task.id, kind).unlink(missing_ok=True)
+        durable_write(self.part(task.id, "sums"), json.dumps(sums, indent=1).encode())
         durable_write(self.part(task.id), out.runs)
 
     def done(self, tasks: Iterable[Task], verify: bool = False) -> set[int]:
-        """Ids of tasks whose results are on disk (``verify``: complete and readable)."""
+        """Ids of tasks whose results are on disk (``verify``: complete and intact)."""
         have = {p.name for p in self.parts.glob("task-*.parquet")} if self.parts.exists() else set()
         out = set()
         for t in tasks:
@@ -147,19 +156,26 @@ class Store:
             if path.name not in have:
                 continue
             if verify and not self._valid(t, path):
-                path.unlink(missing_ok=True)
+                path.unlink(missing_ok=True)  # the task is run again
+                self.part(t.id, "sums").unlink(missing_ok=True)
                 continue
             out.add(t.id)
         return out
 
     def _valid(self, task: Task, path: Path) -> bool:
+        """The runs part is readable with the task's rows; every companion is as written."""
         try:
             if pq.ParquetFile(path).metadata.num_rows != task.runs:
                 return False
+            sums = json.loads(self.part(task.id, "sums").read_bytes())
+            for kind, want in sums.items():
+                data = self.part(task.id, kind).read_bytes()
+                if len(data) != want["bytes"] or hashlib.sha256(data).hexdigest() != want["sha256"]:
+                    return False
             with zipfile.ZipFile(self.part(task.id, "daily")) as z:
                 names = set(z.namelist())
             return all(f"d{d}_hist.npy" in names for d in task.design_points)
-        except (OSError, ValueError, zipfile.BadZipFile, pa.ArrowException):
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, pa.ArrowException):
             return False
 
     def clean_temporaries(self) -> None:
