@@ -227,3 +227,27 @@ def test_resume_recomputes_a_task_whose_companion_part_is_damaged_or_lost(
     assert sweep(exp_path, out, "--workers", "0", "--retry-failed") == 0
     assert "internal error" not in capsys.readouterr().err
     assert_same(out, reference)
+
+
+def test_a_half_consolidated_sweep_is_not_read_as_complete(exp_path, reference, tmp_path, capsys):
+    """Issue 15.8: killed after runs.parquet was renamed in: readers point to --resume."""
+    out = tmp_path / "out"
+    assert sweep(exp_path, out, "--workers", "0") == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "running"  # as the sweep left it when killed mid-consolidation
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    for name in ("daily.parquet", "traces.parquet", "events.parquet"):
+        (out / name).unlink()
+    capsys.readouterr()
+    for command in (["plot", str(out)], ["report", str(out)], ["analyze", str(out)]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert "the sweep is not complete (status running)" in err and "--resume" in err
+        assert err.count("\n") == 1
+    assert not (out / "figures").exists() and not (out / "report.html").exists()
+    assert main(["status", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "(consolidated)" not in text and "consolidation did not finish" in text
+    assert sweep(exp_path, out, "--workers", "0", "--resume") == 0
+    assert_same(out, reference)
+    assert main(["plot", str(out), "--dpi", "20"]) == 0

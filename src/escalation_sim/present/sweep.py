@@ -126,10 +126,13 @@ def format_status(out: Path, st: dict[str, Any]) -> str:
     if st["failed"]:
         shown = ", ".join(map(str, st["failed"][:10])) + (" ..." if len(st["failed"]) > 10 else "")
         lines.append(f"  failed     tasks {shown} (see {out / FAILURES})")
-    lines.append(
-        "  results    "
-        + (f"{out}/runs.parquet (consolidated)" if st["consolidated"] else "not consolidated yet")
-    )
+    if st["consolidated"]:
+        results = f"{out}/runs.parquet (consolidated)"
+    elif st.get("partly_consolidated"):
+        results = "consolidation did not finish; continue with --resume (tables not readable yet)"
+    else:
+        results = "not consolidated yet"
+    lines.append("  results    " + results)
     return "\n".join(lines)
 
 

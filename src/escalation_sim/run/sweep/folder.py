@@ -23,7 +23,13 @@ from escalation_sim.run.sweep.plan import Plan, Task
 from escalation_sim.run.sweep.tasks import TaskOutput
 from escalation_sim.store.files import atomic_write_bytes, atomic_write_json, now_iso
 from escalation_sim.store.lock import LOCK, FolderBusy, FolderLock, describe, is_held, read_holder
-from escalation_sim.store.results import FAILURES, MANIFEST, new_manifest, table_path
+from escalation_sim.store.results import (
+    FAILURES,
+    MANIFEST,
+    new_manifest,
+    read_manifest_checked,
+    table_path,
+)
 
 
 # ====================================================================== store
@@ -101,11 +107,8 @@ class Store:
 
     # -- manifest -----------------------------------------------------------
     def read_manifest(self) -> dict[str, Any] | None:
-        """The manifest, or None when there is none."""
-        try:
-            return json.loads(self.manifest_path.read_text())
-        except FileNotFoundError:
-            return None
+        """The manifest, or None when there is none (a damaged one: a located InputError)."""
+        return read_manifest_checked(self.out)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write the manifest atomically (and durably)."""
@@ -255,7 +258,7 @@ def sweep_manifest(plan: Plan, command: str) -> dict[str, Any]:
 def sweep_status(out: Path) -> dict[str, Any]:
     """Done / failed / remaining tasks and runs of a sweep folder."""
     store = Store(out)
-    m = store.read_manifest()
+    m = read_manifest_checked(out)
     if m is None or m.get("kind") != "sweep":
         raise SweepError(f"{out}: no sweep here (no manifest.json of kind 'sweep')")
     tasks = [Task.from_json(t) for t in m.get("tasks", [])]
@@ -273,5 +276,7 @@ def sweep_status(out: Path) -> dict[str, Any]:
         "runs_planned": sum(t.runs for t in tasks),
         "lock": state,
         "holder": held,
-        "consolidated": table_path(store.out, "runs").exists(),
+        "consolidated": table_path(store.out, "runs").exists() and m.get("status") == "complete",
+        "partly_consolidated": table_path(store.out, "runs").exists()
+        and m.get("status") != "complete",
     }
