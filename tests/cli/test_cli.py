@@ -275,3 +275,25 @@ def test_an_unwritable_folder_is_refused_before_the_simulation(tmp_path, capsys,
     for out_dir in folders:
         code, _, err = run(["run", BASE, "-n", 10, "--quiet", "--out", out_dir], capsys)
         assert code == 2 and "cannot write here" in err and err.count("\n") == 1
+
+
+def test_compare_without_traces_drops_the_old_traces(tmp_path, capsys):
+    """Issue 15.9: no table of an earlier compare is read as part of the new one."""
+    import shutil
+
+    from escalation_sim.store.results import load
+
+    other = ROOT / "scenarios" / "no_exercise.yaml"
+    args = ["compare", BASE, other, "-n", 20, "--quiet", "--no-plots"]
+    fresh, legacy = tmp_path / "fresh", tmp_path / "legacy"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "results" / "compare", legacy)
+    assert (legacy / "traces.parquet").exists() or (legacy / "events.parquet").exists()
+    assert run([*args, "--keep-traces", 3, "--out", fresh], capsys)[0] == 0
+    assert len(load(fresh).events)
+    for out_dir in (fresh, legacy):
+        code, _, err = run([*args, "--keep-traces", 0, "--out", out_dir], capsys)
+        assert code == 0, err
+        res = load(out_dir)
+        assert res.manifest["keep_traces"] == 0 and res.runs["scenario"].nunique() == 2
+        for table in (res.traces, res.events):
+            assert table is None or table.empty

@@ -36,7 +36,9 @@ from escalation_sim.store.lock import LOCK, FolderBusy, FolderLock, describe
 from escalation_sim.store.results import (
     DIFFERENCES,
     FAILURES,
+    FIGURES,
     MANIFEST,
+    REPORT,
     TABLE_FILES,
     TABLES,
     Results,
@@ -51,10 +53,23 @@ LEGACY_OUTPUTS = (*TABLE_FILES.values(), DIFFERENCES)
 SWEEP_SIGNS = ("parts", FAILURES, "sweep.lock")
 
 
-def owned_files(manifest: dict[str, Any]) -> list[str]:
-    """Relative paths of every file a manifest says its command (or plot/report) wrote."""
+def owned_files(manifest: dict[str, Any], out: Path) -> list[str]:
+    """Relative paths of every file a manifest says its command (or plot/report) wrote.
+
+    A manifest written before manifests listed their outputs owns the tables, the
+    differences, the report and the figures that plot, report and compare draw.
+    """
     outputs = manifest.get("outputs")
-    names = list(outputs) if isinstance(outputs, dict) else list(LEGACY_OUTPUTS)
+    if isinstance(outputs, dict):
+        names = list(outputs)
+    else:
+        names = [*LEGACY_OUTPUTS, REPORT]
+        if (out / FIGURES).is_dir():
+            names += [
+                f"{FIGURES}/{p.name}"
+                for p in (out / FIGURES).iterdir()
+                if p.suffix in (".png", ".svg", ".pdf")
+            ]
     derived = manifest.get("derived")
     names += [d for d in derived if isinstance(d, str)] if isinstance(derived, list) else []
     return [n for n in names if _inside(n)]
@@ -183,7 +198,7 @@ class ResultsWriter:
         new = sorted(
             p.relative_to(self.staging).as_posix() for p in self.staging.rglob("*") if p.is_file()
         )
-        old = owned_files(self.previous) if self.previous is not None else []
+        old = owned_files(self.previous, self.out) if self.previous is not None else []
         self._check_collisions(new, set(old))
         (self.out / MANIFEST).unlink(missing_ok=True)
         _fsync_dir(self.out)
