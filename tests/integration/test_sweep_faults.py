@@ -167,8 +167,6 @@ def test_resume_refuses_a_different_experiment(exp_path, tmp_path, capsys):
     assert "different experiment" in err and err.count("\n") == 1
     assert sweep(exp_path, out, "--workers", "0", "--resume", "--replications", "5") == 2
     assert (out / "manifest.json").read_text() == before
-    assert sweep(exp_path, tmp_path / "none", "--workers", "0", "--resume") == 2
-    assert not (tmp_path / "none").exists()
 
 
 def test_lock_held_by_a_live_process_refuses(exp_path, tmp_path, capsys):
@@ -251,3 +249,22 @@ def test_a_half_consolidated_sweep_is_not_read_as_complete(exp_path, reference, 
     assert sweep(exp_path, out, "--workers", "0", "--resume") == 0
     assert_same(out, reference)
     assert main(["plot", str(out), "--dpi", "20"]) == 0
+
+
+def test_resume_starts_a_sweep_that_never_wrote_its_manifest(exp_path, reference, tmp_path):
+    """Issue 15.10: killed while writing the first manifest, or never started: --resume runs."""
+    killed = tmp_path / "killed"
+    (killed / "parts").mkdir(parents=True)
+    (killed / ".manifest.json.k2j4x8.tmp").write_text('{"kind": "sw')  # the killed write
+    assert sweep(exp_path, killed, "--workers", "0", "--resume") == 0
+    assert_same(killed, reference)
+    assert not list(killed.glob(".*.tmp"))
+    for again in ([], ["--resume"]):  # a fresh sweep into such a folder runs too
+        out = tmp_path / f"fresh{len(again)}"
+        out.mkdir()
+        (out / ".manifest.json.k2j4x8.tmp").write_text("")
+        assert sweep(exp_path, out, "--workers", "0", *again) == 0
+        assert_same(out, reference)
+    never = tmp_path / "never" / "started"
+    assert sweep(exp_path, never, "--workers", "0", "--retry-failed") == 0
+    assert_same(never, reference)

@@ -82,6 +82,11 @@ def run_sweep(
     store = Store(out)
     resume = resume or retry_failed
     started = time.perf_counter()
+    if resume and store.read_manifest() is None:
+        # Nothing to resume (never started, or killed while writing its first manifest):
+        # start it, so a job script can always pass --resume.
+        log(f"no sweep to resume in {out}/ yet: starting it")
+        resume = retry_failed = False
     _check_folder(store, resume)
     store.acquire(command, log)
     manifest: dict[str, Any] | None = None
@@ -119,6 +124,7 @@ def _open(
 ) -> tuple[dict[str, Any], dict[int, Task]]:
     """The manifest and tasks of a resumed sweep (checked), or of a new one (written)."""
     if not resume:
+        store.clean_temporaries()
         manifest = sweep_manifest(plan, command)
         store.write_manifest(manifest)
         return manifest, {t.id: t for t in plan.tasks}
@@ -233,10 +239,6 @@ def _check_folder(store: Store, resume: bool) -> None:
             "stop it first"
         )
     if resume:
-        if store.read_manifest() is None:
-            raise SweepError(
-                f"nothing to resume in {store.out} (no manifest.json); run without --resume"
-            )
         return
     if store.manifest_path.exists():
         m = store.read_manifest() or {}
@@ -251,7 +253,9 @@ def _check_folder(store: Store, resume: bool) -> None:
         extra = [
             p.name
             for p in store.out.iterdir()
-            if p.name != LOCK and not (p.name == "parts" and not any(p.iterdir()))
+            if p.name != LOCK
+            and not (p.name.startswith(".") and p.name.endswith(".tmp"))  # a killed write's
+            and not (p.name == "parts" and not any(p.iterdir()))
         ]
         if extra:
             raise SweepError(
