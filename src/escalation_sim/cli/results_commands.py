@@ -45,8 +45,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from escalation_sim.store.folder import record_derived
     from escalation_sim.store.results import command_line
 
-    if args.dpi < 20:
-        raise UsageError(f"--dpi must be at least 20, got {args.dpi}")
+    if not 20 <= args.dpi <= 1200:
+        raise UsageError(f"--dpi must be between 20 and 1200, got {args.dpi}")
     res = _results(args.dir)
     out = args.out if args.out is not None else args.dir / "figures"
     files = save_all(res, out, args.format, args.dpi)

@@ -14,6 +14,8 @@ from escalation_sim.io.errors import InputError
 from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
+MAX_REPLICATION = 2**62  # replication indices are 64-bit integers in the engine
+
 
 # ---------------------------------------------------------------------- run
 def add_run(sub: argparse._SubParsersAction) -> None:
@@ -213,8 +215,11 @@ def cmd_events(args: argparse.Namespace) -> int:
     from escalation_sim.present.story import format_story
     from escalation_sim.run.story import check_window, tell
 
-    if args.replication < 0:
-        raise UsageError(f"--replication must be 0 or more, got {args.replication}")
+    if not 0 <= args.replication < MAX_REPLICATION:
+        raise UsageError(
+            f"--replication must be 0 or more and less than {MAX_REPLICATION:,}, "
+            f"got {args.replication}"
+        )
     if args.seed < 0:
         raise UsageError(f"--seed must not be negative, got {args.seed}")
     start, end = _date(args.start, "--from"), _date(args.end, "--to")

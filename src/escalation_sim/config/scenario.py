@@ -21,7 +21,12 @@ class Scenario(FrozenModel):
 
     name: PlainName = Field(description="Scenario name; default output folder.")
     description: str = ""
-    start: dt.date = Field(dt.date(2021, 8, 12), description="Calendar date of day 0.")
+    start: dt.date = Field(
+        dt.date(2021, 8, 12),
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2200, 12, 31),
+        description="Calendar date of day 0 (1900-01-01 .. 2200-12-31).",
+    )
     days: int = parameter(
         180,
         1,

@@ -42,7 +42,7 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
         raise InputError("empty part in the key path", path=path)
     target: Any = data
     model: Any = Scenario
-    for part in parts[:-1]:
+    for i, part in enumerate(parts[:-1]):
         if isinstance(target, list):
             names = [str(item.get("name")) for item in target if isinstance(item, dict)]
             match = [item for item in target if isinstance(item, dict) and item.get("name") == part]
@@ -59,6 +59,12 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
             raise InputError(f"unknown key {part!r}{suggest(part, keys)}", path=path)
         if part not in target or target[part] is None:
             target[part] = {}
+        if not isinstance(target[part], dict | list):
+            done = ".".join(parts[: i + 1])
+            raise InputError(
+                f"{done} is a single value ({target[part]!r}); the key path cannot go past it",
+                path=path,
+            )
         target = target[part]
         model = _field_model(model, part)
     last = parts[-1]

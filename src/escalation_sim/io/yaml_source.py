@@ -91,6 +91,18 @@ class LimitedLoader(yaml.SafeLoader):
         self.sizes[id(node)] = self.total - before
         return node
 
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """A date or time as PyYAML reads it; an impossible one (2021-02-30) is a YAML error."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a valid date: {node.value!r} ({exc})", node.start_mark
+            ) from None
+
+
+LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp", LimitedLoader.construct_yaml_timestamp)
+
 
 def load_text(text: str, name: str) -> Any:
     """Parse one YAML document within the limits; any problem is one located InputError."""
@@ -124,7 +136,10 @@ def read_text(path: Path) -> str:
     try:
         if not path.is_file():
             what = "is a folder" if path.is_dir() else "is not a regular file"
-            raise InputError("file not found" if not path.exists() else what, name)
+            if not path.exists():
+                dangling = "a link to nothing (or a loop of links)"
+                what = dangling if path.is_symlink() else "file not found"
+            raise InputError(what, name)
         with path.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
@@ -346,6 +361,14 @@ def _named_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(i, dict) for i in value)
 
 
+def _resolve(path: Path) -> Path:
+    """The absolute path of a file, following links; a loop of links is an InputError."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise InputError(f"cannot follow {path}: {exc}", str(path)) from None
+
+
 def load_source(path: str | Path, _chain: tuple[Path, ...] = ()) -> Source:
     """Parse a file and resolve its ``extends:`` chain (relative to the file).
 
@@ -353,8 +376,8 @@ def load_source(path: str | Path, _chain: tuple[Path, ...] = ()) -> Source:
     its ``lines`` say for every key path which file and line set it.
     """
     path = Path(path)
-    chain = (*_chain, path.resolve())
     src = parse_yaml(path)
+    chain = (*_chain, _resolve(path))
     if "extends" not in src.data:
         return src
     parent = src.data.pop("extends")
@@ -362,8 +385,12 @@ def load_source(path: str | Path, _chain: tuple[Path, ...] = ()) -> Source:
     if not isinstance(parent, str) or not parent.strip():
         raise InputError("expected the file name of the base scenario", *where, path="extends")
     target = path.parent / parent
-    if target.resolve() in chain:
-        cycle = " -> ".join(p.name for p in (*chain, target.resolve()))
+    try:
+        resolved = _resolve(target)
+    except InputError as exc:
+        raise InputError(exc.message, *where, path="extends") from None
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise InputError(f"extends cycle: {cycle}", *where, path="extends")
     if not target.is_file():
         what = "is a folder" if target.is_dir() else "not found"

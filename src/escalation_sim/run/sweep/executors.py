@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import re
 import signal
 import traceback
 import uuid
@@ -179,6 +180,9 @@ class PoolExecutor(Executor):
             self.pool = None
 
 
+SCHEDULER_RE = re.compile(r"^((tcp|tls|ucx|ws|wss)://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
+
+
 class DaskExecutor(Executor):
     """Tasks on a Dask distributed cluster (``--scheduler tcp://HOST:PORT``).
 
@@ -186,16 +190,22 @@ class DaskExecutor(Executor):
     ``allowed-failures``); since :func:`run_task` is pure, that is harmless.
     """
 
-    def __init__(self, address: str, timeout: float = 20.0, task: TaskFunction = run_task) -> None:
+    def __init__(self, address: str, timeout: float = 5.0, task: TaskFunction = run_task) -> None:
         super().__init__(task)
+        if not SCHEDULER_RE.match(address):
+            raise SweepError(
+                f"--scheduler: expected an address like tcp://HOST:PORT, got {address!r}"
+            )
         try:
             from distributed import Client
         except ImportError:
             raise SweepError("--scheduler needs Dask: pip install 'escalation-sim[dask]'") from None
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
-            raise SweepError(f"cannot connect to the Dask scheduler {address}: {exc}") from None
+        except Exception as exc:  # OSError, TimeoutError, ValueError: all mean "not reachable"
+            raise SweepError(
+                f"cannot connect to the Dask scheduler {address} within {timeout:g} s: {exc}"
+            ) from None
         self.address = address
         self.token = uuid.uuid4().hex[:8]
         self.futures: dict[str, Any] = {}
