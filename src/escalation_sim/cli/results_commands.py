@@ -95,6 +95,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from escalation_sim.present.tables import format_differences
     from escalation_sim.run.compare import Entry, comparison_files, run_comparison, unique_labels
     from escalation_sim.run.progress import Progress
+    from escalation_sim.run.resources import DoesNotFit, check_fits
     from escalation_sim.store.folder import ResultsWriter, replaced_note
     from escalation_sim.store.results import command_line
 
@@ -115,6 +116,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if out is None:
         out = Path("results") / ("compare_" + "_vs_".join(s.name for s in scenarios))
     entries = [Entry(lab, sc, f) for lab, sc, f in zip(labels, scenarios, files, strict=True)]
+    total = args.replications * len(entries)
+    try:
+        check_fits(total, args.keep_traces * len(entries), out, f"{total:,} replications")
+    except DoesNotFit as exc:
+        raise UsageError(str(exc)) from None
     with ResultsWriter(out, "compare", command_line()) as writer:
         progress = Progress(args.replications * len(entries), "runs", enabled=not args.quiet)
         started = time.perf_counter()

@@ -54,6 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from escalation_sim.analysis.summary import headline_numbers
     from escalation_sim.present.tables import format_summary
     from escalation_sim.run.progress import Progress
+    from escalation_sim.run.resources import DoesNotFit, check_fits
     from escalation_sim.run.scenario import run_scenario
     from escalation_sim.store.folder import ResultsWriter, replaced_note
     from escalation_sim.store.results import command_line, from_model, new_manifest
@@ -66,6 +67,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must not be negative, got {args.seed}")
     scenario = load(args.scenario, args.set)
     out = args.out if args.out is not None else Path("results") / scenario.name
+    try:
+        check_fits(args.replications, args.keep_traces, out, f"{args.replications:,} replications")
+    except DoesNotFit as exc:
+        raise UsageError(str(exc)) from None
     with ResultsWriter(out, "run", command_line()) as writer:
         progress = Progress(args.replications, "runs", enabled=not args.quiet)
         started = time.perf_counter()

@@ -177,12 +177,19 @@ def add_plan(sub: argparse._SubParsersAction) -> None:
 def cmd_plan(args: argparse.Namespace) -> int:
     """Print the expanded plan of an experiment."""
     from escalation_sim.present.sweep import format_plan
-    from escalation_sim.run.sweep.executors import default_workers
+    from escalation_sim.run.sweep.driver import check_disk
+    from escalation_sim.run.sweep.executors import SweepError, default_workers
     from escalation_sim.run.sweep.plan import expand
 
     exp = _experiment(args)
     workers = default_workers() if args.workers is None else args.workers
-    print(format_plan(expand(exp), workers, args.rows))
+    plan = expand(exp)
+    print(format_plan(plan, workers, args.rows))
+    out = Path("results") / exp.name
+    try:
+        check_disk(plan, out)
+    except SweepError as exc:
+        print(f"warning: {exc}", file=sys.stderr)
     return 0
 
 

@@ -17,6 +17,7 @@ SAMPLED = ("lhs", "sobol", "morris")
 BOOL_OUTCOMES = ("armed_incident", "armed_conflict")
 DEFAULT_TASK_SIZE = 10_000  # replication-runs per task: ~2 s of work, ~100 MB per worker
 MAX_DESIGN_POINTS = 1_000_000
+MAX_TASKS = 1_000_000  # a plan's tasks live in its manifest: bounded like its design points
 DESIGN_SEED_KEY = 2**32 - 1  # SeedSequence spawn key of the sampler (blocks use (point, block))
 FORMAT = 1  # bump when the meaning of an experiment file changes
 

@@ -39,6 +39,7 @@ from escalation_sim.config.experiment import (
     DEFAULT_TASK_SIZE,
     DESIGNS,
     MAX_DESIGN_POINTS,
+    MAX_TASKS,
     MODEL_LEVEL,
     SAMPLED,
     TOP_KEYS,
@@ -381,6 +382,7 @@ def load_experiment(path: str | Path, replications: int | None = None) -> Experi
         task_size=task_size,
     )
     _check_design_size(chk, exp)
+    _check_task_count(chk, exp, replications is not None)
     _check_model_level(chk, exp)
     return exp
 
@@ -502,6 +504,22 @@ def _check_design_size(chk: _Checker, exp: Experiment) -> None:
             f"{n:,} design points is more than the {MAX_DESIGN_POINTS:,} a sweep allows",
             "parameters",
         )
+
+
+def _check_task_count(chk: _Checker, exp: Experiment, overridden: bool) -> None:
+    """The sweep has at most ``MAX_TASKS`` tasks (counted without building them)."""
+    reps = exp.replications if isinstance(exp.replications, int) else exp.replications.max
+    points = count_points(exp)
+    tasks = math.ceil(points * reps / exp.task_size)
+    if tasks > MAX_TASKS:
+        message = (
+            f"{reps:,} replications x {points:,} design points = {points * reps:,} runs in "
+            f"about {tasks:,} tasks of {exp.task_size:,}; a sweep allows {MAX_TASKS:,} tasks "
+            "(fewer replications, or a larger task_size)"
+        )
+        if overridden:
+            raise InputError(message, "--replications", None)
+        raise chk.error(message, "replications")
 
 
 def _check_model_level(chk: _Checker, exp: Experiment) -> None:

@@ -21,10 +21,12 @@ from escalation_sim.run.sweep.consolidate import (
     _failure_frame,
     _replications_by_point,
 )
+from escalation_sim.run.sweep.estimate import estimate
 from escalation_sim.run.sweep.executors import Executor, SweepError, SweepInterrupted
 from escalation_sim.run.sweep.folder import Store, sweep_manifest
 from escalation_sim.run.sweep.plan import Plan, Task, expand
 from escalation_sim.run.sweep.tasks import _payload
+from escalation_sim.store import space
 from escalation_sim.store.files import git_commit, now_iso
 from escalation_sim.store.lock import LOCK, describe
 from escalation_sim.store.results import table_path
@@ -88,6 +90,8 @@ def run_sweep(
         log(f"no sweep to resume in {out}/ yet: starting it")
         resume = retry_failed = False
     _check_folder(store, resume)
+    if not resume:
+        check_disk(plan, out)
     store.acquire(command, log)
     manifest: dict[str, Any] | None = None
     tasks: dict[int, Task] = {}
@@ -228,6 +232,17 @@ def _finish(store: Store, plan: Plan, manifest: dict[str, Any], tasks: dict[int,
     manifest["finished"] = now_iso()
     store.write_manifest(manifest)
     return status
+
+
+def check_disk(plan: Plan, out: Path) -> None:
+    """Refuse, with the numbers, a sweep whose estimated size exceeds the free disk."""
+    need = estimate(plan)[1]
+    free = space.free_disk(out)
+    if free is not None and need > free:
+        raise SweepError(
+            f"the sweep needs about {space.human_bytes(need)} on disk (estimate); {out} has "
+            f"{space.human_bytes(free)} free: free some room or choose another --out"
+        )
 
 
 def _check_folder(store: Store, resume: bool) -> None:
