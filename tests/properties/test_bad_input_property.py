@@ -46,8 +46,9 @@ def documents(draw: st.DrawFn) -> str:
     lines = []
     if draw(st.booleans()):
         lines += [f"extends: {BASE}", "name: prop"]
-    levels = draw(st.integers(0, 9))
-    width = draw(st.integers(1, 9))
+    kind = draw(st.sampled_from(["bomb", "aliases", "none"]))
+    levels = {"bomb": draw(st.integers(6, 9)), "aliases": draw(st.integers(1, 3))}.get(kind, 0)
+    width = draw(st.integers(6, 9) if kind == "bomb" else st.integers(1, 3))
     if levels:
         lines.append(f"a0: &a0 {draw(fragment())}")
         for i in range(1, levels):
