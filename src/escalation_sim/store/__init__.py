@@ -1,1 +1,1 @@
-"""The results folder: file names, manifest, atomic writes, one save/load pair."""
+"""The results folder: file names, manifest, atomic writes, lock and owner, save and load."""

@@ -272,8 +272,8 @@ def record_derived(out: Path, written: list[Path], command: str = "") -> None:
     with FolderLock(out) as lock:
         try:
             lock.acquire(command)
-        except FolderBusy:
-            return  # a writer is replacing the results: it will clear old derived files
+        except (FolderBusy, OSError):
+            return  # a writer replacing the results clears old derived files; or read-only
         manifest = read_manifest_checked(out)
         if manifest is None:
             return

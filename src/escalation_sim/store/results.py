@@ -1,4 +1,4 @@
-"""The results folder: its file names, its manifest, and the one way to write and read it.
+"""The results folder: its file names, its manifest, and the one way to read it.
 
 A results folder holds the tables of a ``run``, a ``compare`` or a ``sweep``
 (``runs``, ``daily``, ``traces``, ``events``), any extra files of its kind
@@ -6,6 +6,8 @@ A results folder holds the tables of a ``run``, a ``compare`` or a ``sweep``
 is written last as the commit mark. File names are spelled here and nowhere
 else in the package. In memory a folder is a :class:`Results`: the manifest,
 the tables, and the groups they hold (scenarios, design points, or the run).
+Writing a folder (who owns which file, replacing a set) is
+:mod:`escalation_sim.store.folder`'s.
 """
 
 from __future__ import annotations
