@@ -16,10 +16,12 @@ def child(tmp_path, text: str, name: str = "child.yaml"):
     return path
 
 
-def corrupt(tmp_path, text: str):
+def corrupt(tmp_path, text: str, runs: bool = False):
     folder = tmp_path / "corrupt"
     folder.mkdir()
     (folder / "manifest.json").write_text(text)
+    if runs:
+        (folder / "runs.parquet").write_bytes((RUN / "runs.parquet").read_bytes())
     return folder
 
 
@@ -81,6 +83,10 @@ CASES = {
     "plot on a corrupt manifest": (
         lambda t: ["plot", corrupt(t, "[1, 2]"), "--out", t / "figs"],
         "manifest.json is damaged (not a JSON object)",
+    ),
+    "plot on a manifest without its scenario": (
+        lambda t: ["plot", corrupt(t, '{"kind": "run"}', runs=True), "--out", t / "figs"],
+        "manifest.json lacks the resolved scenario ('config')",
     ),
     "--scheduler garbage": (
         lambda t: ["sweep", ROOT / "experiments" / "smoke.yaml", "--scheduler", "garbage"],

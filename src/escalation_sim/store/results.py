@@ -175,6 +175,19 @@ def _to_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _check_manifest(m: dict[str, Any]) -> None:
+    """The manifest has what readers use: a resolved scenario per group (else ValueError)."""
+    if m["kind"] == "compare":
+        scenarios = m.get("scenarios")
+        if not isinstance(scenarios, list) or not scenarios:
+            raise ValueError(f"{MANIFEST} of a compare lacks its 'scenarios'")
+        for s in scenarios:
+            if not isinstance(s, dict) or not isinstance(s.get("config"), dict) or "label" not in s:
+                raise ValueError(f"{MANIFEST} has a scenario without 'label' and 'config'")
+    elif not isinstance(m.get("config"), dict):
+        raise ValueError(f"{MANIFEST} lacks the resolved scenario ('config')")
+
+
 @dataclass
 class Results:
     """A results folder in memory: manifest and tables, with the groups they hold."""
@@ -194,6 +207,7 @@ class Results:
         needed = {"compare": "scenario", "sweep": "design_point"}.get(kind)
         if needed is not None and needed not in self.runs.columns:
             raise ValueError(f"{kind} results need a {needed!r} column in runs")
+        _check_manifest(self.manifest)
 
     # -------------------------------------------------------------- description
     @property
