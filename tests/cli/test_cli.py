@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from escalation_sim import cli
-from tests.support import BASE, ROOT
+from tests.support import BASE, ROOT, write_experiment
 
 
 def run(argv, capsys):
@@ -219,6 +219,14 @@ def test_run_refuses_a_folder_holding_another_kind_of_result(tmp_path, capsys):
     assert sorted(p.name for p in unfinished.iterdir()) == ["parts"]
     code, _, err = run(["compare", BASE, BASE, "-n", 10, "--quiet", "--out", sweep], capsys)
     assert code == 2 and "holds the results of a sweep" in err
+    runs = tmp_path / "run"
+    assert run([*args, runs], capsys)[0] == 0
+    before = {p.name: p.read_bytes() for p in runs.iterdir()}
+    experiment = write_experiment(tmp_path)
+    for again in ([], ["--resume"]):
+        code, _, err = run(["sweep", experiment, "--out", runs, "--workers", 0, *again], capsys)
+        assert code == 2 and "'run'" in err and "not a sweep" in err
+    assert {p.name: p.read_bytes() for p in runs.iterdir()} == before
 
 
 def test_a_run_holds_the_lock_and_readers_see_the_old_set_until_the_end(

@@ -257,6 +257,11 @@ def _check_folder(store: Store, resume: bool) -> None:
         return
     if store.manifest_path.exists():
         m = store.read_manifest() or {}
+        if m.get("kind") != "sweep":
+            raise SweepError(
+                f"{store.out} holds the results of a {m.get('kind')!r} command, not a sweep; "
+                "refusing to overwrite them: choose another --out"
+            )
         raise SweepError(
             f"{store.out} already holds a {m.get('kind', 'result')} "
             f"({m.get('experiment') or m.get('scenario')}, status {m.get('status', '?')}); "
