@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from escalation_sim.analysis.stats import wilson_arrays
 from escalation_sim.config.events import SupplyCut
 from escalation_sim.config.ladder import N_RUNGS
 from escalation_sim.engine.records import QUANTILES
@@ -63,6 +64,29 @@ def rung_shares(daily: pd.DataFrame, who: str = "all") -> pd.DataFrame:
     out = pd.DataFrame(shares, columns=list(range(N_RUNGS)))
     out.insert(0, "date", pd.to_datetime(daily["date"]).to_numpy())
     return out
+
+
+def rung_at_least(daily: pd.DataFrame, rung: int, who: str = "all") -> pd.DataFrame:
+    """P(highest rung today >= ``rung``) per day with its Wilson 95% interval.
+
+    Exact from the daily rung counts: k replications at ``rung`` or above of n.
+    """
+    counts = rung_counts(daily, who)
+    k = counts[:, rung:].sum(axis=1)
+    n = counts.sum(axis=1)
+    low, high = wilson_arrays(k, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(daily["date"]).to_numpy(),
+            "k": k,
+            "n": n,
+            "p": p,
+            "low": low,
+            "high": high,
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation_sim.analysis.stats import CONFIDENCE, proportion, wilson_interval
+from escalation_sim.analysis.pooled import cluster_interval
+from escalation_sim.analysis.stats import CONFIDENCE, wilson_interval
 from escalation_sim.store.results import bin_edges, bin_index, format_value
 
 
@@ -95,15 +96,19 @@ def risk_table(
     max_levels: int = 12,
     confidence: float = CONFIDENCE,
 ) -> pd.DataFrame:
-    """P(outcome) against a swept parameter, with Wilson intervals.
+    """P(outcome) against a swept parameter, with intervals that respect the pooling.
 
     With at most ``max_levels`` distinct values of ``param`` each value is a
     row; otherwise replications are pooled into ``bins`` bins of about equal
     counts and ``x`` is the mean parameter value in the bin (a marginal curve,
     averaged over the other parameters). With ``by``, one curve per value of
-    that parameter (column ``by_value``).
+    that parameter (column ``by_value``). A row that pools several design
+    points (column ``points``) gets a cluster-bootstrap interval over them
+    (:func:`~escalation_sim.analysis.pooled.cluster_interval`); a row of one
+    design point, Wilson's.
     """
     hit = METRICS[outcome].values(runs).astype(bool)
+    cluster = _clusters(runs)
     x = runs[param].to_numpy(dtype=float)
     levels = np.unique(x)
     if len(levels) <= max_levels:
@@ -112,11 +117,13 @@ def risk_table(
     else:
         key = bin_index(x, bin_edges(x, bins)).astype(float)
         binned = True
-    frame = pd.DataFrame({"key": key, "x": x, "hit": hit})
+    frame = pd.DataFrame({"key": key, "x": x, "hit": hit, "cluster": cluster})
     frame["by_value"] = runs[by].to_numpy() if by is not None else 0
     rows = []
     for (bv, _k), part in frame.groupby(["by_value", "key"], sort=True):
-        pr = proportion(part["hit"].to_numpy(), confidence)
+        pr = cluster_interval(
+            part["hit"].to_numpy(), part["cluster"].to_numpy(), confidence=confidence
+        )
         rows.append(
             {
                 "by_value": bv if by is not None else None,
@@ -128,10 +135,19 @@ def risk_table(
                 "p": pr["p"],
                 "low": pr["low"],
                 "high": pr["high"],
+                "points": pr["clusters"],
+                "spread": pr["spread"],
                 "binned": binned,
             }
         )
     return pd.DataFrame(rows)
+
+
+def _clusters(runs: pd.DataFrame) -> np.ndarray:
+    """The design point of each replication (all one cluster outside a sweep)."""
+    if "design_point" in runs.columns:
+        return runs["design_point"].to_numpy()
+    return np.zeros(len(runs), dtype=int)
 
 
 def count_shares_with_ci(
@@ -162,10 +178,13 @@ def heatmap_table(
 ) -> dict[str, Any]:
     """P(outcome) over two swept parameters: cells of levels (or quantile bins).
 
-    Returns ``p``, ``low``, ``high``, ``n`` as (len(y levels), len(x levels))
-    arrays, and the tick labels of both axes.
+    Returns ``p``, ``low``, ``high``, ``n``, ``k`` and ``points`` (design
+    points pooled in the cell) as (len(y levels), len(x levels)) arrays, and the
+    tick labels of both axes. Intervals as in :func:`risk_table`: a cluster
+    bootstrap over the design points of a cell that pools several.
     """
     hit = METRICS[outcome].values(runs).astype(bool)
+    cluster = _clusters(runs)
     axes = {}
     for name in (x, y):
         v = runs[name].to_numpy(dtype=float)
@@ -190,7 +209,23 @@ def heatmap_table(
     p = np.full(shape, np.nan)
     low = np.full(shape, np.nan)
     high = np.full(shape, np.nan)
+    points = np.zeros(shape, int)
     for i, j in zip(*np.nonzero(n), strict=True):
-        p[i, j] = k[i, j] / n[i, j]
-        low[i, j], high[i, j] = wilson_interval(k[i, j], n[i, j], confidence)
-    return {"p": p, "low": low, "high": high, "n": n, "k": k, "x_ticks": xt, "y_ticks": yt}
+        inside = (iy == i) & (ix == j)
+        pr = cluster_interval(hit[inside], cluster[inside], confidence=confidence)
+        p[i, j], low[i, j], high[i, j], points[i, j] = (
+            pr["p"],
+            pr["low"],
+            pr["high"],
+            pr["clusters"],
+        )
+    return {
+        "p": p,
+        "low": low,
+        "high": high,
+        "n": n,
+        "k": k,
+        "points": points,
+        "x_ticks": xt,
+        "y_ticks": yt,
+    }

@@ -241,19 +241,36 @@ def paired_differences(
     return out
 
 
-def differences(res: Results, *, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+def differences(
+    res: Results,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+    metrics: Sequence[str] = COMPARE_METRICS,
+) -> pd.DataFrame:
     """Paired differences of every scenario against the first (B - A, C - A, ...)."""
     groups = res.groups()
     base = groups[0]
     parts = []
     for other in groups[1:]:
-        d = paired_differences(base.runs, other.runs, COMPARE_METRICS, n_boot=n_boot, seed=seed)
+        d = paired_differences(base.runs, other.runs, metrics, n_boot=n_boot, seed=seed)
         d.insert(0, "scenario_a", base.label)
         d.insert(1, "scenario_b", other.label)
         parts.append(d)
     out = pd.concat(parts, ignore_index=True)
     out.attrs["method"] = parts[0].attrs["method"]
     return out
+
+
+def risk_differences(res: Results, *, n_boot: int = 2000) -> pd.DataFrame:
+    """Paired differences of P(armed incident) and P(non-lethal clash) against the first scenario.
+
+    The same computation as ``compare``'s table (its default resamples, the
+    comparison's master seed as the bootstrap seed).
+    """
+    return differences(
+        res, n_boot=n_boot, seed=res.seed or 0, metrics=("armed_incident", "nonlethal_clash")
+    )
 
 
 def _replication_pairs(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -40,6 +40,24 @@ def wilson_half_width(p: float, n: int, confidence: float = CONFIDENCE) -> float
     return z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
 
 
+def wilson_arrays(
+    k: np.ndarray, n: np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score intervals of many proportions at once (closed form; NaN where n is 0).
+
+    The same interval as :func:`wilson_interval`, for daily series.
+    """
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    z = z_value(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low = np.where(k <= 0, 0.0, np.clip(centre - half, 0, 1))  # exact ends, no rounding dust
+    high = np.where(k >= n, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
 def proportion(values: np.ndarray | pd.Series, confidence: float = CONFIDENCE) -> dict[str, float]:
     """k, n, p and its Wilson interval for a boolean array."""
     v = np.asarray(values, dtype=bool)

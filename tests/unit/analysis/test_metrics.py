@@ -11,19 +11,27 @@ from escalation_sim.store.results import Results
 
 
 # ---------------------------------------------------------------------- risk and heatmap
-def test_risk_table_per_level_with_wilson(grid_res: Results) -> None:
+def test_risk_table_per_level_pools_points_with_a_cluster_interval(grid_res: Results) -> None:
     t = risk_table(grid_res.runs, "mechanisms.incident_hazard")
     assert list(t["x"]) == pytest.approx([0.01, 0.03, 0.06])
     assert list(t["replications"]) == [120, 120, 120]
+    assert list(t["points"]) == [3, 3, 3]  # each level pools the three hostile_bias points
     runs = grid_res.runs
     for _, row in t.iterrows():
         part = runs[np.isclose(runs["mechanisms.incident_hazard"], row["x"])]
         assert row["p"] == pytest.approx(part["armed_incident"].mean())
-        assert (row["low"], row["high"]) == pytest.approx(
-            wilson_interval(int(part["armed_incident"].sum()), len(part))
-        )
+        lo, hi = wilson_interval(int(part["armed_incident"].sum()), len(part))
+        assert row["low"] <= lo + 1e-12 and row["high"] >= hi - 1e-12  # never narrower
+
+
+def test_risk_table_of_single_points_is_wilson(grid_res: Results) -> None:
+    runs = grid_res.runs
     by = risk_table(runs, "mechanisms.incident_hazard", by="mechanisms.hostile_bias")
-    assert len(by) == 9 and set(by["replications"]) == {40}
+    assert len(by) == 9 and set(by["replications"]) == {40} and set(by["points"]) == {1}
+    for _, row in by.iterrows():
+        assert (row["low"], row["high"]) == pytest.approx(
+            wilson_interval(int(row["events"]), int(row["replications"]))
+        )
 
 
 def test_risk_table_bins_a_continuous_parameter(sobol_res: Results) -> None:

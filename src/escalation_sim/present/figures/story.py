@@ -13,12 +13,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from escalation_sim.analysis.daily import scenario_events
+from escalation_sim.analysis.daily import ScheduledEvent, scenario_events
 from escalation_sim.analysis.stories import pick_story, story_events
-from escalation_sim.config.ladder import FORCE_BY_RUNG, N_RUNGS, RUNGS, rung_label
+from escalation_sim.config.ladder import FORCE_BY_RUNG, RUNGS, rung_label
 from escalation_sim.present.figures.style import (
     _axes,
     _date_axis,
+    _event_handles,
     _mark_events,
     styled,
 )
@@ -72,18 +73,22 @@ def plot_story(
     g = next(x for x in res.groups() if x.key == group)
     ev = story_events(res, group, replication)
     lanes, lane_of = _lanes(g.config, ev)
-    fig, ax = _axes(ax, (12, 0.42 * len(lanes) + 2.6))
+    fig, ax = _axes(ax, (12, 0.42 * (len(lanes) + LABEL_BAND) + 2.6))
     ypos = {ln: len(lanes) - 1 - i for i, ln in enumerate(lanes)}
     if len(ev):
         ev = ev.assign(lane=ev.apply(lane_of, axis=1))
         ev["y"] = ev["lane"].map(ypos)
         is_inc = _draw_moves(ax, ev)
-        _mark_incidents(ax, ev[is_inc])
-    _mark_events(ax, scenario_events(g.config), label=True)
+        _mark_incidents(ax, ev[is_inc], top=len(lanes) - 0.3)
+    events = scenario_events(g.config)
+    _mark_events(ax, events)
     _lane_axes(ax, g, lanes, ypos)
     ax.set_title(_story_title(res, g, replication))
-    _story_legend(ax)
+    _story_legend(ax, ev, events)
     return fig
+
+
+LABEL_BAND = 3.2  # lanes' worth of room above the lanes for the incident labels
 
 
 def _draw_moves(ax: Axes, ev: pd.DataFrame) -> np.ndarray:
@@ -113,9 +118,12 @@ def _draw_moves(ax: Axes, ev: pd.DataFrame) -> np.ndarray:
     return is_inc
 
 
-def _mark_incidents(ax: Axes, incidents: pd.DataFrame) -> None:
-    """A vertical line and a label for every clash or armed incident."""
-    for k, (_, row) in enumerate(incidents.iterrows()):
+def _mark_incidents(ax: Axes, incidents: pd.DataFrame, top: float) -> None:
+    """A vertical line for every clash or armed incident, labelled above the lanes.
+
+    The labels stand in a band above the top lane, so they never cover a marker.
+    """
+    for _, row in incidents.iterrows():
         ax.axvline(
             row["date"],
             color=RUNGS[int(row["rung"])].color,
@@ -132,24 +140,23 @@ def _mark_incidents(ax: Axes, incidents: pd.DataFrame) -> None:
         }[row["move"]]
         ax.annotate(
             f"{short}, {where}",
-            (row["date"], 0.5 + 0.35 * (k % 2)),
-            xycoords=("data", "axes fraction"),
+            (row["date"], top + 0.15),
             xytext=(-2, 0),
             textcoords="offset points",
             rotation=90,
             fontsize=7.5,
             ha="right",
-            va="center",
+            va="bottom",
             color="#222222",
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
             zorder=4,
+            gid="incident-label",
         )
 
 
 def _lane_axes(ax: Axes, g: Group, lanes: list[str], ypos: dict[str, int]) -> None:
     """One lane per actor pair, dates over the horizon."""
     ax.set_yticks([ypos[ln] for ln in lanes], [ln.replace("->", "\u2192") for ln in lanes])
-    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    ax.set_ylim(-0.7, len(lanes) - 0.3 + LABEL_BAND)
     start = np.datetime64(g.start, "D")
     ax.set_xlim(start, start + np.timedelta64(g.days, "D"))
     _date_axis(ax)
@@ -168,23 +175,50 @@ def _story_title(res: Results, g: Group, replication: int) -> str:
         if not np.isfinite(first)
         else f"first armed incident {g.start + dt.timedelta(days=int(first)):%d %b %Y}"
     )
-    who = "" if res.kind == "run" else f"{g.label}, "
-    return f"One replication's story: {who}replication {replication} - {outcome}"
+    scenario = g.config.get("name", res.name)
+    who = scenario if res.kind != "sweep" else f"{scenario}, {g.label}"
+    return f"{who}: replication {replication} of seed {res.seed} - {outcome}"
 
 
-def _story_legend(ax: Axes) -> None:
-    """Rung colours and marker kinds, outside the axes."""
-    handles = [Patch(color=RUNGS[r].color) for r in range(N_RUNGS)]
-    labels = [rung_label(r) for r in range(N_RUNGS)]
-    handles += [
-        Line2D([], [], marker="o", linestyle="none", color="#666666"),
-        Line2D([], [], marker="^", linestyle="none", color="#666666"),
-        Line2D([], [], marker="*", linestyle="none", color="#666666", markersize=12),
+def story_legend_entries(ev: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """The rungs and the marker kinds that a story actually draws (for its legend)."""
+    if not len(ev):
+        return [], []
+    rungs = sorted({int(r) for r in ev["rung"]})
+    moves = ev["move"]
+    is_inc = moves.isin(list(FORCE_BY_RUNG.values()))
+    is_amb = moves == "ambiguous_incident"
+    kinds = [
+        name
+        for name, present in (
+            ("deliberate move", bool((~is_inc & ~is_amb).any())),
+            ("ambiguous incident", bool(is_amb.any())),
+            ("clash / armed incident", bool(is_inc.any())),
+        )
+        if present
     ]
-    labels += ["deliberate move", "ambiguous incident", "clash / armed incident"]
+    return rungs, kinds
+
+
+_MARKERS = {
+    "deliberate move": {"marker": "o"},
+    "ambiguous incident": {"marker": "^"},
+    "clash / armed incident": {"marker": "*", "markersize": 12},
+}
+
+
+def _story_legend(ax: Axes, ev: pd.DataFrame, events: list[ScheduledEvent]) -> None:
+    """Rung colours, marker kinds and scenario events that are drawn, outside the axes."""
+    rungs, kinds = story_legend_entries(ev)
+    handles: list[Any] = [Patch(color=RUNGS[r].color) for r in rungs]
+    labels = [rung_label(r) for r in rungs]
+    for kind in kinds:
+        handles.append(Line2D([], [], linestyle="none", color="#666666", **_MARKERS[kind]))
+        labels.append(kind)
+    eh, el = _event_handles(events)
     ax.legend(
-        handles,
-        labels,
+        handles + eh,
+        labels + el,
         loc="center left",
         bbox_to_anchor=(1.01, 0.5),
         frameon=False,

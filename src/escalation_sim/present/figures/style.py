@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from escalation_sim.analysis.daily import ScheduledEvent, scenario_events
-from escalation_sim.store.results import Group, Results
+from escalation_sim.store.results import Group, Results, param_unit, short_name
 
 # Okabe & Ito (2008), ordered so that the first colours differ most in lightness too.
 OKABE_ITO = {
@@ -263,3 +263,24 @@ def _title_groups(res: Results, groups: Sequence[Group]) -> str:
     if len(groups) == 1:
         return f"{groups[0].label}: {each} replications, {_horizon_text(groups[0])}"
     return f"{res.name}: {each} replications per group, {_horizon_text(groups[0])}"
+
+
+def param_label(res: Results, path: str) -> str:
+    """Axis label of a swept parameter from the parameter table: name in words and unit."""
+    unit = param_unit(path, res.config_of())
+    words = short_name(path).replace("_", " ").replace(".", " ")
+    return words + (f" ({unit})" if unit else "")
+
+
+def others_varying(res: Results, *params: str) -> list[str]:
+    """The swept parameters other than ``params`` that take more than one value."""
+    return [p for p in res.parameters if p not in params and res.runs[p].nunique() > 1]
+
+
+def pooled_text(res: Results, *params: str) -> str:
+    """What a pooled group averages over, in words ('' when nothing else varies)."""
+    others = others_varying(res, *params)
+    if not others:
+        return ""
+    names = ", ".join(short_name(p).replace("_", " ") for p in others)
+    return f"pooled over {names}"
