@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -229,3 +230,25 @@ def test_report_of_a_sobol_sweep_has_sensitivity_tables(tmp_path: Path) -> None:
         page.ids
     )
     assert "S1 [95% CI]" in out.read_text()
+
+
+def test_report_puts_key_results_first_and_reproduce_last(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", str(RESULTS / "sobol"), "--out", str(out)]) == 0
+    sections = [i for i in parse(out).ids if not i.startswith("fig-")]
+    assert sections == ["summary", "outcomes", "sensitivity", "figures", "reproduce"]
+    text = out.read_text()
+    assert "P(armed conflict, rung 6)" in text and "blame gap" in text
+    assert '<div class="scroll tall"><table>' in text  # 40 design points: a scrolling box
+
+
+def test_report_and_analyze_give_the_same_sobol_intervals(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "report.html"
+    assert main(["report", str(RESULTS / "sobol"), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["analyze", str(RESULTS / "sobol"), "--outcome", "armed_incident"]) == 0
+    printed = capsys.readouterr().out
+    shown = re.findall(r"\[(-?\d\.\d\d), (-?\d\.\d\d)\]", printed)
+    assert len(shown) == 6  # S1 and ST of three parameters
+    section = out.read_text().split('id="sensitivity"')[1].split("</table>")[0]
+    assert re.findall(r"\[(-?\d\.\d\d), (-?\d\.\d\d)\]", section) == shown

@@ -107,7 +107,7 @@ def sensitivity(
         for col in INDEX_COLUMNS[method]:
             table[col] = np.nan
         return Sensitivity(method, table=table, extra={"constant": True}, **common)
-    options = {"num_resamples": num_resamples, "conf_level": confidence, "seed": seed}
+    options = {"num_resamples": num_resamples, "conf_level": confidence, "seed": salib_seed(seed)}
     analyse = _sobol if method == "sobol" else _morris
     si, extra = analyse(res, problem, y, options)
     table = pd.DataFrame(
@@ -117,6 +117,16 @@ def sensitivity(
         }
     )
     return Sensitivity(method, table=table, extra=extra, **common)
+
+
+def salib_seed(seed: int) -> int:
+    """The seed SALib is given for ``seed``: derived by SeedSequence, never 0.
+
+    SALib's Sobol analysis tests ``if seed:`` and draws unseeded bootstrap
+    resamples for a seed of 0, so the same indices came out with different
+    intervals from one call to the next (``analyze`` against ``report``).
+    """
+    return int(np.random.SeedSequence(seed).generate_state(1, np.uint32)[0]) or 1
 
 
 def _salib_problem(res: Results) -> tuple[str, dict[str, Any]]:

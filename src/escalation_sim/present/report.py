@@ -34,25 +34,34 @@ figure{margin:1rem 0 2rem}figure img{max-width:100%;height:auto;border:1px solid
 figcaption{color:#444;font-size:.9rem;max-width:60rem}dl{display:grid;
 grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
 .note{color:#555;font-size:.88rem}.yes{font-weight:600}nav a{margin-right:1rem}
+.scroll{overflow-x:auto;max-width:100%}.scroll.tall{max-height:32rem;overflow-y:auto}
+.scroll table{margin:0}.scroll thead th{position:sticky;top:0}
 """
 
 CAPTIONS = {
     "distributions": "Distribution of outcomes per replication. Bars: share of replications "
     "at each value, with Wilson 95% intervals. Curves: empirical cumulative distribution "
     "(share of replications at or below a value) with a 95% Dvoretzky-Kiefer-Wolfowitz band.",
-    "risk": "Probability of an armed incident and of a non-lethal clash within the horizon "
-    "per scenario, with Wilson 95% intervals.",
+    "risk": "Left: probability of an armed incident and of a non-lethal clash within the "
+    "horizon per scenario, with Wilson 95% intervals. Right: the paired difference of each "
+    "against the first scenario, with its paired bootstrap 95% interval (as in the table of "
+    "paired differences).",
     "risk_curve": "Probability of an armed incident within the horizon against one swept "
-    "parameter; shaded: Wilson 95% interval. Continuous designs are pooled into bins of "
-    "about equal counts (averaged over the other parameters).",
+    "parameter. A point of one design point has a Wilson 95% interval; a point that pools "
+    "several design points (the other parameters differ between them) has a 95% cluster "
+    "bootstrap interval over those points; the footnote says which, and what is pooled.",
     "survival": "Kaplan-Meier estimate of the share of replications without an incident yet, "
     "by calendar date; replications without one are censored at the end of the horizon. "
     "Shaded: log-log 95% band. Grey spans and dashed lines: scenario events.",
-    "fan_chart": "Top: share of replications at each rung of the escalation ladder per day. "
-    "Below: median (line), middle 50% and 90% of replications (bands) per day. Grey spans: "
-    "exercises; hatched: supply cuts; dashed lines: crisis meetings and sanctions rounds.",
-    "heatmap": "Probability of an armed incident over two swept parameters; each cell shows "
-    "the estimate, its Wilson 95% interval and the number of replications.",
+    "fan_chart": "Top: share of replications at rung 4 (clash) or above and at rung 5 "
+    "(armed incident) or above per day, with Wilson 95% bands. Middle: share at each rung "
+    "per day on a log scale, so the rare top rungs show. Bottom: median (line) and middle "
+    "50% (and, for one group, 90%) of replications per day. Grey spans: exercises; hatched: "
+    "supply cuts; dashed lines: crisis meetings and sanctions rounds.",
+    "heatmap": "Probability of an armed incident over two swept parameters on a 0-1 colour "
+    "scale shared by every heatmap; each cell shows the estimate and its 95% interval "
+    "(cluster bootstrap where a cell pools several design points); hatched cells overlap "
+    "every neighbour's interval.",
     "sensitivity": "Sensitivity of P(armed incident) to the swept parameters, computed on "
     "the per-design-point means (SALib), with 95% bootstrap intervals.",
     "story": "One replication from its event log: every move of every actor by date, "
@@ -105,6 +114,8 @@ def outcome_table_html(res: Results, limit: int = 60) -> str:
         "<th>highest rung<br><span class=ci>median [90% range]</span></th>",
         "<th>new sanctions packages<br><span class=ci>mean [90% range]</span></th>",
         "<th>migrant arrivals<br><span class=ci>median [90% range]</span></th>",
+        "<th>P(armed conflict, rung 6)</th>",
+        "<th>blame gap<br><span class=ci>blamed - caused share of ambiguous incidents</span></th>",
     ]
     rows = []
     for g, (_, r) in zip(groups[:limit], table.iterrows(), strict=True):
@@ -125,6 +136,8 @@ def outcome_table_html(res: Results, limit: int = 60) -> str:
             f"<td>{r.sanctions_packages_mean:.2f}"
             f"{_ci(r.sanctions_packages_q05, r.sanctions_packages_q95, '{:.0f}')}</td>",
             f"<td>{r.arrivals_median:,.0f}{_ci(r.arrivals_q05, r.arrivals_q95, '{:,.0f}')}</td>",
+            f"<td>{_pct(r.p_armed_conflict)}</td>",
+            f"<td>{_gap(r.blame_gap, r.blamed_share, r.caused_share)}</td>",
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = ""
@@ -133,14 +146,22 @@ def outcome_table_html(res: Results, limit: int = 60) -> str:
             f'<p class="note">The first {limit} of {len(groups)} design points; all of them '
             f"are in runs.parquet.</p>"
         )
+    tall = " tall" if len(rows) > 12 else ""
     return (
-        "<table><thead><tr>"
+        f'<div class="scroll{tall}"><table><thead><tr>'
         + "".join(head)
         + "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table>"
+        + "</tbody></table></div>"
         + more
     )
+
+
+def _gap(gap: float, blamed: float, caused: float) -> str:
+    """The blame gap with the two shares it is the difference of."""
+    if gap != gap:
+        return "n/a"
+    return f'{gap:+.3f}<br><span class="ci">blamed {blamed:.3f} vs caused {caused:.3f}</span>'
 
 
 def differences_html(res: Results, diffs: pd.DataFrame) -> str:
@@ -167,9 +188,10 @@ def differences_html(res: Results, diffs: pd.DataFrame) -> str:
     other = names[1] if len(names) == 2 else "other"
     return (
         f"<ul>{legend}</ul>"
-        '<table><thead><tr><th class="l">difference</th><th class="l">outcome</th><th>A</th>'
+        '<div class="scroll"><table><thead><tr><th class="l">difference</th>'
+        '<th class="l">outcome</th><th>A</th>'
         f'<th>{other}</th><th>difference</th><th>95% CI (paired)</th><th class="l">'
-        "discordant pairs</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "discordant pairs</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
         f'<p class="note">Paired: every scenario ran from the same seed, so replication i of '
         f"each shares its random numbers (common random numbers). Interval: "
         f"{_e(diffs.attrs.get('method', 'paired bootstrap'))}. Bold: the interval excludes 0."
@@ -185,9 +207,14 @@ def sensitivity_html(res: Results, results: Sequence[Sensitivity]) -> str:
         if si.extra.get("constant"):
             parts.append('<p class="note">No variation between design points.</p>')
             continue
+        reps = (
+            f"{si.replications_min:,}"
+            if si.replications_min == si.replications_max
+            else f"{si.replications_min:,}-{si.replications_max:,}"
+        )
         parts.append(
             f'<p class="note">{si.n_points} design points, '
-            f"{si.replications_min}-{si.replications_max} replications each. Variance of the "
+            f"{reps} replications each. Variance of the "
             f"design-point means {si.variance:.4g}, of which replication noise alone explains "
             f"about {share_text(si.noise_share)}."
             + "".join(f" SALib: {_e(w)}." for w in si.extra.get("warnings", []))
@@ -210,7 +237,10 @@ def sensitivity_html(res: Results, results: Sequence[Sensitivity]) -> str:
                 f"<td>{r.mu:.4f}</td><td>{r.sigma:.4f}</td></tr>"
                 for _, r in t.sort_values("mu_star", ascending=False).iterrows()
             )
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        parts.append(
+            f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>"
+        )
     return "".join(parts)
 
 
@@ -258,9 +288,13 @@ def _summary(res: Results) -> str:
     ]
     if m.get("overrides"):
         items.append(("overrides", ", ".join(m["overrides"])))
-    desc = (res.config_of(g0.key) if res.kind == "compare" else res.config_of()).get(
-        "description", ""
-    )
+    desc = str(m.get("description") or "") if res.kind == "sweep" else ""
+    if res.kind == "sweep":
+        items.insert(2, ("scenario", str(m.get("scenario") or res.config_of().get("name", ""))))
+    if not desc:
+        desc = (res.config_of(g0.key) if res.kind == "compare" else res.config_of()).get(
+            "description", ""
+        )
     dl = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in items)
     return (f'<p class="lead">{_e(desc)}</p>' if desc else "") + f"<dl>{dl}</dl>"
 
@@ -297,14 +331,14 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
     title = f"escalation-sim report: {res.name}"
     sections: list[tuple[str, str, str]] = [
         ("summary", "Summary", _summary(res)),
-        ("reproduce", "Reproduce", _reproduce(res)),
         (
             "outcomes",
             "Outcomes",
             outcome_table_html(res)
             + '<p class="note">Probabilities with Wilson 95% score intervals; ranges are the '
             "5th to 95th percentile over replications. Armed incident: rung 5 or above at any "
-            "border within the horizon.</p>",
+            "border within the horizon. Blame gap: share of ambiguous incidents blamed on the "
+            "instigator minus the share it caused (as in the terminal summary).</p>",
         ),
     ]
     if res.kind == "compare" and len(res.groups()) > 1:
@@ -328,6 +362,7 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
             "</figcaption></figure>"
         )
     sections.append(("figures", "Figures", "".join(figures)))
+    sections.append(("reproduce", "Reproduce", _reproduce(res)))
     nav = "".join(f'<a href="#{sid}">{_e(head)}</a>' for sid, head, _ in sections)
     body = "".join(
         f'<section id="{sid}"><h2>{_e(head)}</h2>{content}</section>'
