@@ -67,7 +67,7 @@ def test_same_command_same_numbers(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["--set", "mechanisms.hostile_bais=0.8"], "did you mean 'hostile_bias'"),
+        (["--set", "mechanisms.hostile_bais=0.8"], "did you mean 'mechanisms.hostile_bias'"),
         (["--set", "mechanisms.hostile_bias=2"], "less than or equal to 1"),
         (["--set", "days=abc"], "days"),
         (["--replications", "0"], "at least 1"),

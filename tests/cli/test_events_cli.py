@@ -82,7 +82,10 @@ def test_same_story_as_the_python_api(capsys):
         (["-r", "0", "--from", "2021-08-11"], "outside the horizon"),
         (["-r", "0", "--to", "2021-10-11"], "outside the horizon"),
         (["-r", "0", "--from", "2021-09-02", "--to", "2021-09-01"], "is after --to"),
-        (["-r", "0", "--set", "mechanisms.hostile_bais=0.1"], "did you mean 'hostile_bias'"),
+        (
+            ["-r", "0", "--set", "mechanisms.hostile_bais=0.1"],
+            "did you mean 'mechanisms.hostile_bias'",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_a_message(capsys, argv, message):

@@ -51,6 +51,7 @@ from escalation_sim.config.experiment import (
 )
 from escalation_sim.config.scenario import Scenario, parameter_fields
 from escalation_sim.io.errors import InputError, Key, Source, format_key, suggest
+from escalation_sim.io.file_kind import wrong_kind
 from escalation_sim.io.scenario_file import load, scenario_variant
 from escalation_sim.io.yaml_source import parse_yaml
 
@@ -391,6 +392,9 @@ def _check_top_keys(chk: _Checker, data: dict[str, Any]) -> None:
     """Every top-level key is one an experiment file knows (a typo gets a did-you-mean)."""
     for k in data:
         if k not in TOP_KEYS:
+            other = wrong_kind(data, "experiment", chk.src.files[-1] if chk.src.files else None)
+            if other is not None:
+                raise other
             raise chk.error(f"unknown key {k!r}{suggest(str(k), list(TOP_KEYS))}", k)
 
 

@@ -56,7 +56,8 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
             continue
         keys = _model_keys(model)
         if model is not None and part not in keys:
-            raise InputError(f"unknown key {part!r}{suggest(part, keys)}", path=path)
+            hint = _suggest_path(path, data) if i == 0 else _full(suggest(part, keys), parts[:i])
+            raise InputError(f"unknown key {part!r}{hint}", path=path)
         if part not in target or target[part] is None:
             target[part] = {}
         if not isinstance(target[part], dict | list):
@@ -72,8 +73,57 @@ def apply_set(data: dict[str, Any], path: str, value: Any) -> None:
         raise InputError("a key path must end at a field, not at a list item", path=path)
     keys = _model_keys(model)
     if model is not None and last not in keys:
-        raise InputError(f"unknown key {last!r}{suggest(last, keys)}", path=path)
+        hint = _full(suggest(last, keys), parts[:-1]) if len(parts) > 1 else ""
+        raise InputError(f"unknown key {last!r}{hint or _suggest_path(path, data)}", path=path)
     target[last] = value
+
+
+def _full(hint: str, prefix: list[str]) -> str:
+    """A did-you-mean of one key as the whole dotted path it would make."""
+    if not hint:
+        return ""
+    word = hint.split("'")[1]
+    return f" (did you mean {'.'.join([*prefix, word])!r}?)"
+
+
+def full_paths(data: dict[str, Any]) -> list[str]:
+    """Every settable dotted path of a scenario: nested fields and ``actors.<name>.<key>``."""
+    out: list[str] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name in model.model_fields:
+            sub = _field_model(model, name)
+            if sub is not None:
+                walk(sub, f"{prefix}{name}.")
+            elif name != "actors":
+                out.append(prefix + name)
+
+    walk(Scenario, "")
+    for item in data.get("actors") or []:
+        if isinstance(item, dict) and item.get("name"):
+            role = _role_model(item)
+            for key in _model_keys(role):
+                if key not in ("name", "role"):
+                    out.append(f"actors.{item['name']}.{key}")
+    return out
+
+
+def _suggest_path(path: str, data: dict[str, Any]) -> str:
+    """' (did you mean 'mechanisms.hostile_bias'?)': full paths that end like ``path``."""
+    paths = full_paths(data)
+    ends = [p for p in paths if p.endswith("." + path)]
+    if not ends:
+        last = path.split(".")[-1]
+        close = suggest(last, sorted({p.split(".")[-1] for p in paths}))
+        if close:
+            word = close.split("'")[1]
+            ends = [p for p in paths if p.split(".")[-1] == word]
+        else:
+            ends = [p for p in paths if p.startswith(path + ".")]
+    if not ends:
+        return suggest(path, paths)
+    shown = " or ".join(repr(p) for p in ends[:3]) + (" ..." if len(ends) > 3 else "")
+    return f" (did you mean {shown}?)"
 
 
 def _role_model(item: dict[str, Any]) -> type[BaseModel] | None:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.io.errors import InputError, Key, Source, format_key, suggest
+from escalation_sim.io.file_kind import wrong_kind
 from escalation_sim.io.overrides import (
     _event_model,
     _field_model,
@@ -53,6 +54,18 @@ def _did_you_mean(err: dict[str, Any], loc: Key, data: dict[str, Any]) -> str:
     return suggest(str(loc[-1]), _model_keys(model))
 
 
+def _unknown_tag(err: dict[str, Any], loc: Key) -> tuple[Key, str]:
+    """A misspelt ``role`` of an actor or ``type`` of an event, with a did-you-mean."""
+    ctx = err.get("ctx") or {}
+    key = str(ctx.get("discriminator", "")).strip("'\"") or "role"
+    tag = str(ctx.get("tag", ""))
+    expected = [t.strip(" '\"") for t in str(ctx.get("expected_tags", "")).split(",") if t]
+    message = f"unknown {key} {tag!r}{suggest(tag, expected)}; expected one of " + ", ".join(
+        expected
+    )
+    return (*loc, key), message
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> Key:
     # pydantic adds the union tag (e.g. 'frontline') into the loc of tagged unions.
     roles = {
@@ -78,11 +91,16 @@ def build(src: Source) -> Scenario:
     try:
         return Scenario.model_validate(src.data)
     except ValidationError as exc:
+        other = wrong_kind(src.data, "scenario", src.files[-1] if src.files else None)
+        if other is not None:
+            raise other from None
         err = exc.errors()[0]
         loc = _clean_loc(err["loc"])
         if err["type"] == "scenario_check":
             loc = tuple(err["ctx"]["path"])
         message = _explain(err) + _did_you_mean(err, loc, src.data)
+        if err["type"] == "union_tag_invalid":
+            loc, message = _unknown_tag(err, loc)
         more = len(exc.errors()) - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"

@@ -62,8 +62,8 @@ def test_control_character_in_a_value(tmp_path, capsys, char):
     code, err = validate(tmp_path, capsys, data)
     assert code == 2
     one_clean_line(err)
-    assert re.search(r"s\.yaml:\d+: actors\[0\]: ", err)
-    assert f"actors[0]: input tag '{escaped(char)}' found using 'role'" in err
+    assert re.search(r"s\.yaml:\d+: actors\[0\]\.role: unknown role ", err)
+    assert f"unknown role '{escaped(char)}'" in err
 
 
 @pytest.mark.parametrize("char", CONTROL)

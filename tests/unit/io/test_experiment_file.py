@@ -237,3 +237,10 @@ def test_set_that_breaks_the_scenario_points_at_set(tmp_path):
         load_experiment(write(tmp_path, GOOD + "set:\n  days: 20\n"))
     assert str(info.value).startswith(f"{tmp_path / 'bad.yaml'}:7: set: ")  # the set: line
     assert "outside the horizon" in info.value.message
+
+
+def test_a_scenario_file_is_recognised(capsys):
+    with pytest.raises(InputError, match="this is a scenario file, not an experiment"):
+        load_experiment(SCENARIO)
+    assert main(["sweep", str(SCENARIO)]) == 2
+    assert "use it with `escalation-sim run`" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import pytest
 from escalation_sim.config.scenario import content_hash
 from escalation_sim.io.errors import InputError
 from escalation_sim.io.scenario_file import load
-from tests.support import BASE
+from tests.support import BASE, ROOT
 
 
 def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
@@ -111,7 +111,7 @@ def test_set_overrides_and_their_errors():
     assert sc.actors_of("instigator")[0].reputation == 0.4
     assert sc.mechanisms.migration.supply == 10 and sc.mechanisms.sanctions_ratchet is False
     err = error_of(BASE, ["mechanisms.hostile_bais=0.8"])
-    assert err.file == "--set" and "did you mean 'hostile_bias'" in err.message
+    assert err.file == "--set" and "did you mean 'mechanisms.hostile_bias'" in err.message
     err = error_of(BASE, ["mechanisms.hostile_bias=lots"])
     assert err.file == "--set" and err.path == "mechanisms.hostile_bias"
     err = error_of(BASE, ["actors.Minks.reputation=0.4"])
@@ -119,6 +119,34 @@ def test_set_overrides_and_their_errors():
     err = error_of(BASE, ["days=0"])
     assert err.path == "days" and "greater than or equal to 1" in err.message
     assert "PATH=VALUE" in error_of(BASE, ["days"]).message
+
+
+@pytest.mark.parametrize(
+    ("assignment", "suggested"),
+    [
+        ("hostile_bias=0.8", "'mechanisms.hostile_bias'"),  # the full path, not a key
+        ("hostle_bias=0.8", "'mechanisms.hostile_bias'"),
+        ("supply=10", "'mechanisms.migration.supply'"),
+        ("mechanisms.migraton.supply=1", "'mechanisms.migration'"),
+        ("actors.Lithuania.postre=0.3", "'actors.Lithuania.posture'"),
+    ],
+)
+def test_set_suggests_full_paths(assignment: str, suggested: str) -> None:
+    err = error_of(BASE, [assignment])
+    assert f"did you mean {suggested}" in err.message
+
+
+def test_a_misspelt_role_gets_a_did_you_mean(tmp_path):
+    text = base_text().replace("role: frontline", "role: frontlne", 1)
+    err = error_of(write(tmp_path, text))
+    assert err.path.endswith(".role")
+    assert "unknown role 'frontlne' (did you mean 'frontline'?)" in err.message
+
+
+def test_an_experiment_file_is_recognised() -> None:
+    err = error_of(ROOT / "experiments" / "smoke.yaml")
+    assert "this is an experiment file, not a scenario" in err.message
+    assert "escalation-sim sweep" in err.message
 
 
 def test_a_key_whose_value_is_a_mapping_is_reported_on_its_own_line(tmp_path):
