@@ -305,3 +305,30 @@ def test_compare_without_traces_drops_the_old_traces(tmp_path, capsys):
         assert res.manifest["keep_traces"] == 0 and res.runs["scenario"].nunique() == 2
         for table in (res.traces, res.events):
             assert table is None or table.empty
+
+
+def test_every_command_describes_itself_and_every_format_option(capsys):
+    from escalation_sim.cli.app import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    for name, command in sub.choices.items():
+        assert command.description, f"{name} has no description in --help"
+        for action in command._actions:
+            if "--format" in action.option_strings:
+                assert action.help, f"{name} --format has no help"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_is_accepted_before_or_after_the_command(monkeypatch, where):
+    from escalation_sim.cli import results_commands
+
+    def broken(path):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(results_commands, "_results", broken)
+    argv = ["plot", "somewhere"]
+    argv = ["--debug", *argv] if where == "before" else [*argv, "--debug"]
+    with pytest.raises(RuntimeError, match="boom"):  # the traceback, not a short message
+        cli.main(argv)
+    assert cli.main(["plot", "somewhere"]) == 1

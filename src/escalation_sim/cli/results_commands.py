@@ -34,7 +34,12 @@ def add_plot(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dir", type=Path, help="results folder (from run, sweep or compare)")
     p.add_argument("--out", type=Path, help="figure folder (default DIR/figures)")
-    p.add_argument("--format", choices=("png", "svg", "pdf"), default="png")
+    p.add_argument(
+        "--format",
+        choices=("png", "svg", "pdf"),
+        default="png",
+        help="file format of the figures: png (raster, --dpi), svg or pdf (vector; default png)",
+    )
     p.add_argument("--dpi", type=int, default=100, help="resolution of PNG figures (default 100)")
     p.set_defaults(func=cmd_plot)
 
@@ -219,7 +224,13 @@ def add_report(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("dir", type=Path, help="results folder (from run, sweep or compare)")
     p.add_argument("--out", type=Path, help="report file (default DIR/report.html)")
-    p.add_argument("--format", choices=("png", "svg"), default="png", help="embedded figures")
+    p.add_argument(
+        "--format",
+        choices=("png", "svg"),
+        default="png",
+        help="format of the figures embedded in the report: png (smaller) or svg (sharp at "
+        "any zoom; default png)",
+    )
     p.set_defaults(func=cmd_report)
 
 

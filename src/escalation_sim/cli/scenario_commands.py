@@ -113,7 +113,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- validate
 def add_validate(sub: argparse._SubParsersAction) -> None:
     """The ``validate`` command and its arguments."""
-    p = sub.add_parser("validate", help="check scenario files without running them")
+    p = sub.add_parser(
+        "validate",
+        help="check scenario files without running them",
+        description="Load and check each scenario file (its extends chain, every key, type, "
+        "range and event date); print one located line per bad file. Exit status 2 if any "
+        "file is bad. Runs nothing and writes nothing.",
+    )
     p.add_argument("files", nargs="+", type=Path, help="scenario YAML files")
     p.add_argument("--show", action="store_true", help="print each fully resolved scenario")
     p.set_defaults(func=cmd_validate)
@@ -141,14 +147,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- describe
 def add_describe(sub: argparse._SubParsersAction) -> None:
     """The ``describe`` command and its arguments."""
-    p = sub.add_parser("describe", help="every parameter: meaning, default, range, unit, source")
+    p = sub.add_parser(
+        "describe",
+        help="every parameter: meaning, default, range, unit, source",
+        description="Print the parameter table generated from the code: every parameter's "
+        "dotted path, meaning, default, allowed range, unit and source. With a scenario file, "
+        "also that scenario's values and the file fully resolved as YAML.",
+    )
     p.add_argument(
         "scenario",
         nargs="?",
         type=Path,
         help="also show this scenario's values and its resolved YAML",
     )
-    p.add_argument("--format", choices=("text", "markdown"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text: aligned columns for the terminal; markdown: a table as in docs/ODD.md "
+        "(default text)",
+    )
     p.set_defaults(func=cmd_describe)
 
 
@@ -202,7 +220,13 @@ def add_events(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--from", dest="start", metavar="DATE", help="first date shown (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last date shown (YYYY-MM-DD)")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table: aligned columns to read; csv or json: one record per move for other "
+        "tools (default table)",
+    )
     p.set_defaults(func=cmd_events)
 
 

@@ -161,6 +161,9 @@ def add_plan(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "plan",
         help="show an experiment's design points, runs, time and disk, without running",
+        description="Expand an experiment file into its design points and tasks and print "
+        "them with the number of runs, an estimated time range (calibrated on a short run "
+        "on this machine) and the disk space. Runs no sweep and writes nothing.",
     )
     p.add_argument("experiment", type=Path, help="experiment YAML file")
     p.add_argument(
@@ -195,7 +198,13 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def add_status(sub: argparse._SubParsersAction) -> None:
     """The ``status`` command and its arguments."""
-    p = sub.add_parser("status", help="done / failed / remaining tasks of a sweep folder")
+    p = sub.add_parser(
+        "status",
+        help="done / failed / remaining tasks of a sweep folder",
+        description="Read a sweep's output folder and print whether it is running, finished, "
+        "interrupted or failed, with the tasks and runs done, failed and remaining, and what "
+        "to run next (--resume or --retry-failed).",
+    )
     p.add_argument("dir", type=Path, help="the sweep's output folder")
     p.set_defaults(func=cmd_status)
 
