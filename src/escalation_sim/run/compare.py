@@ -60,7 +60,7 @@ def run_comparison(
     seed: int,
     *,
     keep_traces: int = 20,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> Results:
     """Run every scenario with the same seed; return one Results of kind ``compare``."""
     runs, daily, traces, events = [], [], [], []

@@ -24,12 +24,14 @@ def run_scenario(
     *,
     keep_traces: int = 100,
     chunk_blocks: int = CHUNK_BLOCKS,
-    on_progress: Callable[[int], None] | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> ModelResult:
     """Run ``replications`` replications of ``scenario`` from master seed ``seed``.
 
     Keeps daily traces and event logs of the first ``keep_traces`` replications.
-    ``on_progress`` is called with the number of replications finished per chunk.
+    ``on_progress`` is called after every simulated day with the replications
+    that day is worth (a chunk's replications / days), so a progress bar moves
+    inside a chunk too; the calls of a whole run add up to ``replications``.
     """
     blocks = make_blocks(seed, replications)
     result: ModelResult | None = None
@@ -41,10 +43,13 @@ def run_scenario(
             blocks=chunk,
             keep_traces=max(0, keep_traces - offset),
             replication_offset=offset,
-        ).run()
+        )
+        days = scenario.days
+        while model.day < days:  # EscalationModel.run(), a day at a time for the progress bar
+            model.step()
+            if on_progress is not None:
+                on_progress(model.R / days)
         part = model.result()
         result = part if result is None else result.merge(part)
-        if on_progress is not None:
-            on_progress(model.R)
     assert result is not None
     return result
