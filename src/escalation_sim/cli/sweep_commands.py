@@ -174,6 +174,11 @@ def add_plan(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--replications", type=int, metavar="N", help="as for sweep")
     p.add_argument("--rows", type=int, default=12, help="design points to show (default 12)")
+    p.add_argument(
+        "--no-calibrate",
+        action="store_true",
+        help="skip the ~1 s measurement that calibrates the time range on this machine",
+    )
     p.set_defaults(func=cmd_plan)
 
 
@@ -181,13 +186,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     """Print the expanded plan of an experiment."""
     from escalation_sim.present.sweep import format_plan
     from escalation_sim.run.sweep.driver import check_disk
+    from escalation_sim.run.sweep.estimate import calibrate
     from escalation_sim.run.sweep.executors import SweepError, default_workers
     from escalation_sim.run.sweep.plan import expand
 
     exp = _experiment(args)
     workers = default_workers() if args.workers is None else args.workers
     plan = expand(exp)
-    print(format_plan(plan, workers, args.rows))
+    calibration = None if args.no_calibrate else calibrate(plan)
+    print(format_plan(plan, workers, args.rows, calibration))
     out = Path("results") / exp.name
     try:
         check_disk(plan, out)

@@ -7,7 +7,7 @@ from typing import Any
 
 from escalation_sim.analysis.stats import wilson_interval
 from escalation_sim.run.sweep.driver import SweepReport
-from escalation_sim.run.sweep.estimate import estimate
+from escalation_sim.run.sweep.estimate import estimate, time_range
 from escalation_sim.run.sweep.plan import Plan
 from escalation_sim.store.results import FAILURES, format_value
 
@@ -30,8 +30,18 @@ def _fmt_time(s: float) -> str:
     return f"{s / 3600:.1f} h"
 
 
-def format_plan(plan: Plan, workers: int, max_rows: int = 12) -> str:
-    """What ``escalation-sim plan`` prints."""
+def format_plan(
+    plan: Plan,
+    workers: int,
+    max_rows: int = 12,
+    calibration: tuple[float, float] | None = None,
+) -> str:
+    """What ``escalation-sim plan`` prints.
+
+    ``calibration`` (from :func:`~escalation_sim.run.sweep.estimate.calibrate`)
+    turns the time estimate into a range measured on this machine; without it
+    the range comes from the cost model alone and says so.
+    """
     exp = plan.experiment
     n = len(plan.points)
     lo, hi = plan.runs_range()
@@ -79,13 +89,18 @@ def format_plan(plan: Plan, workers: int, max_rows: int = 12) -> str:
         lines.append(f"  model variants {len(plan.variants)} ({level}: each in its own models)")
     if exp.keep_traces:
         lines.append(f"  traces kept    first {exp.keep_traces} replications of each design point")
-    cpu, disk = estimate(plan)
-    w = max(workers, 1)
-    wall = cpu / w + (2.0 if workers > 0 else 0.0)
+    _cpu, disk = estimate(plan)
+    t = time_range(plan, workers, calibration or (1.0, 0.0))
     where = "in-process" if workers == 0 else f"{workers} worker{'s' if workers > 1 else ''}"
+    how = (
+        f"calibrated on a {t.measured:.1f} s task here, x{t.scale:.2g} the cost model"
+        if calibration is not None
+        else "from the cost model, not calibrated"
+    )
     lines.append(
-        f"  estimate       ~{_fmt_time(wall)} with {where} ({_fmt_time(cpu)} of CPU), "
-        f"~{_fmt_bytes(disk)} on disk" + (" for round 0" if a is not None else "")
+        f"  estimate       {_fmt_time(t.low)} to {_fmt_time(t.high)} with {where} "
+        f"({_fmt_time(t.cpu)} of CPU; {how}), about {_fmt_bytes(disk)} on disk"
+        + (" for round 0" if a is not None else "")
     )
     header = ["design_point", *exp.paths]
     rows = [
