@@ -40,6 +40,7 @@ def test_run_writes_results_and_prints_summary(tmp_path, capsys):
     )
     assert code == 0, err
     assert "P(armed incident)" in out and "Wilson" in out and "300 replications" in out
+    assert out.splitlines()[1] == "  overrides: days=60"  # under the title
     runs = pd.read_parquet(out_dir / "runs.parquet")
     assert len(runs) == 300
     daily = pd.read_parquet(out_dir / "daily.parquet")
@@ -332,3 +333,9 @@ def test_debug_is_accepted_before_or_after_the_command(monkeypatch, where):
     with pytest.raises(RuntimeError, match="boom"):  # the traceback, not a short message
         cli.main(argv)
     assert cli.main(["plot", "somewhere"]) == 1
+
+
+def test_validate_counts_in_words(capsys):
+    code, out, err = run(["validate", ROOT / "scenarios" / "no_exercise.yaml"], capsys)
+    assert code == 0, err
+    assert "7 actors, 1 event," in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -70,6 +71,8 @@ def test_same_story_as_the_python_api(capsys):
     expected = story(load(BASE, ["days=60"]), 3, 2)
     assert list(frame["move"]) == list(expected["move"])
     assert list(frame["reason"]) == list(expected["reason"])
+    numbers = re.findall(r"\d+\.\d+", out.split("\n", 1)[1])
+    assert numbers and all(len(n.replace(".", "").lstrip("0")) <= 6 for n in numbers)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.config.scenario import Scenario, content_hash
-from escalation_sim.io.errors import InputError
+from escalation_sim.io.errors import InputError, printable
 from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
@@ -105,6 +105,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
         f"{scenario.days} days from {scenario.start}"
     )
+    if args.set:
+        title += "\n  overrides: " + printable(", ".join(args.set))
     print(format_summary(headline_numbers(result.runs), title))
     print(f"  results in {out}/ ({wall:.1f} s)")
     return 0
@@ -136,12 +138,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             continue
         print(
-            f"ok: {path} ({sc.name}: {len(sc.actors)} actors, {len(sc.events)} events, "
+            f"ok: {path} ({sc.name}: {_count(len(sc.actors), 'actor')}, "
+            f"{_count(len(sc.events), 'event')}, "
             f"{sc.days} days from {sc.start}{_extends_note(path)})"
         )
         if args.show:
             print(_resolved(path, sc))
     return 2 if bad else 0
+
+
+def _count(n: int, word: str) -> str:
+    """'1 event', '2 events'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # ---------------------------------------------------------------------- describe

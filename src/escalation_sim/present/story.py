@@ -106,11 +106,16 @@ def format_table(events: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+# Float columns are float32 in the engine; six significant digits is what they hold
+# (1.9447448253631592 is float32 noise printed as a double).
+FLOAT_FORMAT = "%.6g"
+
+
 def format_story(s: Story, fmt: str = "table") -> str:
     """The story as a terminal table (with a headline), CSV or JSON."""
     if fmt == "csv":
         frame = s.events.assign(date=s.events["date"].dt.strftime("%Y-%m-%d"))
-        return frame.to_csv(index=False).rstrip("\n")
+        return frame.to_csv(index=False, float_format=FLOAT_FORMAT).rstrip("\n")
     if fmt == "json":
         frame = s.events.assign(date=s.events["date"].dt.strftime("%Y-%m-%d"))
         outcome = {
@@ -122,7 +127,7 @@ def format_story(s: Story, fmt: str = "table") -> str:
             "seed": s.seed,
             "replication": s.replication,
             "outcome": outcome,
-            "events": json.loads(frame.to_json(orient="records")),
+            "events": json.loads(frame.to_json(orient="records", double_precision=6)),
         }
         return json.dumps(doc, indent=1)
     if fmt != "table":

@@ -67,6 +67,12 @@ def share_text(x: float) -> str:
     return f"{x:.0%}"
 
 
+def about_share(x: float) -> str:
+    """'~40%', but '>99%' and '<1%' as they are (never '~>99%')."""
+    text = share_text(x)
+    return text if text[0] in "<>n" else "~" + text
+
+
 def _fmt(metric: str, value: float, diff: bool = False) -> str:
     if value != value:  # NaN
         return "n/a"
@@ -145,7 +151,7 @@ def format_sensitivity(res: Results, si: Sensitivity, header: bool = True) -> st
     lines.append(
         f"  variance of the design-point means {si.variance:.4g}; replication noise alone "
         f"would give {si.noise_variance:.4g} ({share_text(share)}); the parameters explain "
-        f"~{share_text(max(0.0, 1 - share))}"
+        f"{about_share(max(0.0, 1 - share))}"
     )
     if share > 0.5:
         lines.append(

@@ -365,7 +365,8 @@ def _heatmap_title(res: Results, t: dict, x: str, y: str, label: str, same_n: bo
         detail += f"; {int(t['n'][t['n'] > 0][0]):,} replications per cell"
     lines.append(detail)
     if pooled and varying:
-        lines.append(f"each cell {varying} ({int(pts.min())}-{int(pts.max())} design points)")
+        lo, hi = int(pts.min()), int(pts.max())
+        lines.append(f"each cell {varying} ({lo if lo == hi else f'{lo}-{hi}'} design points)")
     if t["overlap"].any():
         lines.append("hatched: interval overlaps every neighbour's (no resolved difference)")
     return "\n".join(lines)

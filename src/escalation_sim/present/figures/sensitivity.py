@@ -8,6 +8,7 @@ from matplotlib.figure import Figure
 
 from escalation_sim.analysis.sensitivity import Sensitivity, sensitivity
 from escalation_sim.present.figures.style import _axes, _footnote, color_of, styled
+from escalation_sim.present.tables import about_share
 from escalation_sim.store.results import Results, short_name
 
 
@@ -29,7 +30,7 @@ def plot_sensitivity(
     )
     note = (
         f"{si.n_points} design points x {reps} replications; indices of the per-point means.\n"
-        f"Replication noise alone explains ~{si.noise_share:.0%} of their variance"
+        f"Replication noise alone explains {about_share(si.noise_share)} of their variance"
         + (
             " - indices unreliable, run more replications per point."
             if si.noise_share > 0.5
