@@ -124,7 +124,7 @@ def test_validate_and_describe_show_the_resolved_scenario(command, capsys):
 def test_validate_names_the_base(capsys):
     code, out, _ = run(["validate", ROOT / "scenarios" / "no_exercise.yaml"], capsys)
     assert code == 0
-    assert "1 events" in out and "extends august_2021.yaml" in out
+    assert "1 event," in out and "extends august_2021.yaml" in out
 
 
 def test_readme_documents_every_scenario():
