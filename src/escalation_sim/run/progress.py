@@ -1,9 +1,9 @@
 """Progress of runs: a tqdm bar on a terminal, redrawn at least every second, with an ETA.
 
-``run`` and ``compare`` report replications day by day inside each chunk, so the
-bar moves smoothly; a sweep learns of runs only when a task finishes, so between
-tasks the bar is still redrawn every second with the elapsed time and an ETA that
-counts down from the pace of the finished tasks. Off a terminal (a log file) a
+``run`` and ``compare`` report replications day by day inside each chunk, and so
+do sweep tasks on local workers (through a queue to the parent); on Dask runs are
+counted when a task finishes. Either way the bar is redrawn every second with the
+elapsed time and an ETA that counts down between reports. Off a terminal (a log file) a
 plain line in tqdm's format is written at most every ``interval`` seconds.
 """
 
@@ -109,5 +109,8 @@ class Progress:
         self._stop.set()
         with self._lock:
             if self.bar is not None:
+                if abs(self.done - self.total) < 1e-6 * max(self.total, 1):
+                    self.bar.n = self.total  # day-by-day fractions add up to a hair less
+                    self.bar.refresh()
                 self.bar.close()
                 self.bar = None

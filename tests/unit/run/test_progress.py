@@ -60,3 +60,21 @@ def test_off_a_terminal_plain_lines_at_most_every_interval() -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 2  # the first update and the last
     assert lines[-1].startswith("progress: 10/10 runs (100.0%)") and "ETA" in lines[-1]
+
+
+def test_sweep_tasks_report_their_runs_day_by_day() -> None:
+    from escalation_sim.io.experiment_file import load_experiment
+    from escalation_sim.run.sweep.executors import SerialExecutor
+    from escalation_sim.run.sweep.plan import expand
+    from escalation_sim.run.sweep.tasks import _payload
+
+    plan = expand(load_experiment(ROOT / "experiments" / "smoke.yaml"))
+    reports: list[tuple[int, float]] = []
+    ex = SerialExecutor()
+    ex.progress = lambda task, runs: reports.append((task, runs))
+    outs = list(ex.run([_payload(plan, t) for t in plan.tasks[:2]]))
+    assert all(o.ok for o in outs)
+    for t in plan.tasks[:2]:
+        mine = [r for task, r in reports if task == t.id]
+        assert len(mine) == plan.scenarios[t.variant].days  # inside the task, every day
+        assert sum(mine) == pytest.approx(t.runs)

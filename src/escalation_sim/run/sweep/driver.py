@@ -332,6 +332,17 @@ def _run_tasks(
         return 0
     bar = Progress(sum(t.runs for t in todo), "runs", stream=stream, enabled=progress)
     by_id = {t.id: t for t in todo}
+    partial: dict[int, float] = {}  # runs a running task has reported so far
+
+    def on_report(task_id: int, runs: float) -> None:
+        task = by_id.get(task_id)
+        if task is not None:  # a task rerun after a lost worker does not count twice
+            step = min(runs, task.runs - partial.get(task_id, 0.0))
+            if step > 0:
+                partial[task_id] = partial.get(task_id, 0.0) + step
+                bar.update(step)
+
+    executor.progress = on_report
     failures = {int(r["task"]): r for r in store.failures().to_dict("records")}
     ran = 0
     for out in executor.run([_payload(plan, t) for t in todo]):
@@ -357,8 +368,9 @@ def _run_tasks(
             store.set_failures(_failure_frame(failures))
             bar.stream.write(f"task {task.id} failed: {out.error}\n")
         ran += task.runs
-        bar.update(task.runs)
+        bar.update(task.runs - partial.pop(task.id, 0.0))
     bar.close()
+    executor.progress = None
     return ran
 
 

@@ -14,7 +14,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from escalation_sim.run.sweep.tasks import TaskOutput, TaskPayload, _failed, run_task
+from escalation_sim.run.sweep.tasks import (
+    TaskOutput,
+    TaskPayload,
+    _failed,
+    report_progress_to,
+    run_task,
+)
 
 MAX_ATTEMPTS = 3  # a task whose worker process dies is rerun up to this many times in all
 # A local worker is replaced (forked afresh from the fork server, ~20 ms) after this many
@@ -47,6 +53,9 @@ class Executor:
     """
 
     name = "executor"
+    # Called here with (task id, runs) as running tasks report progress; executors that
+    # cannot carry reports out of a running task (Dask) never call it.
+    progress: Callable[[int, float], None] | None = None
 
     def __init__(self, task: TaskFunction = run_task) -> None:
         self.task = task
@@ -69,13 +78,22 @@ class SerialExecutor(Executor):
 
     def run(self, payloads: list[TaskPayload]) -> Iterator[TaskOutput]:
         """Run each payload here."""
-        for p in payloads:
-            yield self.task(p)
+        report_progress_to(self.progress)
+        try:
+            for p in payloads:
+                yield self.task(p)
+        finally:
+            report_progress_to(None)
 
 
-def _worker_init() -> None:
+REPORT_EVERY = 0.25  # seconds between passes over the workers' progress reports
+
+
+def _worker_init(reports: Any = None) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if reports is not None:  # running tasks send (task id, runs) to the parent
+        report_progress_to(lambda task, runs: reports.put((task, runs)))
 
 
 def default_workers() -> int:
@@ -105,14 +123,19 @@ class PoolExecutor(Executor):
             # (otherwise each worker spends ~1.5 s importing numpy, pandas, scipy, mesa).
             self.ctx.set_forkserver_preload([PRELOAD])
         self.pool: ProcessPoolExecutor | None = None
+        self.reports = self.ctx.SimpleQueue()
         self.name = f"{self.workers} local worker process{'es' if self.workers > 1 else ''}"
 
     def _start(self) -> ProcessPoolExecutor:
         if self.pool is None:
+            # A fresh queue with every pool: a worker killed while writing cannot leave the
+            # next pool's workers waiting on a lock it held.
+            self.reports = self.ctx.SimpleQueue()
             self.pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=self.ctx,
                 initializer=_worker_init,
+                initargs=(self.reports,),
                 max_tasks_per_child=TASKS_PER_WORKER,
             )
         return self.pool
@@ -136,7 +159,7 @@ class PoolExecutor(Executor):
                 except BrokenProcessPool:
                     pending.appendleft(p)
                     self._restart()
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done = self._wait(running)
             broken = any(isinstance(f.exception(), BrokenProcessPool) for f in done)
             if broken:  # every task in flight is lost with the pool: collect them all
                 wait(running)
@@ -161,6 +184,20 @@ class PoolExecutor(Executor):
                     yield _failed(p, f"{type(exc).__name__}: {exc}", tb)
             if broken:
                 self._restart()
+
+    def _wait(self, running: dict[Future[TaskOutput], TaskPayload]) -> set[Future[TaskOutput]]:
+        """Wait for a task to finish, passing on the workers' progress reports meanwhile."""
+        while True:
+            done, _ = wait(running, timeout=REPORT_EVERY, return_when=FIRST_COMPLETED)
+            self._pass_reports()
+            if done:
+                return done
+
+    def _pass_reports(self) -> None:
+        while not self.reports.empty():
+            task, runs = self.reports.get()
+            if self.progress is not None:
+                self.progress(task, runs)
 
     def stop(self) -> None:
         """Kill the worker processes now; their tasks are rerun on --resume."""

@@ -8,7 +8,7 @@ import socket
 import time
 import traceback
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,21 +198,38 @@ def _kept_sample(payload: TaskPayload, sc: Scenario) -> tuple[bytes | None, byte
     )
 
 
+# Where a running task reports its progress: ``sink(task id, runs)`` after every simulated
+# day (set in each worker process by the executor; None: no reports).
+_progress_sink: Callable[[int, float], None] | None = None
+
+
+def report_progress_to(sink: Callable[[int, float], None] | None) -> None:
+    """Have tasks run in this process report ``(task id, runs)`` after every simulated day.
+
+    The reports of one task add up to its ``runs`` (replications re-simulated to
+    reach a later block's start are not counted).
+    """
+    global _progress_sink
+    _progress_sink = sink
+
+
 def _compute(payload: TaskPayload) -> TaskOutput:
     """One vectorised model over the task's blocks, then its records as bytes."""
     units = payload.task.units
     sc = _scenario(payload)
     segments = _segments(units)
-    result = (
-        EscalationModel(
-            sc,
-            blocks=[Block(u.seed, u.stop) for u in units],
-            overrides=_arrays(payload, [(u.design_point, u.stop) for u in units]),
-            groups=[n for _, n in segments],
-        )
-        .run()
-        .result()
+    model = EscalationModel(
+        sc,
+        blocks=[Block(u.seed, u.stop) for u in units],
+        overrides=_arrays(payload, [(u.design_point, u.stop) for u in units]),
+        groups=[n for _, n in segments],
     )
+    per_day = payload.task.runs / sc.days
+    while model.day < sc.days:  # model.run(), a day at a time for the progress reports
+        model.step()
+        if _progress_sink is not None:
+            _progress_sink(payload.task.id, per_day)
+    result = model.result()
     keep = np.concatenate([np.arange(u.stop) >= u.start for u in units])
     frame = _runs_frame(payload, result.runs.loc[keep].reset_index(drop=True))
     daily_npz, daily_frame = _daily(payload, segments, result.daily_by_group or [])
