@@ -252,3 +252,15 @@ def test_report_and_analyze_give_the_same_sobol_intervals(tmp_path: Path, capsys
     assert len(shown) == 6  # S1 and ST of three parameters
     section = out.read_text().split('id="sensitivity"')[1].split("</table>")[0]
     assert re.findall(r"\[(-?\d\.\d\d), (-?\d\.\d\d)\]", section) == shown
+
+
+def test_report_of_a_sweep_leads_with_the_experiment_description(tmp_path: Path) -> None:
+    import json
+
+    sweep = copy_results("grid", tmp_path)
+    manifest = json.loads((sweep / "manifest.json").read_text())
+    manifest["description"] = "Where does risk change as <hostility> rises?"
+    (sweep / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["report", str(sweep)]) == 0
+    text = (sweep / "report.html").read_text()
+    assert '<p class="lead">Where does risk change as &lt;hostility&gt; rises?</p>' in text
