@@ -272,10 +272,10 @@ def test_morris_points_are_mu_star_and_sigma(morris_res: Results) -> None:
     points = ax.containers[0].lines[0]
     assert points.get_xdata() == pytest.approx(si.table["mu_star"].to_numpy())
     assert points.get_ydata() == pytest.approx(si.table["sigma"].to_numpy())
-    assert {t.get_text() for t in ax.texts} == {
-        "incident_hazard",
-        "hostile_bias",
-        "patron_restraint",
+    assert {t.get_text() for t in ax.texts} == {  # the parameter table's words and units
+        "incident hazard (1/day)",
+        "hostile bias (share)",
+        "patron restraint (probability)",
     }
 
 

@@ -7,9 +7,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from escalation_sim.analysis.sensitivity import Sensitivity, sensitivity
-from escalation_sim.present.figures.style import _axes, _footnote, color_of, styled
+from escalation_sim.present.figures.style import (
+    _axes,
+    _footnote,
+    color_of,
+    param_label,
+    styled,
+)
 from escalation_sim.present.tables import about_share
-from escalation_sim.store.results import Results, short_name
+from escalation_sim.store.results import Results
 
 
 # ---------------------------------------------------------------------- 6. sensitivity
@@ -37,7 +43,7 @@ def plot_sensitivity(
             else "."
         )
     )
-    names = [short_name(p) for p in t["parameter"]]
+    names = [param_label(res, p) for p in t["parameter"]]  # words and unit, as the table
     own = ax is None
     if si.method == "sobol":
         order = np.argsort(t["ST"].fillna(-1).to_numpy())  # largest at the top
