@@ -15,7 +15,9 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 
+from escalation_sim.analysis.paired import recorded_differences
 from escalation_sim.cli import main
+from escalation_sim.store.results import load as load_results
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 RESULTS = FIXTURES / "results"
@@ -111,6 +113,8 @@ def test_compare_detects_a_supply_cut_and_draws_overlays(tmp_path: Path, capsys)
         "--out",
         str(out),
         "--quiet",
+        "--bootstrap",
+        "500",
     ]
     assert main(argv) == 0
     text = capsys.readouterr().out
@@ -131,6 +135,10 @@ def test_compare_detects_a_supply_cut_and_draws_overlays(tmp_path: Path, capsys)
     assert (seeds["fixture_base"] == seeds["fixture_supply_cut"]).all()
     figures = {p.stem for p in (out / "figures").iterdir()}
     assert {"distributions", "risk", "survival", "fan_chart"} <= figures
+    # The figures and the report redo the table's computation: same resamples, same seed.
+    again = recorded_differences(load_results(out)).set_index("metric")
+    cols = ["difference", "low", "high"]
+    assert again[cols].to_numpy() == pytest.approx(d[cols].to_numpy())
 
 
 def test_compare_of_a_scenario_with_itself_finds_no_difference(tmp_path: Path, capsys) -> None:

@@ -262,15 +262,23 @@ def differences(
     return out
 
 
-def risk_differences(res: Results, *, n_boot: int = 2000) -> pd.DataFrame:
+def recorded_differences(res: Results, metrics: Sequence[str] = COMPARE_METRICS) -> pd.DataFrame:
+    """The paired differences exactly as ``compare`` computed them for this folder.
+
+    Same resamples (``manifest["bootstrap"]``, default 2000) and the
+    comparison's master seed as the bootstrap seed, so the report and the
+    figures show the numbers of ``differences.csv``.
+    """
+    n_boot = int(res.manifest.get("bootstrap", 2000))
+    return differences(res, n_boot=n_boot, seed=res.seed or 0, metrics=metrics)
+
+
+def risk_differences(res: Results) -> pd.DataFrame:
     """Paired differences of P(armed incident) and P(non-lethal clash) against the first scenario.
 
-    The same computation as ``compare``'s table (its default resamples, the
-    comparison's master seed as the bootstrap seed).
+    As in ``compare``'s table (:func:`recorded_differences`).
     """
-    return differences(
-        res, n_boot=n_boot, seed=res.seed or 0, metrics=("armed_incident", "nonlethal_clash")
-    )
+    return recorded_differences(res, ("armed_incident", "nonlethal_clash"))
 
 
 def _replication_pairs(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -138,6 +138,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         progress.close()
         res.manifest["wall_seconds"] = round(time.perf_counter() - started, 3)
+        res.manifest["bootstrap"] = args.bootstrap  # the report and figures redo this
         diffs = differences(res, n_boot=args.bootstrap, seed=args.seed)
         staging = writer.stage(res, comparison_files(res, diffs))
         drawn = []

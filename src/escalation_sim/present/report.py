@@ -342,9 +342,9 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
         ),
     ]
     if res.kind == "compare" and len(res.groups()) > 1:
-        from escalation_sim.analysis.paired import differences
+        from escalation_sim.analysis.paired import recorded_differences
 
-        diffs = differences(res, seed=res.seed or 0)
+        diffs = recorded_differences(res)
         sections.append(("differences", "Paired differences", differences_html(res, diffs)))
     if (
         res.kind == "sweep"
