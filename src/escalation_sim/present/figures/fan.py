@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -144,7 +145,7 @@ def _top_rung(ax: Axes, groups: Sequence[Group], rung: int) -> None:
     _date_axis(ax)
 
 
-def _rung_lines(ax: Axes, group: Group) -> None:
+def _rung_lines(ax: Axes, group: Group, width: int = 110) -> None:
     """Share of replications at each rung per day, on a log scale so rungs 4-6 show."""
     shares = rung_shares(group.daily)
     x = shares["date"].to_numpy()
@@ -163,7 +164,7 @@ def _rung_lines(ax: Axes, group: Group) -> None:
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     ax.set_xlim(x[0], x[-1])
     ax.set_ylabel("share (log scale)")
-    ax.set_title(f"Share at each rung today - {group.label}", fontsize=9)
+    ax.set_title(textwrap.fill(f"Share at each rung today - {group.label}", width), fontsize=9)
     _date_axis(ax)
 
 
@@ -208,7 +209,7 @@ def plot_fan_chart(
         _top_rung(a, groups, rung)
         _mark_events(a, events)
     for a, g in zip(shares, groups, strict=True):
-        _rung_lines(a, g)
+        _rung_lines(a, g, width=int(100 / ng))
         _mark_events(a, scenario_events(g.config))
     for a, series in zip(panels, FAN_PANELS, strict=True):
         _fan(a, groups, series)
@@ -236,7 +237,7 @@ def _fan_legend(
             Line2D([], [], color=color_of(i), linewidth=2, linestyle=style_of(i))
             for i in range(len(groups))
         ]
-        labels = [g.label for g in groups]
+        labels = [textwrap.fill(g.label, 34) for g in groups]
         handles += [Patch(color="#888888", alpha=0.3)]
         labels += ["shaded: Wilson 95% band (top),\nmiddle 50% of replications (bottom)"]
     else:
