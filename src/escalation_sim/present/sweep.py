@@ -7,7 +7,12 @@ from typing import Any
 
 from escalation_sim.analysis.stats import wilson_interval
 from escalation_sim.run.sweep.driver import SweepReport
-from escalation_sim.run.sweep.estimate import estimate, time_range
+from escalation_sim.run.sweep.estimate import (
+    UNCALIBRATED,
+    Calibration,
+    estimate,
+    time_range,
+)
 from escalation_sim.run.sweep.plan import Plan
 from escalation_sim.store.results import FAILURES, format_value
 
@@ -34,7 +39,7 @@ def format_plan(
     plan: Plan,
     workers: int,
     max_rows: int = 12,
-    calibration: tuple[float, float] | None = None,
+    calibration: Calibration | None = None,
 ) -> str:
     """What ``escalation-sim plan`` prints.
 
@@ -90,10 +95,10 @@ def format_plan(
     if exp.keep_traces:
         lines.append(f"  traces kept    first {exp.keep_traces} replications of each design point")
     _cpu, disk = estimate(plan)
-    t = time_range(plan, workers, calibration or (1.0, 0.0))
+    t = time_range(plan, workers, calibration or UNCALIBRATED)
     where = "in-process" if workers == 0 else f"{workers} worker{'s' if workers > 1 else ''}"
     how = (
-        f"calibrated on a {t.measured:.1f} s task here, x{t.scale:.2g} the cost model"
+        f"calibrated by {calibration.measured:.1f} s of tasks run here"
         if calibration is not None
         else "from the cost model, not calibrated"
     )

@@ -17,7 +17,7 @@ from escalation_sim.io.experiment_file import load_experiment
 from escalation_sim.io.scenario_file import load
 from escalation_sim.run.sweep.adaptive import next_round
 from escalation_sim.run.sweep.driver import run_sweep
-from escalation_sim.run.sweep.estimate import START_UP, calibrate, time_range
+from escalation_sim.run.sweep.estimate import START_UP, Calibration, calibrate, time_range
 from escalation_sim.run.sweep.executors import SerialExecutor
 from escalation_sim.run.sweep.folder import Store
 from escalation_sim.run.sweep.plan import MAX_POINTS_PER_TASK, Task, expand
@@ -241,7 +241,7 @@ def test_status_and_plan_commands(experiment, tmp_path, capsys):
     assert main(["plan", str(path)]) == 0
     text = capsys.readouterr().out
     assert "4 design points" in text and "80 in 4 tasks" in text
-    assert re.search(r"estimate +\S+ (s|min) to \S+ (s|min) with .*calibrated on a", text)
+    assert re.search(r"estimate +\S+ (s|min) to \S+ (s|min) with .*calibrated by \S+ s of tasks run here", text)
     out = tmp_path / "out"
     assert sweep(path, out) == 0
     capsys.readouterr()
@@ -318,11 +318,13 @@ def test_adaptive_round_failure_then_retry_continues_the_recorded_rounds(
 
 def test_the_time_range_scales_with_the_calibration(experiment):
     plan = expand(load_experiment(experiment()))
-    scale, measured = calibrate(plan)
-    assert scale > 0 and measured > 0
-    one = time_range(plan, 2, (1.0, measured))
-    three = time_range(plan, 2, (3.0, measured))
+    measured = calibrate(plan)
+    assert measured.scale > 0 and measured.per_task >= 0 and measured.measured > 0
+    one = time_range(plan, 2, Calibration(1.0, 0.0, 1.0))
+    three = time_range(plan, 2, Calibration(3.0, 0.0, 1.0))
+    fixed = time_range(plan, 2, Calibration(1.0, 0.5, 1.0))
     assert one.low < one.high and three.low < three.high
     assert three.cpu == pytest.approx(3 * one.cpu)
+    assert fixed.cpu == pytest.approx(one.cpu + 0.5 * len(plan.tasks))  # per task, on top
     assert three.high - START_UP[1] == pytest.approx(3 * (one.high - START_UP[1]))
-    assert time_range(plan, 0, (1.0, measured)).low == pytest.approx(one.cpu)
+    assert time_range(plan, 0, Calibration(1.0, 0.0, 1.0)).low == pytest.approx(one.cpu)
