@@ -241,7 +241,9 @@ def test_status_and_plan_commands(experiment, tmp_path, capsys):
     assert main(["plan", str(path)]) == 0
     text = capsys.readouterr().out
     assert "4 design points" in text and "80 in 4 tasks" in text
-    assert re.search(r"estimate +\S+ (s|min) to \S+ (s|min) with .*calibrated by \S+ s of tasks run here", text)
+    assert re.search(
+        r"estimate +\S+ (s|min) to \S+ (s|min) with .*calibrated by \S+ s of tasks run here", text
+    )
     out = tmp_path / "out"
     assert sweep(path, out) == 0
     capsys.readouterr()
