@@ -23,7 +23,7 @@ from escalation_sim.analysis.survival import survival_of
 from escalation_sim.config.ladder import N_RUNGS, rung_label
 from escalation_sim.present import figures as plots
 from escalation_sim.present.figures.story import story_legend_entries
-from escalation_sim.present.figures.survival import survival_groups
+from escalation_sim.present.figures.style import level_groups
 from escalation_sim.store.results import Results, load
 from tests.support import ROOT
 
@@ -155,7 +155,7 @@ def test_grid_survival_curves_carry_the_grid_levels(grid_res: Results) -> None:
         **{"mechanisms.hostile_bias": grid_res.runs["design_point"] % 5 / 4}
     )  # five grid levels: 0, 0.25, ..., 1 (more than the four bins a continuous value gets)
     res = Results(grid_res.manifest, five, grid_res.daily)
-    groups, pooled = survival_groups(res, "mechanisms.hostile_bias")
+    groups, _what, pooled = level_groups(res, "mechanisms.hostile_bias")
     levels = sorted(five["mechanisms.hostile_bias"].unique())
     assert [g.label for g in groups] == [f"hostile_bias = {v:g}" for v in levels]
     for g, v in zip(groups, levels, strict=True):
@@ -163,6 +163,8 @@ def test_grid_survival_curves_carry_the_grid_levels(grid_res: Results) -> None:
     assert pooled == "pooled over incident hazard"
     fig = rendered(plots.plot_survival(res, by="mechanisms.hostile_bias"))
     assert "pooled over incident hazard" in fig.get_suptitle()
+    fig = rendered(plots.plot_distributions(res, by="mechanisms.hostile_bias"))
+    assert legend_texts(fig.legends[0]) == [g.label for g in groups]  # the same five levels
 
 
 def test_survival_by_scenario(compare_res: Results) -> None:

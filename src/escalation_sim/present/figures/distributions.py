@@ -18,6 +18,7 @@ from escalation_sim.present.figures.style import (
     _thousands,
     _title_groups,
     color_of,
+    level_groups,
     style_of,
     styled,
 )
@@ -109,14 +110,15 @@ def plot_distributions(
     of replications with Wilson 95% intervals; continuous ones (arrivals,
     stranded peak) as ECDFs with a 95% Dvoretzky-Kiefer-Wolfowitz band.
     """
-    groups, what = res.by(by)
+    groups, what, pooled = level_groups(res, by)
     ncols = 2 if len(outcomes) > 1 else 1
     nrows = -(-len(outcomes) // ncols)
     fig, axes = _axes_list(ax, len(outcomes), nrows, ncols, (11, 3.6 * nrows + 0.8))
     for a, outcome in zip(axes, outcomes, strict=True):
         _distribution(a, groups, outcome)
     if ax is None:
-        _suptitle(fig, "Outcome distributions", _title_groups(res, groups))
+        detail = _title_groups(res, groups) + (f"\n{what} levels {pooled}" if pooled else "")
+        _suptitle(fig, "Outcome distributions", detail)
         if len(groups) > 1:
             handles, labels = axes[0].get_legend_handles_labels()
             fig.legend(

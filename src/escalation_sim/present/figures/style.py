@@ -284,3 +284,25 @@ def pooled_text(res: Results, *params: str) -> str:
         return ""
     names = ", ".join(short_name(p).replace("_", " ") for p in others)
     return f"pooled over {names}"
+
+
+MAX_CURVES = 8
+
+
+def level_groups(res: Results, by: str | None = None) -> tuple[list[Group], str, str]:
+    """Groups a figure overlays, what they are, and what each pools ('' if nothing).
+
+    A run or comparison: its own groups. A sweep: replications by level of
+    ``by`` (default the first swept parameter); a grid's or explicit list's
+    levels are used as they are (up to :data:`MAX_CURVES`), never cut into
+    quantile bins; a continuous parameter is cut into 4 bins of about equal
+    counts. The last item names the other swept parameters each group pools.
+    """
+    if res.kind != "sweep":
+        groups, what = res.by(by)
+        return groups, what, ""
+    param = by or res.parameters[0]
+    levels = res.runs[param].nunique()
+    discrete = res.design in ("grid", "explicit") or levels <= 4
+    groups, what = res.by(param, max_levels=min(levels, MAX_CURVES) if discrete else 4)
+    return groups, what, pooled_text(res, param)

@@ -20,7 +20,7 @@ from escalation_sim.present.figures.style import (
     _suptitle,
     _title_groups,
     color_of,
-    pooled_text,
+    level_groups,
     style_of,
     styled,
 )
@@ -70,7 +70,7 @@ def plot_survival(
 
     Right-censored at the horizon; shaded: log-log 95% band; over calendar dates.
     """
-    groups, pooled = survival_groups(res, by)
+    groups, _what, pooled = level_groups(res, by)
     fig, axes = _axes_list(ax, len(events), 1, len(events), (6 * len(events), 4.8))
     for a, ev in zip(axes, events, strict=True):
         _survival(a, groups, ev)
@@ -82,23 +82,3 @@ def plot_survival(
             detail + (f"\ncurves {pooled}" if pooled else ""),
         )
     return fig
-
-
-MAX_CURVES = 8
-
-
-def survival_groups(res: Results, by: str | None = None) -> tuple[list[Group], str]:
-    """The groups a survival figure draws, and what each pools ('' if nothing).
-
-    A sweep's grid or explicit levels are used as they are (up to
-    :data:`MAX_CURVES`), never cut into quantile bins; a continuous parameter
-    is cut into 4 bins of about equal counts. The returned text names the
-    other swept parameters each curve pools.
-    """
-    if res.kind != "sweep":
-        return res.groups(), ""
-    param = by or res.parameters[0]
-    levels = res.runs[param].nunique()
-    discrete = res.design in ("grid", "explicit") or levels <= 4
-    groups, _what = res.by(param, max_levels=min(levels, MAX_CURVES) if discrete else 4)
-    return groups, pooled_text(res, param)
