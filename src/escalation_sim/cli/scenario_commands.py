@@ -11,6 +11,7 @@ from pathlib import Path
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.io.errors import InputError
+from escalation_sim.io.observed_file import load_observed
 from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
@@ -103,18 +104,25 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     title = (
         f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
-        f"{scenario.days} days from {scenario.start}"
+        f"{scenario.days} days from {scenario.start}{_forecast_note(scenario)}"
     )
     print(format_summary(headline_numbers(result.runs), title))
     print(f"  results in {out}/ ({wall:.1f} s)")
     return 0
 
 
+def _forecast_note(sc: Scenario) -> str:
+    """', outcomes from DATE' when the scenario forecasts from a later day than it starts."""
+    return f", outcomes from {sc.forecast_date}" if sc.forecast_day else ""
+
+
 # ---------------------------------------------------------------------- validate
 def add_validate(sub: argparse._SubParsersAction) -> None:
     """The ``validate`` command and its arguments."""
-    p = sub.add_parser("validate", help="check scenario files without running them")
-    p.add_argument("files", nargs="+", type=Path, help="scenario YAML files")
+    p = sub.add_parser(
+        "validate", help="check scenario files (and observed records, .csv) without running them"
+    )
+    p.add_argument("files", nargs="+", type=Path, help="scenario YAML files or observed CSV files")
     p.add_argument("--show", action="store_true", help="print each fully resolved scenario")
     p.set_defaults(func=cmd_validate)
 
@@ -124,6 +132,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for path in args.files:
         try:
+            if path.suffix.lower() == ".csv":
+                rec = load_observed(path)
+                print(f"ok: {path} (observed record: {len(rec.rows)} rows to {rec.last_date})")
+                continue
             sc = load(path)
         except InputError as exc:
             bad += 1
@@ -131,7 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         print(
             f"ok: {path} ({sc.name}: {len(sc.actors)} actors, {len(sc.events)} events, "
-            f"{sc.days} days from {sc.start}{_extends_note(path)})"
+            f"{sc.days} days from {sc.start}{_forecast_note(sc)}{_extends_note(path)})"
         )
         if args.show:
             print(_resolved(path, sc))

@@ -29,6 +29,11 @@ class Scenario(FrozenModel):
         le=dt.date(2200, 12, 31),
         description="Calendar date of day 0 (1900-01-01 .. 2200-12-31).",
     )
+    forecast_from: dt.date | None = Field(
+        None,
+        description="Day the forecast starts (default: start). The days before it are the "
+        "calibration window; outcomes count from it.",
+    )
     days: int = parameter(
         180,
         1,
@@ -58,6 +63,16 @@ class Scenario(FrozenModel):
     def end(self) -> dt.date:
         """Last simulated date (inclusive)."""
         return self.start + dt.timedelta(days=self.days - 1)
+
+    @property
+    def forecast_date(self) -> dt.date:
+        """The day outcomes count from: ``forecast_from``, else ``start``."""
+        return self.forecast_from or self.start
+
+    @property
+    def forecast_day(self) -> int:
+        """Day index of the forecast date (0 when the scenario starts on it)."""
+        return self.day_of(self.forecast_date)
 
     def day_of(self, date: dt.date) -> int:
         """Day index of a calendar date (0 = start)."""
@@ -90,6 +105,10 @@ def scenario_problems(sc: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
         )
     role_of = {a.name: a.role for a in sc.actors}
     last = sc.end
+    if sc.forecast_from is not None and not (sc.start <= sc.forecast_from <= last):
+        problems.append(
+            (("forecast_from",), f"{sc.forecast_from} is outside the horizon {sc.start} .. {last}")
+        )
     for i, ev in enumerate(sc.events):
         actor = getattr(ev, "actor", None)
         if actor is not None:
