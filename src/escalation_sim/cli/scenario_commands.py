@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.config.scenario import Scenario, content_hash
@@ -46,8 +47,36 @@ def add_run(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="keep daily traces and event logs of the first N replications",
     )
+    add_parameters_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_run)
+
+
+def add_parameters_option(p: argparse.ArgumentParser) -> None:
+    """``--parameters prior|POSTERIOR.parquet`` and ``--per-draw`` (run, compare, sweep)."""
+    p.add_argument(
+        "--parameters",
+        metavar="prior|POSTERIOR.parquet",
+        help="draw each replication's parameters from the priors or a calibration's posterior",
+    )
+    p.add_argument(
+        "--per-draw",
+        type=int,
+        default=10,
+        metavar="N",
+        help="replications per parameter draw (default 10; at least 2)",
+    )
+
+
+def ensemble_of(args: argparse.Namespace, scenario: Scenario) -> Any:
+    """The Ensemble that ``--parameters`` asks for, or None."""
+    if args.parameters is None:
+        return None
+    from escalation_sim.run.ensemble import make_ensemble
+
+    if args.per_draw < 2:
+        raise UsageError(f"--per-draw must be at least 2, got {args.per_draw}")
+    return make_ensemble(args.parameters, scenario, args.seed, args.per_draw)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -68,6 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must not be negative, got {args.seed}")
     scenario = load(args.scenario, args.set)
     out = args.out if args.out is not None else Path("results") / scenario.name
+    ensemble = ensemble_of(args, scenario)  # a bad posterior file stops here: nothing written
     try:
         check_fits(args.replications, args.keep_traces, out, f"{args.replications:,} replications")
     except DoesNotFit as exc:
@@ -81,6 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.seed,
             keep_traces=args.keep_traces,
             on_progress=progress.update,
+            ensemble=ensemble,
         )
         progress.close()
         wall = time.perf_counter() - started
@@ -95,6 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             keep_traces=args.keep_traces,
             config=scenario.model_dump(mode="json"),
             wall_seconds=round(wall, 3),
+            **({"ensemble": ensemble.describe()} if ensemble is not None else {}),
         )
         res = from_model(result, manifest)
         writer.stage(res)
@@ -107,6 +139,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"{scenario.days} days from {scenario.start}{_forecast_note(scenario)}"
     )
     print(format_summary(headline_numbers(result.runs), title))
+    if ensemble is not None:
+        from escalation_sim.analysis.ensemble import ensemble_numbers, format_ensemble
+
+        print(format_ensemble(ensemble_numbers(result.runs), ensemble.source, ensemble.per_draw))
     print(f"  results in {out}/ ({wall:.1f} s)")
     return 0
 

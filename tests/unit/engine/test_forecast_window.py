@@ -13,7 +13,7 @@ from escalation_sim.io.scenario_file import load
 from escalation_sim.run.scenario import run_scenario
 from tests.support import ROOT
 
-WINDOW = ROOT / "scenarios" / "august_2021_window.yaml"
+WINDOW = ROOT / "scenarios" / "calibration" / "august_2021_window.yaml"
 
 
 def _with(sc: Scenario, **changes) -> Scenario:

@@ -17,7 +17,7 @@ from tests.support import ROOT
 HEADER = "date,actor,quantity,value,source,note\n"
 GOOD = "2021-07-01..2021-07-31,Lithuania,arrivals,2882,VSAT,July\n"
 RECORDS = sorted((ROOT / "data" / "observed").glob("*.csv"))
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "scenarios").rglob("*.yaml"))
 
 
 def write(tmp_path: Path, text: str) -> Path:
