@@ -44,6 +44,26 @@ def time_engine(replications: int, repeats: int) -> list[float]:
     return out
 
 
+def time_ensemble(replications: int, repeats: int) -> tuple[float, float]:
+    """Median seconds of one model with scenario-wide parameters and with a prior ensemble
+    (a parameter vector per replication; drawing included), interleaved to share load."""
+    from escalation_sim.run.ensemble import make_ensemble
+
+    sc = load(SCENARIO)
+    plain, drawn = [], []
+    for i in range(repeats):
+        start = time.perf_counter()
+        EscalationModel(sc, replications=replications, seed=i).run().result()
+        plain.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        ens = make_ensemble("prior", sc, seed=i)
+        EscalationModel(
+            sc, replications=replications, seed=i, overrides=ens.overrides(0, replications)
+        ).run().result()
+        drawn.append(time.perf_counter() - start)
+    return statistics.median(plain), statistics.median(drawn)
+
+
 def peak_memory_of_run(replications: int) -> tuple[float, float]:
     """(peak RSS in MiB, wall seconds) of a fresh `escalation-sim run` process."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,6 +102,11 @@ def main() -> None:
         repeats = args.repeats if r < 10_000 else max(3, args.repeats // 2)
         med = statistics.median(time_engine(r, repeats))
         print(f"{r:>7} {med:>9.3f} {r / med:>9,.0f} {1e6 * med / (r * days):>11.2f}")
+    plain, drawn = time_ensemble(10_000, max(3, args.repeats // 2))
+    print(
+        f"R=10000 scenario-wide parameters {10_000 / plain:,.0f} runs/s; prior ensemble "
+        f"(parameters per replication) {10_000 / drawn:,.0f} runs/s ({drawn / plain:.2f}x time)"
+    )
     if not args.skip_memory:
         mib, wall = peak_memory_of_run(100_000)
         print(

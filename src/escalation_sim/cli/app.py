@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from escalation_sim import __version__
+from escalation_sim.cli.calibrate_commands import add_calibrate
 from escalation_sim.cli.results_commands import add_analyze, add_compare, add_plot, add_report
 from escalation_sim.cli.scenario_commands import add_describe, add_events, add_run, add_validate
 from escalation_sim.cli.sweep_commands import add_plan, add_status, add_sweep
@@ -34,6 +35,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_analyze,
     add_report,
     add_view,
+    add_calibrate,
 ]
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from escalation_sim.cli.scenario_commands import add_parameters_option, ensemble_of
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.io.scenario_file import load
 
@@ -90,6 +91,7 @@ def add_compare(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples (default 2000)")
     p.add_argument("--no-plots", action="store_true", help="do not draw the overlay figures")
+    add_parameters_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_compare)
 
@@ -121,6 +123,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if out is None:
         out = Path("results") / ("compare_" + "_vs_".join(s.name for s in scenarios))
     entries = [Entry(lab, sc, f) for lab, sc, f in zip(labels, scenarios, files, strict=True)]
+    ensembles = [ensemble_of(args, sc) for sc in scenarios] if args.parameters else None
     total = args.replications * len(entries)
     try:
         check_fits(total, args.keep_traces * len(entries), out, f"{total:,} replications")
@@ -135,6 +138,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             args.seed,
             keep_traces=args.keep_traces,
             on_progress=progress.update,
+            ensembles=ensembles,
         )
         progress.close()
         res.manifest["wall_seconds"] = round(time.perf_counter() - started, 3)
@@ -151,6 +155,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if note:
         print(note, file=sys.stderr)
     print(format_differences(res, diffs))
+    if ensembles:
+        from escalation_sim.analysis.ensemble import ensemble_numbers, format_ensemble
+
+        for g in res.groups():
+            print(f"  {g.label}:")
+            print(format_ensemble(ensemble_numbers(g.runs), args.parameters, args.per_draw))
     if drawn:
         print(f"  {len(drawn)} overlay figures in {out / 'figures'}/")
     print(f"  results in {out}/")

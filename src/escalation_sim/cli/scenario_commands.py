@@ -7,10 +7,12 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.io.errors import InputError, printable
+from escalation_sim.io.observed_file import load_observed
 from escalation_sim.io.scenario_file import load, resolved_yaml
 from escalation_sim.io.yaml_source import load_source
 
@@ -45,8 +47,36 @@ def add_run(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="keep daily traces and event logs of the first N replications",
     )
+    add_parameters_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_run)
+
+
+def add_parameters_option(p: argparse.ArgumentParser) -> None:
+    """``--parameters prior|POSTERIOR.parquet`` and ``--per-draw`` (run, compare, sweep)."""
+    p.add_argument(
+        "--parameters",
+        metavar="prior|POSTERIOR.parquet",
+        help="draw each replication's parameters from the priors or a calibration's posterior",
+    )
+    p.add_argument(
+        "--per-draw",
+        type=int,
+        default=10,
+        metavar="N",
+        help="replications per parameter draw (default 10; at least 2)",
+    )
+
+
+def ensemble_of(args: argparse.Namespace, scenario: Scenario) -> Any:
+    """The Ensemble that ``--parameters`` asks for, or None."""
+    if args.parameters is None:
+        return None
+    from escalation_sim.run.ensemble import make_ensemble
+
+    if args.per_draw < 2:
+        raise UsageError(f"--per-draw must be at least 2, got {args.per_draw}")
+    return make_ensemble(args.parameters, scenario, args.seed, args.per_draw)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -67,6 +97,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must not be negative, got {args.seed}")
     scenario = load(args.scenario, args.set)
     out = args.out if args.out is not None else Path("results") / scenario.name
+    ensemble = ensemble_of(args, scenario)  # a bad posterior file stops here: nothing written
     try:
         check_fits(args.replications, args.keep_traces, out, f"{args.replications:,} replications")
     except DoesNotFit as exc:
@@ -80,6 +111,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.seed,
             keep_traces=args.keep_traces,
             on_progress=progress.update,
+            ensemble=ensemble,
         )
         progress.close()
         wall = time.perf_counter() - started
@@ -94,6 +126,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             keep_traces=args.keep_traces,
             config=scenario.model_dump(mode="json"),
             wall_seconds=round(wall, 3),
+            **({"ensemble": ensemble.describe()} if ensemble is not None else {}),
         )
         res = from_model(result, manifest)
         writer.stage(res)
@@ -103,13 +136,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(note, file=sys.stderr)
     title = (
         f"{scenario.name}: {args.replications:,} replications, seed {args.seed}, "
-        f"{scenario.days} days from {scenario.start}"
+        f"{scenario.days} days from {scenario.start}{_forecast_note(scenario)}"
     )
     if args.set:
         title += "\n  overrides: " + printable(", ".join(args.set))
     print(format_summary(headline_numbers(result.runs), title))
+    if ensemble is not None:
+        from escalation_sim.analysis.ensemble import ensemble_numbers, format_ensemble
+
+        print(format_ensemble(ensemble_numbers(result.runs), ensemble.source, ensemble.per_draw))
     print(f"  results in {out}/ ({wall:.1f} s)")
     return 0
+
+
+def _forecast_note(sc: Scenario) -> str:
+    """', outcomes from DATE' when the scenario forecasts from a later day than it starts."""
+    return f", outcomes from {sc.forecast_date}" if sc.forecast_day else ""
 
 
 # ---------------------------------------------------------------------- validate
@@ -117,12 +159,13 @@ def add_validate(sub: argparse._SubParsersAction) -> None:
     """The ``validate`` command and its arguments."""
     p = sub.add_parser(
         "validate",
-        help="check scenario files without running them",
+        help="check scenario files (and observed records, .csv) without running them",
         description="Load and check each scenario file (its extends chain, every key, type, "
-        "range and event date); print one located line per bad file. Exit status 2 if any "
+        "range and event date) or observed record (.csv: every row's date, actor, quantity, "
+        "value and source); print one located line per bad file. Exit status 2 if any "
         "file is bad. Runs nothing and writes nothing.",
     )
-    p.add_argument("files", nargs="+", type=Path, help="scenario YAML files")
+    p.add_argument("files", nargs="+", type=Path, help="scenario YAML files or observed CSV files")
     p.add_argument("--show", action="store_true", help="print each fully resolved scenario")
     p.set_defaults(func=cmd_validate)
 
@@ -132,6 +175,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     for path in args.files:
         try:
+            if path.suffix.lower() == ".csv":
+                rec = load_observed(path)
+                print(f"ok: {path} (observed record: {len(rec.rows)} rows to {rec.last_date})")
+                continue
             sc = load(path)
         except InputError as exc:
             bad += 1
@@ -140,7 +187,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(
             f"ok: {path} ({sc.name}: {_count(len(sc.actors), 'actor')}, "
             f"{_count(len(sc.events), 'event')}, "
-            f"{sc.days} days from {sc.start}{_extends_note(path)})"
+            f"{sc.days} days from {sc.start}{_forecast_note(sc)}{_extends_note(path)})"
         )
         if args.show:
             print(_resolved(path, sc))

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from escalation_sim.config.base import FrozenModel, parameter
+from escalation_sim.config.base import FrozenModel, beta, log_uniform, parameter, uniform
 
 
 class ActorConfig(FrozenModel):
@@ -28,6 +28,7 @@ class InstigatorConfig(ActorConfig):
         "Initial pariah reputation: probability that observers blame it for an ambiguous "
         "incident (before benefit of the doubt).",
         "Article: contested 2020 election, Ryanair diversion, 'international terrorist'.",
+        prior=beta(17, 3, "A pariah by 2021 on public record; mean 0.85, rarely below 0.7."),
     )
     domestic_support: float = parameter(
         0.35,
@@ -36,6 +37,7 @@ class InstigatorConfig(ActorConfig):
         "share",
         "Initial and reference domestic support of the regime.",
         "Assumption (independent polling is impossible; protests of 2020).",
+        prior=beta(3.5, 6.5, "No free polling; a minority after 2020; mean 0.35."),
     )
     restraint: float = parameter(
         0.7,
@@ -44,6 +46,7 @@ class InstigatorConfig(ActorConfig):
         "probability",
         "Baseline restraint before nothing-to-lose erodes it.",
         "Assumption.",
+        prior=beta(7, 3, "Unmeasured; mean 0.7."),
     )
     provocation_rate: float = parameter(
         0.15,
@@ -52,6 +55,7 @@ class InstigatorConfig(ActorConfig):
         "1/day per neighbour",
         "Daily probability of a deliberate provocation at a border with no restraint.",
         "Assumption: escorting groups to the line, trespass claims, rhetoric (article).",
+        prior=log_uniform(0.075, 0.3, "Unmeasured; x0.5..x2 of the default."),
     )
     valve: float = parameter(
         1.0,
@@ -68,6 +72,12 @@ class InstigatorConfig(ActorConfig):
         "posture",
         "Baseline force posture at each of its borders.",
         "Assumption.",
+        prior=uniform(
+            0.5,
+            1.5,
+            "Posture before deployments, unmeasured; x0.5..x1.5 of the scenario value.",
+            relative=True,
+        ),
     )
     conciliation_rate: float = parameter(
         0.02,
@@ -76,6 +86,7 @@ class InstigatorConfig(ActorConfig):
         "1/day",
         "Daily probability, times restraint, of a conciliatory gesture.",
         "Assumption.",
+        prior=log_uniform(0.01, 0.04, "Unmeasured; x0.5..x2 of the default."),
     )
 
 
@@ -84,7 +95,18 @@ class FrontlineConfig(ActorConfig):
 
     role: Literal["frontline"]
     posture: float = parameter(
-        0.3, 0, 1, "posture", "Baseline force posture at its border.", "Assumption."
+        0.3,
+        0,
+        1,
+        "posture",
+        "Baseline force posture at its border.",
+        "Assumption.",
+        prior=uniform(
+            0.5,
+            1.5,
+            "Posture before deployments, unmeasured; x0.5..x1.5 of the scenario value.",
+            relative=True,
+        ),
     )
     migrant_share: float = parameter(
         0.33,
@@ -101,12 +123,40 @@ class FrontlineConfig(ActorConfig):
         "persons",
         "Admitted migrants that make one unit of domestic pressure (camp unrest, protests).",
         "See scenario comments.",
+        prior=log_uniform(
+            0.5,
+            2.0,
+            "Reception capacity known to a factor of two; x0.5..x2 of the scenario value.",
+            relative=True,
+        ),
     )
     pushback: float = parameter(
-        0.5, 0, 1, "share", "Baseline share of arrivals pushed back.", "See scenario comments."
+        0.5,
+        0,
+        1,
+        "share",
+        "Baseline share of arrivals pushed back.",
+        "See scenario comments.",
+        prior=uniform(
+            0.75,
+            1.25,
+            "Pushback practice reported, its rate not; x0.75..x1.25 of the scenario value.",
+            relative=True,
+        ),
     )
     threat: float = parameter(
-        0.3, 0, 1, "share", "Initial perceived threat from the instigator.", "Assumption."
+        0.3,
+        0,
+        1,
+        "share",
+        "Initial perceived threat from the instigator.",
+        "Assumption.",
+        prior=uniform(
+            0.5,
+            1.5,
+            "Initial wariness, unmeasured; x0.5..x1.5 of the scenario value.",
+            relative=True,
+        ),
     )
 
 
@@ -124,6 +174,12 @@ class SanctionerConfig(ActorConfig):
         "packages",
         "Packages it could ever adopt; the gap to the level is the remaining room.",
         "Assumption.",
+        prior=uniform(
+            0.75,
+            1.5,
+            "Room for sanctions is a judgement; x0.75..x1.5 of the scenario value.",
+            relative=True,
+        ),
     )
     threshold: float = parameter(
         3.0,
@@ -132,9 +188,26 @@ class SanctionerConfig(ActorConfig):
         "hostility units",
         "Attributed hostility (sum of perceived rungs / 6) that triggers a new package.",
         "Assumption.",
+        prior=log_uniform(
+            0.5,
+            2.0,
+            "Set by hand, partly with hindsight (issue 11); x0.5..x2 of the scenario value.",
+            relative=True,
+        ),
     )
     cadence: int = parameter(
-        30, 1, 365, "days", "Least number of days between two decisions.", "Assumption."
+        30,
+        1,
+        365,
+        "days",
+        "Least number of days between two decisions.",
+        "Assumption.",
+        prior=uniform(
+            0.67,
+            1.5,
+            "Council rounds are some four to nine weeks apart; relative to the scenario value.",
+            relative=True,
+        ),
     )
     lag: int = parameter(
         14,
@@ -143,6 +216,9 @@ class SanctionerConfig(ActorConfig):
         "days",
         "Days from decision to adoption of a package (at least 1: adoption follows the decision).",
         "Assumption.",
+        prior=uniform(
+            0.5, 2.0, "Listings take weeks to agree; x0.5..x2 of the scenario value.", relative=True
+        ),
     )
     relief_threshold: float = parameter(
         0.1,
@@ -152,6 +228,7 @@ class SanctionerConfig(ActorConfig):
         "Below this smoothed daily attributed hostility it eases a package when the ratchet "
         "is off.",
         "Assumption: under half the default scenario's mean of ~0.26 units/day.",
+        prior=log_uniform(0.05, 0.2, "Unmeasured; x0.5..x2 of the default."),
     )
 
 

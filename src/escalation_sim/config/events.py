@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from escalation_sim.config.base import FrozenModel, parameter
+from escalation_sim.config.base import FrozenModel, log_uniform, parameter, uniform
 
 
 class EventBase(FrozenModel):
@@ -30,6 +30,7 @@ class CrisisMeeting(EventBase):
         "share",
         "Multiplier on the sanctioner's threshold that day (the meeting also lifts the cadence).",
         "Assumption.",
+        prior=uniform(0.25, 1.0, "How much a crisis meeting lowers the bar; unmeasured."),
     )
 
 
@@ -47,6 +48,7 @@ class Exercise(EventBase):
         "posture",
         "Instigator posture added at every border during the window.",
         "Assumption: Zapad-2021 brought Russian units into Belarus.",
+        prior=uniform(0.15, 0.6, "Units brought in by an exercise; x0.5..x2 of the default."),
     )
     threat_boost: float = parameter(
         0.15,
@@ -55,6 +57,7 @@ class Exercise(EventBase):
         "threat",
         "Frontline perceived threat added on the first day.",
         "Article: fears that exercises could be 'cover' for an attack.",
+        prior=log_uniform(0.075, 0.3, "Unmeasured; x0.5..x2 of the default."),
     )
 
     @model_validator(mode="after")
@@ -71,7 +74,13 @@ class SupplyCut(EventBase):
     start: dt.date
     end: dt.date | None = None
     factor: float = parameter(
-        0.2, 0, 1, "share", "Multiplier on migrant supply while the cut lasts.", "Assumption."
+        0.2,
+        0,
+        1,
+        "share",
+        "Multiplier on migrant supply while the cut lasts.",
+        "Assumption.",
+        prior=uniform(0.1, 0.4, "Share of the supply left after a cut; x0.5..x2 of the default."),
     )
 
     @model_validator(mode="after")

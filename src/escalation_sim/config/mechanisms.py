@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from escalation_sim.config.base import FrozenModel, parameter
+from escalation_sim.config.base import FrozenModel, beta, log_uniform, parameter, uniform
 
 
 class Migration(FrozenModel):
@@ -19,6 +19,9 @@ class Migration(FrozenModel):
         "(bounded by flights from origin countries).",
         "Assumption: order of magnitude of July-August 2021 crossings (Lithuania ~4,000 in "
         "July; Poland and Latvia rising in August).",
+        prior=log_uniform(
+            75, 300, "Lithuania saw ~4,000 arrivals in July (~130/day); x0.5..x2 of the default."
+        ),
     )
     valve_response: float = parameter(
         0.2,
@@ -28,6 +31,7 @@ class Migration(FrozenModel):
         "How far the instigator opens the valve (towards 1) for each sanctions package it "
         "perceives, and closes it for each easing.",
         "Article: Minsk 'deliberately opened the floodgates' in response to sanctions.",
+        prior=beta(2, 8, "Each package opens the valve a little; mean 0.2."),
     )
     pushback_pressure: float = parameter(
         0.3,
@@ -36,6 +40,7 @@ class Migration(FrozenModel):
         "share per pressure unit",
         "Increase of a frontline state's pushback rate per unit of domestic pressure.",
         "Article: Vilnius turned to pushbacks after camp unrest and local protests.",
+        prior=log_uniform(0.15, 0.6, "Unmeasured; x0.5..x2 of the default."),
     )
     pressure_decay: float = parameter(
         0.02,
@@ -44,6 +49,7 @@ class Migration(FrozenModel):
         "1/day",
         "Daily decay of domestic pressure from admitted arrivals.",
         "Assumption.",
+        prior=log_uniform(0.01, 0.04, "Half-lives of about 17 to 70 days."),
     )
     stranded_clearance: float = parameter(
         0.05,
@@ -53,6 +59,7 @@ class Migration(FrozenModel):
         "Share of migrants stranded between the lines who leave each day (return flights, "
         "asylum, repatriation).",
         "Article: Iraq 'started taking back Iraqis stranded in Belarus'. Rate is an assumption.",
+        prior=log_uniform(0.025, 0.1, "Stranded people leave within one to six weeks."),
     )
     posture_pressure: float = parameter(
         0.1,
@@ -61,6 +68,7 @@ class Migration(FrozenModel):
         "posture per pressure unit",
         "Rise of a frontline state's baseline force posture per unit of domestic pressure.",
         "Brief: arrivals 'push their posture up' (troops sent to the border in 2021).",
+        prior=log_uniform(0.05, 0.2, "Unmeasured; x0.5..x2 of the default."),
     )
     pushback_incident_scale: float = parameter(
         500.0,
@@ -70,6 +78,7 @@ class Migration(FrozenModel):
         "Pushbacks that make a perceived hostile incident likely: P(incident) = "
         "1 - exp(-pushbacks / scale).",
         "Article: Minsk accused Lithuanian guards of force during pushbacks. Scale assumed.",
+        prior=log_uniform(250, 1000, "Unmeasured scale; x0.5..x2 of the default."),
     )
 
 
@@ -94,6 +103,11 @@ class Mechanisms(FrozenModel):
         "Daily probability of an ambiguous incident at a border that the instigator did not "
         "cause (shots heard, unverified reports, a death abroad).",
         "Assumption: the article lists about five such episodes in July-August 2021.",
+        prior=log_uniform(
+            0.01,
+            0.04,
+            "About five episodes in six weeks at three borders; x0.5..x2 of the default.",
+        ),
     )
     covert_share: float = parameter(
         0.2,
@@ -103,6 +117,9 @@ class Mechanisms(FrozenModel):
         "Share of the instigator's deliberate provocations whose author is not observable; "
         "they become ambiguous incidents truly caused by the instigator.",
         "Assumption (article: each side claims shots came from the other).",
+        prior=beta(
+            2, 8, "A minority of provocations hide their author; mean 0.2, rarely above half."
+        ),
     )
     reputation_gain: float = parameter(
         0.04,
@@ -112,6 +129,9 @@ class Mechanisms(FrozenModel):
         "Rise of pariah reputation per attributed hostile act of top intensity, times "
         "(1 - reputation).",
         "Mercer (1996) desires hypothesis: hostile acts confirm the image fully.",
+        prior=log_uniform(
+            0.02, 0.08, "Mercer gives the direction, not the size; x0.5..x2 of the default."
+        ),
     )
     reputation_loss: float = parameter(
         0.004,
@@ -121,6 +141,9 @@ class Mechanisms(FrozenModel):
         "Fall of pariah reputation per perceived conciliatory act, times reputation "
         "(ten times smaller than the gain).",
         "Mercer (1996): conciliatory acts barely lower a bad reputation.",
+        prior=log_uniform(
+            0.002, 0.008, "Mercer gives the direction, not the size; x0.5..x2 of the default."
+        ),
     )
     # 2. Nothing to lose
     nothing_to_lose: float = parameter(
@@ -131,6 +154,11 @@ class Mechanisms(FrozenModel):
         "How strongly pariah reputation and exhausted room for further sanctions erode the "
         "instigator's restraint.",
         "Article: 'when everyone regards you as a pariah ... why hold back?'",
+        prior=uniform(
+            0.5,
+            1.0,
+            "The article asserts the mechanism strongly; its strength is not measured.",
+        ),
     )
     # 3. No hostile act unpunished
     retaliation: float = parameter(
@@ -141,6 +169,7 @@ class Mechanisms(FrozenModel):
         "Probability that the instigator answers a perceived hostile act with a counter-move "
         "of at least the perceived rung (per day with an unanswered act).",
         "Article: 'No hostile action must go unpunished, so as not to appear weak.'",
+        prior=beta(8, 2, "The article: nothing goes unpunished; mean 0.8, mostly above 0.6."),
     )
     answer_rung: float = parameter(
         1.5,
@@ -149,6 +178,9 @@ class Mechanisms(FrozenModel):
         "rung",
         "Smallest perceived rung that demands an answer; rhetoric below it is let pass.",
         "Article: the hostile acts answered are sanctions, pushbacks, deployments (rung 2+).",
+        prior=uniform(
+            1.0, 2.5, "Between answering rhetoric (1) and answering only deployments (2.5)."
+        ),
     )
     max_deliberate_rung: int = parameter(
         3,
@@ -168,6 +200,7 @@ class Mechanisms(FrozenModel):
         "(1 + hostile_bias) / 2, for every observer.",
         "Article: 'tendencies to interpret each other's actions in the most hostile light "
         "possible'; Jervis (1976).",
+        prior=beta(2, 2, "Skew towards hostility of unmeasured size; centred on the default."),
     )
     perception_noise: float = parameter(
         1.0,
@@ -176,6 +209,7 @@ class Mechanisms(FrozenModel):
         "rungs",
         "Largest perception error, in rungs of the escalation ladder (uniform magnitude).",
         "Assumption: one rung of confusion between, e.g., a pushback and a clash.",
+        prior=uniform(0.5, 2.0, "Half a rung to two rungs of confusion."),
     )
     frontline_response: float = parameter(
         0.5,
@@ -185,6 +219,7 @@ class Mechanisms(FrozenModel):
         "Probability that a frontline state answers a perceived hostile act in kind "
         "(before forgiveness).",
         "Assumption: frontline states answer often, but not as reflexively as Minsk.",
+        prior=beta(2, 2, "Unmeasured; centred on the default, wide (issue 11: a top driver)."),
     )
     forgiveness: float = parameter(
         0.0,
@@ -202,6 +237,7 @@ class Mechanisms(FrozenModel):
         "per act",
         "Rise of perceived threat per perceived hostile act of top rung (rung/6 scaled).",
         "Assumption.",
+        prior=log_uniform(0.15, 0.6, "Unmeasured; x0.5..x2 of the default."),
     )
     threat_decay: float = parameter(
         0.04,
@@ -210,6 +246,7 @@ class Mechanisms(FrozenModel):
         "1/day",
         "Daily decay of perceived threat (applied every day, before new perceptions).",
         "Assumption: a half-life of about two and a half weeks.",
+        prior=log_uniform(0.02, 0.08, "Half-lives of about 9 to 35 days."),
     )
     # 5. Unintended armed incidents
     incident_hazard: float = parameter(
@@ -220,6 +257,7 @@ class Mechanisms(FrozenModel):
         "Scale of the daily clash hazard at a border, multiplied by both sides' posture "
         "there and their mutual perceived threat.",
         "Assumption: makes the article's 'real risk' neither negligible nor certain.",
+        prior=log_uniform(0.015, 0.06, "Unmeasured scale; x0.5..x2 of the default."),
     )
     armed_escalation: float = parameter(
         0.3,
@@ -229,6 +267,7 @@ class Mechanisms(FrozenModel):
         "Probability, times mutual perceived threat, that a clash becomes an exchange of "
         "fire (rung 5) rather than a non-lethal clash (rung 4).",
         "Assumption.",
+        prior=beta(3, 7, "Most clashes stay non-lethal; mean 0.3."),
     )
     conflict_window: int = parameter(
         14,
@@ -238,6 +277,7 @@ class Mechanisms(FrozenModel):
         "A second armed incident at the same border within this many days is armed "
         "conflict (rung 6).",
         "Assumption (sustained fighting).",
+        prior=uniform(7, 28, "One to four weeks between armed incidents counts as sustained."),
     )
     posture_step: float = parameter(
         0.05,
@@ -246,6 +286,7 @@ class Mechanisms(FrozenModel):
         "posture",
         "Force posture added by a rung-3 move (deployment, troops escorted to the line).",
         "Assumption.",
+        prior=log_uniform(0.025, 0.1, "Unmeasured; x0.5..x2 of the default."),
     )
     militarised_posture: float = parameter(
         0.5,
@@ -255,6 +296,7 @@ class Mechanisms(FrozenModel):
         "Force posture on either side of a border from which the dyad counts as rung 3 "
         "(militarised posture) on that day.",
         "Assumption.",
+        prior=uniform(0.35, 0.7, "Unmeasured threshold around the default."),
     )
     posture_decay: float = parameter(
         0.02,
@@ -263,6 +305,7 @@ class Mechanisms(FrozenModel):
         "1/day",
         "Daily relaxation of force posture towards its baseline.",
         "Assumption.",
+        prior=log_uniform(0.01, 0.04, "Half-lives of about 17 to 70 days."),
     )
     # 6. Sanctions ratchet
     sanctions_ratchet: bool = Field(
@@ -285,6 +328,7 @@ class Mechanisms(FrozenModel):
         "support; and how strongly it provokes to keep the atmosphere of a country at war "
         "when threat fades or support sags.",
         "Article: 'a vested interest in maintaining the atmosphere of a country at war'.",
+        prior=beta(2, 2, "The article asserts the interest; its weight is unmeasured."),
     )
     support_rate: float = parameter(
         0.05,
@@ -293,6 +337,7 @@ class Mechanisms(FrozenModel):
         "1/day",
         "Speed at which domestic support moves towards its target.",
         "Assumption.",
+        prior=log_uniform(0.025, 0.1, "Support adjusts within one to six weeks."),
     )
     pain_per_package: float = parameter(
         0.03,
@@ -301,6 +346,7 @@ class Mechanisms(FrozenModel):
         "support/package",
         "Domestic support lost per sanctions package in force, before the patron's cushion.",
         "Assumption.",
+        prior=log_uniform(0.015, 0.06, "Unmeasured; x0.5..x2 of the default."),
     )
     # 8. Patron restraint
     patron_restraint: float = parameter(
@@ -312,6 +358,7 @@ class Mechanisms(FrozenModel):
         "and share of the instigator's posture it pulls back after an armed incident.",
         "Article: Moscow's unwillingness to get embroiled 'could just be the only factor "
         "exercising any restraint'.",
+        prior=beta(2, 2, "The article: Moscow may restrain; how much is unknown."),
     )
     patron_cushion: float = parameter(
         0.5,
@@ -320,6 +367,7 @@ class Mechanisms(FrozenModel):
         "share",
         "Share of sanctions pain that the patron's economic support absorbs.",
         "Assumption: Russian loans and energy subsidies in 2020-2021.",
+        prior=beta(2, 2, "Russian support absorbs part of the pain; the share is unknown."),
     )
     # 9. Migration
     migration: Migration = Field(default_factory=Migration)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 from typing import Any
@@ -14,6 +15,7 @@ from escalation_sim.config.actors import Actor
 from escalation_sim.config.base import FrozenModel, PlainName, parameter
 from escalation_sim.config.events import EVENT_ROLES, Event
 from escalation_sim.config.mechanisms import Mechanisms, Migration
+from escalation_sim.config.priors import Prior, prior_from, range_problem
 
 
 class Scenario(FrozenModel):
@@ -27,6 +29,11 @@ class Scenario(FrozenModel):
         le=dt.date(2200, 12, 31),
         description="Calendar date of day 0 (1900-01-01 .. 2200-12-31).",
     )
+    forecast_from: dt.date | None = Field(
+        None,
+        description="Day the forecast starts (default: start). The days before it are the "
+        "calibration window; outcomes count from it.",
+    )
     days: int = parameter(
         180,
         1,
@@ -38,6 +45,10 @@ class Scenario(FrozenModel):
     actors: list[Actor]
     mechanisms: Mechanisms = Field(default_factory=Mechanisms)
     events: list[Event] = Field(default_factory=list)
+    priors: dict[str, Prior] = Field(
+        default_factory=dict,
+        description="Priors by parameter path that replace the parameter table's.",
+    )
 
     @model_validator(mode="after")
     def _check_actors_and_events(self) -> Scenario:
@@ -52,6 +63,16 @@ class Scenario(FrozenModel):
     def end(self) -> dt.date:
         """Last simulated date (inclusive)."""
         return self.start + dt.timedelta(days=self.days - 1)
+
+    @property
+    def forecast_date(self) -> dt.date:
+        """The day outcomes count from: ``forecast_from``, else ``start``."""
+        return self.forecast_from or self.start
+
+    @property
+    def forecast_day(self) -> int:
+        """Day index of the forecast date (0 when the scenario starts on it)."""
+        return self.day_of(self.forecast_date)
 
     def day_of(self, date: dt.date) -> int:
         """Day index of a calendar date (0 = start)."""
@@ -84,6 +105,10 @@ def scenario_problems(sc: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
         )
     role_of = {a.name: a.role for a in sc.actors}
     last = sc.end
+    if sc.forecast_from is not None and not (sc.start <= sc.forecast_from <= last):
+        problems.append(
+            (("forecast_from",), f"{sc.forecast_from} is outside the horizon {sc.start} .. {last}")
+        )
     for i, ev in enumerate(sc.events):
         actor = getattr(ev, "actor", None)
         if actor is not None:
@@ -109,7 +134,56 @@ def scenario_problems(sc: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
                         f"{when} is outside the horizon {sc.start} .. {last}",
                     )
                 )
+    problems += prior_problems(sc)
     return problems
+
+
+def prior_problems(sc: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """Scenario priors that name no parameter or do not fit its valid range."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    fields = parameter_fields(sc)
+    for path, prior in sc.priors.items():
+        if path not in fields or path == "days":
+            close = difflib.get_close_matches(path, list(fields), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append((("priors", path), f"{path!r} is not a parameter path{hint}"))
+            continue
+        info = fields[path]
+        if info.annotation is bool:
+            problems.append((("priors", path), "a switch (true/false) cannot have a prior"))
+            continue
+        why = range_problem(prior, info, parameter_value(sc, path), info.annotation is int)
+        if why:
+            problems.append((("priors", path), why))
+    return problems
+
+
+def parameter_value(sc: Scenario, path: str) -> Any:
+    """The scenario's value of a parameter path (see :func:`parameter_fields`)."""
+    parts = path.split(".")
+    if parts[0] == "actors":
+        (actor,) = [a for a in sc.actors if a.name == ".".join(parts[1:-1])]
+        return getattr(actor, parts[-1])
+    obj: Any = sc
+    for part in parts:
+        obj = getattr(obj, part)
+    return obj
+
+
+def scenario_priors(sc: Scenario) -> dict[str, Any]:
+    """Prior of every prior-carrying parameter path: the scenario's, else the table's.
+
+    Paths in :func:`parameter_fields` order; event parameters are not drawn.
+    """
+    out: dict[str, Any] = {}
+    for path, info in parameter_fields(sc).items():
+        if path in sc.priors:
+            out[path] = sc.priors[path]
+            continue
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if "prior" in extra:
+            out[path] = prior_from(extra["prior"])
+    return out
 
 
 def parameter_fields(sc: Scenario) -> dict[str, Any]:
@@ -138,5 +212,9 @@ def parameter_fields(sc: Scenario) -> dict[str, Any]:
 
 def content_hash(scenario: Scenario) -> str:
     """SHA-256 of the resolved scenario: identical for identical inputs."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+    data = scenario.model_dump(mode="json")
+    for key in ("priors", "forecast_from"):  # absent as before they existed: same hash
+        if not data.get(key):
+            data.pop(key, None)
+    text = json.dumps(data, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()

@@ -38,7 +38,7 @@ from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanction
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, traces_frame
 from escalation_sim.engine.randomness import BLOCK_SIZE, DYAD_SLOTS, Block, make_blocks
-from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog
+from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog, WindowSeries
 from escalation_sim.engine.result import ModelResult
 from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
 from escalation_sim.engine.state import (
@@ -252,6 +252,10 @@ class EscalationModel(mesa.Model):
         self.daily_by_group = [
             DailySummary.empty(self.config.start, self.dyads, days) for _ in self._group_slices
         ]
+        self.forecast_day = self.config.forecast_day
+        self.window = (
+            WindowSeries.empty(self.forecast_day, F, self.S, R) if self.forecast_day else None
+        )
         self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
         self.trace_rungs = np.zeros((days, F, K), np.int8)
         self.log = EventLog()
@@ -484,10 +488,13 @@ class EscalationModel(mesa.Model):
         d, tot = self.day, self.totals
         overall = t.rung.max(axis=0)
         stranded = self.front.stranded.sum(axis=0)
-        self._add_outcomes(t, overall, stranded)
-        self._add_goldstein(t)
         tension = t.hostility.mean(axis=0)
-        tot.tension_sum += tension
+        if d >= self.forecast_day:  # outcomes count from the forecast date
+            self._add_outcomes(t, overall, stranded)
+            self._add_goldstein(t)
+            tot.tension_sum += tension
+        elif self.window is not None:  # the calibration window: what observations compare with
+            self.window.add_day(d, t.arrived, t.pushed, t.new, t.armed)
         inst = self.instigator
         values = np.stack(
             [
@@ -596,4 +603,5 @@ class EscalationModel(mesa.Model):
             daily_by_group=self.daily_by_group,
             traces=traces,
             events=self.log.to_frame(self.config.start),
+            window=self.window,
         )

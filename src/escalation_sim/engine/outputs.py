@@ -23,6 +23,7 @@ class RecordedModel(Protocol):
     R: int
     offset: int
     day: int
+    forecast_day: int
     blocks: Sequence[Block]
     dyads: Sequence[str]
     totals: Any  # the run's accumulators (SimpleNamespace of arrays)
@@ -87,7 +88,7 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "final_reputation": inst.reputation.astype(float),
         "final_domestic_support": inst.support.astype(float),
         "final_valve": inst.valve.astype(float),
-        "mean_tension": tot.tension_sum / max(model.day, 1),
+        "mean_tension": tot.tension_sum / max(model.day - model.forecast_day, 1),
         "goldstein_total": tot.goldstein.sum(axis=0) + tot.goldstein_other,
     }
     for i, name in enumerate(model.dyads):

@@ -65,3 +65,20 @@ def make_blocks(master: int, replications: int, *key: int) -> list[Block]:
         Block(block_seed(master, *key, b), min(BLOCK_SIZE, replications - b * BLOCK_SIZE))
         for b in range(n)
     ]
+
+
+# Spawn-key stream of parameter draws: apart from the blocks' (b,) and sweeps' keys.
+PARAMETER_STREAM = 0x9A7A_3E7E
+
+
+def draw_uniforms(master: int, draws: np.ndarray, k: int) -> np.ndarray:
+    """(len(draws), k) uniforms in [0, 1): row i depends only on (master, draws[i]).
+
+    Ensembles give parameter draw ``j`` these uniforms, so a replication's parameter
+    vector is the same however the replications are chunked.
+    """
+    out = np.empty((len(draws), k), np.float64)
+    for i, j in enumerate(np.asarray(draws, np.int64)):
+        state = np.random.SeedSequence(master, spawn_key=(PARAMETER_STREAM, int(j)))
+        out[i] = (state.generate_state(k, np.uint64) >> np.uint64(11)) * 2.0**-53
+    return out

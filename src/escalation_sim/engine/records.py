@@ -225,3 +225,43 @@ class EventLog:
             2, "date", pd.to_datetime([start + dt.timedelta(days=int(d)) for d in frame["day"]])
         )
         return frame.sort_values(["replication", "day"], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class WindowSeries:
+    """Daily per-border flows, packages and armed incidents over the calibration window.
+
+    Only scenarios that start before their forecast date have a window; observed
+    records are compared with these days (outcomes count from the forecast date on).
+    """
+
+    arrivals: np.ndarray  # (days, F, R) float32 persons admitted
+    pushbacks: np.ndarray  # (days, F, R) float32 persons turned back
+    packages: np.ndarray  # (days, S, R) int16 packages adopted
+    armed: np.ndarray  # (days, F, R) bool exchanges of fire
+
+    @classmethod
+    def empty(cls, days: int, F: int, S: int, R: int) -> WindowSeries:
+        """Zeros for ``days`` window days."""
+        return cls(
+            np.zeros((days, F, R), np.float32),
+            np.zeros((days, F, R), np.float32),
+            np.zeros((days, S, R), np.int16),
+            np.zeros((days, F, R), bool),
+        )
+
+    def add_day(
+        self, day: int, arrived: np.ndarray, pushed: np.ndarray, new: np.ndarray, armed: np.ndarray
+    ) -> None:
+        """Record window day ``day``."""
+        self.arrivals[day], self.pushbacks[day] = arrived, pushed
+        self.packages[day], self.armed[day] = new, armed
+
+    def merge(self, other: WindowSeries) -> WindowSeries:
+        """Replications of ``other`` appended after this one's."""
+        return WindowSeries(
+            *(
+                np.concatenate([a, b], axis=-1)
+                for a, b in zip(vars(self).values(), vars(other).values(), strict=True)
+            )
+        )

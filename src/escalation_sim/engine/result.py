@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from escalation_sim.engine.records import DailySummary
+from escalation_sim.engine.records import DailySummary, WindowSeries
 
 
 @dataclass
@@ -18,6 +18,7 @@ class ModelResult:
     traces: pd.DataFrame | None
     events: pd.DataFrame
     daily_by_group: list[DailySummary] | None = None  # one per group (sweep design point)
+    window: WindowSeries | None = None  # the calibration window, if the scenario has one
 
     def merge(self, other: ModelResult) -> ModelResult:
         """Combine results over disjoint replications (runs appended, summaries added).
@@ -45,6 +46,9 @@ class ModelResult:
             if len(other.events)
             else self.events,
             daily_by_group=by_group,
+            window=self.window.merge(other.window)
+            if self.window is not None and other.window is not None
+            else None,
         )
 
     def events_of(self, replication: int) -> pd.DataFrame:

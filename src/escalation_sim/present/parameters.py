@@ -15,6 +15,7 @@ from escalation_sim.config.actors import FrontlineConfig, InstigatorConfig, Sanc
 from escalation_sim.config.base import field_bounds
 from escalation_sim.config.events import CrisisMeeting, Exercise, SupplyCut
 from escalation_sim.config.mechanisms import Mechanisms, Migration
+from escalation_sim.config.priors import prior_from
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.store.results import format_value
 
@@ -41,12 +42,20 @@ def _range(info: Any) -> str:
     return f"{low} .. {high}"
 
 
+def prior_text(prior: Any) -> str:
+    """``family(parameters): justification`` of a prior, or '' for none."""
+    return f"{prior.label()}: {prior.why}" if prior is not None else ""
+
+
 def parameter_rows(scenario: Scenario | None = None) -> list[dict[str, str]]:
-    """One row per parameter: path, meaning, default, range, unit, source (and value)."""
+    """One row per parameter: path, meaning, default, range, unit, source, prior (and value)."""
     rows: list[dict[str, str]] = []
 
     def add(path: str, info: Any, value: Any = None) -> None:
         extra = info.json_schema_extra or {}
+        prior = prior_from(extra["prior"]) if "prior" in extra else None
+        if scenario is not None and path in scenario.priors:
+            prior = scenario.priors[path]
         row = {
             "parameter": path,
             "meaning": info.description or "",
@@ -54,6 +63,7 @@ def parameter_rows(scenario: Scenario | None = None) -> list[dict[str, str]]:
             "range": _range(info),
             "unit": str(extra.get("unit", "")),
             "source": str(extra.get("source", "")),
+            "prior": prior_text(prior),
         }
         if scenario is not None:
             row["value"] = format_value(value, 6)
@@ -101,4 +111,6 @@ def format_rows(rows: list[dict[str, str]], fmt: str = "text") -> str:
         out.append(f"    {r['meaning']}")
         out.append(f"    default {r['default']}   range {r['range'] or '-'}   unit {r['unit']}")
         out.append(f"    source: {r['source']}")
+        if r["prior"]:
+            out.append(f"    prior: {r['prior']}")
     return "\n".join(out)

@@ -244,6 +244,22 @@ def sensitivity_html(res: Results, results: Sequence[Sensitivity]) -> str:
     return "".join(parts)
 
 
+def ensemble_html(res: Results) -> str:
+    """Each group's headline with its two intervals, as ``--parameters`` prints them."""
+    from escalation_sim.analysis.ensemble import ensemble_numbers, format_ensemble
+
+    ens = res.manifest["ensemble"]
+    blocks = []
+    for g in res.groups():
+        text = format_ensemble(ensemble_numbers(g.runs), ens["source"], int(ens["per_draw"]))
+        blocks.append(f"<h3>{_e(g.label)}</h3><pre>{_e(text)}</pre>")
+    return "".join(blocks) + (
+        '<p class="note">Each replication drew its parameters (from the priors or a '
+        "calibration's posterior); replications sharing a draw give the within-draw "
+        "(replication) variance, and the rest of the variance is the parameters' share.</p>"
+    )
+
+
 def reproduce_command(res: Results) -> str:
     """The command recorded in the manifest, or one rebuilt from it."""
     m = res.manifest
@@ -341,6 +357,8 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
             "instigator minus the share it caused (as in the terminal summary).</p>",
         ),
     ]
+    if "draw" in res.runs.columns and res.manifest.get("ensemble"):
+        sections.append(("ensemble", "Parameter uncertainty", ensemble_html(res)))
     if res.kind == "compare" and len(res.groups()) > 1:
         from escalation_sim.analysis.paired import recorded_differences
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.engine.result import ModelResult
+from escalation_sim.run.ensemble import Ensemble
 from escalation_sim.run.scenario import run_scenario
 from escalation_sim.store.folder import save
 from escalation_sim.store.results import DIFFERENCES, Results, new_manifest
@@ -61,12 +62,22 @@ def run_comparison(
     *,
     keep_traces: int = 20,
     on_progress: Callable[[float], None] | None = None,
+    ensembles: Sequence[Ensemble] | None = None,
 ) -> Results:
-    """Run every scenario with the same seed; return one Results of kind ``compare``."""
+    """Run every scenario with the same seed; return one Results of kind ``compare``.
+
+    With ``ensembles`` (one per entry) each scenario's replications draw their parameters;
+    the same seed gives replication i the same uniforms in every scenario.
+    """
     runs, daily, traces, events = [], [], [], []
-    for e in entries:
+    for i, e in enumerate(entries):
         res = run_scenario(
-            e.scenario, replications, seed, keep_traces=keep_traces, on_progress=on_progress
+            e.scenario,
+            replications,
+            seed,
+            keep_traces=keep_traces,
+            on_progress=on_progress,
+            ensemble=ensembles[i] if ensembles is not None else None,
         )
         runs.append(res.runs.assign(scenario=e.label))
         daily.append(res.daily.to_frame().assign(scenario=e.label))
@@ -91,6 +102,7 @@ def run_comparison(
         paired="common random numbers: the same master seed gives every scenario the same "
         "block seeds, so replication i of each scenario shares its random numbers",
         aligned=len({structure(e.scenario) for e in entries}) == 1,
+        **({"ensemble": ensembles[0].describe()} if ensembles else {}),
     )
     return Results(
         meta,

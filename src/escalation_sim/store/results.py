@@ -29,6 +29,7 @@ from escalation_sim.store.files import atomic_write_json, git_commit, now_iso, v
 from escalation_sim.store.lock import describe, is_held, read_holder
 
 KINDS = ("run", "compare", "sweep")
+MANIFEST_KINDS = (*KINDS, "calibrate")  # a calibration's folder has a manifest, no runs table
 
 # ---------------------------------------------------------------------- file names
 TABLE_FILES = {
@@ -63,8 +64,10 @@ def new_manifest(kind: str, command: str | None = None, **fields: Any) -> dict[s
     Every manifest records the versions of the packages that shape results, the
     git commit of the source, when it was created and the command that made it.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown results kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in MANIFEST_KINDS:
+        raise ValueError(
+            f"unknown results kind {kind!r}; expected one of {', '.join(MANIFEST_KINDS)}"
+        )
     return {
         "kind": kind,
         **fields,

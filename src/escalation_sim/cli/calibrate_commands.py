@@ -1,0 +1,256 @@
+"""The ``calibrate`` command: ABC-SMC on a scenario's window against an observed record."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from escalation_sim.cli.usage import UsageError
+from escalation_sim.io.errors import InputError
+from escalation_sim.io.observed_file import load_observed
+from escalation_sim.io.scenario_file import load
+
+
+def add_calibrate(sub: argparse._SubParsersAction) -> None:
+    """The ``calibrate`` command and its arguments."""
+    from escalation_sim.run.calibrate import GENERATIONS, POPULATION, REPLICATIONS
+
+    p = sub.add_parser(
+        "calibrate",
+        help="ABC-SMC calibration of the priors on the observed record of the window",
+        description="Calibrate SCENARIO's prior-carrying parameters on the rows of OBSERVED "
+        "that lie in its window (start .. forecast_from) with pyabc's ABC-SMC. Writes "
+        "OUT/calibration.db (continue a stopped calibration by running the same command), "
+        "posterior.parquet, diagnostics figures and a manifest.",
+    )
+    p.add_argument("scenario", type=Path, help="scenario YAML with forecast_from after start")
+    p.add_argument("observed", type=Path, help="observed record (CSV, see data/observed/)")
+    p.add_argument(
+        "--population",
+        type=int,
+        default=POPULATION,
+        metavar="N",
+        help=f"particles per generation (default {POPULATION})",
+    )
+    p.add_argument(
+        "--generations",
+        type=int,
+        default=GENERATIONS,
+        metavar="G",
+        help=f"generations in all, stored ones included (default {GENERATIONS})",
+    )
+    p.add_argument(
+        "--replications",
+        type=int,
+        default=REPLICATIONS,
+        metavar="R",
+        help=f"replications per particle (default {REPLICATIONS})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p.add_argument("--out", type=Path, help="results folder (default results/calibrate_<name>)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="local processes (default 1: reproducible from the seed)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="a Dask scheduler: pyabc's Dask sampler runs the particles there",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_calibrate)
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    for name, low in (
+        ("population", 2),
+        ("generations", 1),
+        ("replications", 1),
+        ("workers", 1),
+        ("seed", 0),
+    ):
+        if getattr(args, name) < low:
+            raise UsageError(f"--{name} must be at least {low}, got {getattr(args, name)}")
+    if args.scheduler is not None and not args.scheduler.startswith("tcp://"):
+        raise UsageError(f"--scheduler must look like tcp://HOST:PORT, got {args.scheduler!r}")
+
+
+def _inputs_hash(scenario: Path, observed: Path, args: argparse.Namespace) -> str:
+    h = hashlib.sha256()
+    for path in (scenario, observed):
+        h.update(path.read_bytes())
+    h.update(f"{args.population}/{args.replications}".encode())
+    return h.hexdigest()
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Check everything, run or continue ABC-SMC, write the posterior and diagnostics."""
+    from escalation_sim.run.calibrate import DB_NAME, generations_done, prepare
+
+    _check_args(args)
+    try:
+        import pyabc  # noqa: F401
+    except ImportError:
+        raise UsageError("calibrate needs pyabc: pip install 'escalation-sim[calibrate]'") from None
+    sc = load(args.scenario)
+    record = load_observed(args.observed)
+    try:
+        cal = prepare(sc, record)
+    except InputError as exc:
+        if exc.file is None:  # the scenario itself lacks a window
+            raise InputError(exc.message, args.scenario, None, exc.path) from None
+        raise
+    out = args.out if args.out is not None else Path("results") / f"calibrate_{sc.name}"
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: exists and is not a folder")
+    digest = _inputs_hash(args.scenario, args.observed, args)
+    stored = _stored_hash(out)
+    if generations_done(out / DB_NAME) and stored not in (None, digest):
+        raise UsageError(
+            f"--out {out} holds a calibration of other inputs (scenario, record, population "
+            "or replications differ); choose another --out"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    _write_manifest(out, args, sc, record, cal, digest, status="running")
+    return _calibrate(args, out, sc, record, cal, digest)
+
+
+def _stored_hash(out: Path) -> str | None:
+    from escalation_sim.store.results import read_manifest
+
+    manifest = read_manifest(out) if out.is_dir() else None
+    return manifest.get("inputs_hash") if manifest else None
+
+
+def _calibrate(
+    args: argparse.Namespace, out: Path, sc: Any, record: Any, cal: Any, digest: str
+) -> int:
+    from escalation_sim.run.calibrate import (
+        DB_NAME,
+        POSTERIOR_NAME,
+        generations_done,
+        posterior_frame,
+        run_abc,
+    )
+    from escalation_sim.store.files import atomic_write_parquet
+
+    before = generations_done(out / DB_NAME)
+    if before and not args.quiet:
+        print(f"continuing from generation {before} of {out / DB_NAME}", file=sys.stderr)
+    started = time.perf_counter()
+    history = run_abc(
+        cal,
+        out,
+        population=args.population,
+        generations=args.generations,
+        seed=args.seed,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        replications=args.replications,
+        progress=not args.quiet,
+    )
+    wall = time.perf_counter() - started
+    posterior = posterior_frame(history, cal)
+    atomic_write_parquet(out / POSTERIOR_NAME, posterior)
+    ess = _diagnostics(out, cal, posterior, history, args)
+    simulated = int(ess["samples"].iloc[before:].sum()) if len(ess) > before else 0
+    extra = {
+        "wall_seconds": round(wall, 3),
+        "generations_run": len(ess) - before,
+        "particles_simulated": simulated,
+        "runs_per_second": round(simulated * args.replications / wall, 1) if wall else None,
+        "ess": ess.to_dict(orient="records"),
+    }
+    _write_manifest(out, args, sc, record, cal, digest, status="complete", **extra)
+    print(_summary(sc, cal, ess, posterior, out, wall))
+    return 0
+
+
+def _diagnostics(out: Path, cal: Any, posterior: Any, history: Any, args: Any) -> Any:
+    from escalation_sim.present.figures.calibration import (
+        plot_ess,
+        plot_marginals,
+        plot_predictive,
+    )
+    from escalation_sim.run.calibrate import (
+        ess_per_generation,
+        observed_statistics,
+        predictive_check,
+        prior_sample,
+    )
+    from escalation_sim.store.files import atomic_write_bytes
+
+    ess = ess_per_generation(history)
+    predictive = predictive_check(cal, posterior, 40, args.replications, args.seed)
+    figures = {
+        "posterior_marginals": plot_marginals(prior_sample(cal, 2000, args.seed), posterior),
+        "ess_per_generation": plot_ess(ess),
+        "posterior_predictive": plot_predictive(observed_statistics(cal.targets), predictive),
+    }
+    (out / "figures").mkdir(exist_ok=True)
+    for name, fig in figures.items():
+        import io
+
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+        atomic_write_bytes(out / "figures" / f"{name}.png", buf.getvalue())
+    return ess
+
+
+def _write_manifest(
+    out: Path, args: Any, sc: Any, record: Any, cal: Any, digest: str, **fields: Any
+) -> None:
+    from escalation_sim.store.results import new_manifest, write_manifest
+
+    manifest = new_manifest(
+        "calibrate",
+        scenario=sc.name,
+        scenario_file=str(args.scenario),
+        observed_file=str(args.observed),
+        inputs_hash=digest,
+        window=[str(sc.start), str(sc.forecast_date)],
+        latest_observation_used=str(max(t_end(sc, t) for t in cal.targets)),
+        statistics=[t.key for t in cal.targets],
+        rows_without_model_output=cal.skipped,
+        parameters=cal.paths,
+        population=args.population,
+        generations=args.generations,
+        replications_per_particle=args.replications,
+        seed=args.seed,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        distance="pyabc AdaptivePNormDistance(p=2) on log(1 + mean simulated count)",
+        config=sc.model_dump(mode="json"),
+        **fields,
+    )
+    write_manifest(out, manifest)
+
+
+def t_end(sc: Any, target: Any) -> Any:
+    """Calendar date of a statistic's last day."""
+    import datetime as dt
+
+    return sc.start + dt.timedelta(days=target.last)
+
+
+def _summary(sc: Any, cal: Any, ess: Any, posterior: Any, out: Path, wall: float) -> str:
+    last = ess.iloc[-1]
+    return "\n".join(
+        [
+            f"{sc.name}: ABC-SMC on {len(cal.targets)} window statistics "
+            f"({sc.start} .. {sc.forecast_date}), {len(cal.paths)} parameters",
+            f"  generations            {len(ess)}   final epsilon {last['epsilon']:.3g}   "
+            f"ESS {last['ess']:.0f} of {len(posterior)} particles",
+            f"  posterior sample       {out / 'posterior.parquet'}",
+            f"  history database       {out / 'calibration.db'} (rerun to continue)",
+            f"  figures                {out / 'figures'}/",
+            f"  wall time              {wall:.1f} s",
+        ]
+    )
