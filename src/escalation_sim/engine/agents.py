@@ -40,6 +40,10 @@ class Instigator(mesa.Agent):
         self.unanswered = np.zeros((F, R), F32)  # highest perceived rung not yet answered
         self.restraint = np.zeros(R, F32)
 
+    def step(self) -> None:
+        """Mesa step (ODD step 3): today's moves, on yesterday's perceptions."""
+        self.model.moves = self.decide(self.model.u, self.model.room)
+
     # -- decide ---------------------------------------------------------------
     def decide(self, u: dict[str, np.ndarray], room: np.ndarray) -> InstigatorMoves:
         """Provoke (less restrained the more of a pariah it is) and retaliate."""
@@ -128,19 +132,26 @@ class Frontline(mesa.Agent):
         """Perceived threat from the instigator, per replication."""
         return self.model.front.threat[self.index]
 
+    def step(self) -> None:
+        """Mesa step (ODD step 3): answer at this border; fills row ``index`` of ``rung_f``."""
+        row = slice(self.index, self.index + 1)
+        self.model.rung_f[row] = Frontline.respond(self.model, self.model.u, row)
+
     @staticmethod
-    def respond(model: AgentModel, u: dict[str, np.ndarray]) -> np.ndarray:
-        """All frontline states answer yesterday's perceived hostility (tit for tat).
+    def respond(
+        model: AgentModel, u: dict[str, np.ndarray], rows: slice = slice(None)
+    ) -> np.ndarray:
+        """Frontline states (``rows``) answer yesterday's perceived hostility (tit for tat).
 
         A share ``forgiveness`` of perceived hostile acts goes unanswered
-        (generous tit-for-tat). Returns the (F, R) rung of each answer.
+        (generous tit-for-tat). Returns the (rows, R) rung of each answer.
         """
-        mech, st = model.mechanisms, model.front
-        answer = (st.unanswered >= mech.answer_rung) & (
-            u["respond"] < mech.frontline_response * (1 - mech.forgiveness)
+        mech, unanswered = model.mechanisms, model.front.unanswered[rows]
+        answer = (unanswered >= mech.answer_rung) & (
+            u["respond"][rows] < mech.frontline_response * (1 - mech.forgiveness)
         )
-        rung = np.where(answer, rules.counter_rung(st.unanswered, 6), 0)
-        st.unanswered[:] = 0
+        rung = np.where(answer, rules.counter_rung(unanswered, 6), 0)
+        unanswered[:] = 0
         return np.minimum(rung, mech.max_deliberate_rung).astype(np.int8)
 
 
@@ -162,27 +173,38 @@ class Sanctioner(mesa.Agent):
         """Sanctions packages in force, per replication."""
         return self.model.sanc.level[self.index]
 
-    @staticmethod
-    def adopt_and_ease(model: AgentModel, day: int) -> tuple[np.ndarray, np.ndarray]:
-        """Adopt packages that fall due today; without the ratchet, ease one if calm.
+    def step(self) -> None:
+        """Mesa step (ODD step 1): adopt or ease packages; fills row ``index`` of ``due_today``."""
+        row = slice(self.index, self.index + 1)
+        new, eased = Sanctioner.adopt_and_ease(self.model, self.model.day, row)
+        self.model.due_today[0][row], self.model.due_today[1][row] = new, eased
 
-        Returns (new packages, eased packages) as (S, R) int arrays.
+    @staticmethod
+    def adopt_and_ease(
+        model: AgentModel, day: int, rows: slice = slice(None)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sanctioners (``rows``) adopt packages that fall due today; ease one if calm.
+
+        Easing only without the ratchet. Returns (new, eased packages), (rows, R) ints.
         """
-        mech, st, params = model.mechanisms, model.sanc, model.sanc_params
-        due = (st.pending == day) | model.schedule.rounds[:, day][:, None]
-        st.pending[st.pending == day] = -1
-        due &= st.level < params["max_packages"]  # no room left: nothing more to adopt
-        st.level += due
-        st.last_change[due] = day
+        mech = model.mechanisms
+        params = {k: v[rows] for k, v in model.sanc_params.items()}
+        pending, level, last_change, ema = (
+            a[rows]
+            for a in (model.sanc.pending, model.sanc.level, model.sanc.last_change, model.sanc.ema)
+        )  # views: changes reach the model's arrays
+        due = (pending == day) | model.schedule.rounds[rows, day][:, None]
+        pending[pending == day] = -1
+        due &= level < params["max_packages"]  # no room left: nothing more to adopt
+        level += due
+        last_change[due] = day
         eased = np.zeros_like(due)
         if not np.all(mech.sanctions_ratchet):
-            calm = (st.ema < params["relief_threshold"]) & (
-                day - st.last_change >= params["cadence"]
-            )
-            eased = ~np.asarray(mech.sanctions_ratchet) & calm & (st.level > 0) & ~due
-            eased &= st.pending < 0
-            st.level -= eased
-            st.last_change[eased] = day
+            calm = (ema < params["relief_threshold"]) & (day - last_change >= params["cadence"])
+            eased = ~np.asarray(mech.sanctions_ratchet) & calm & (level > 0) & ~due
+            eased &= pending < 0
+            level -= eased
+            last_change[eased] = day
         return due.astype(np.int16), eased.astype(np.int16)
 
     @staticmethod
@@ -220,6 +242,10 @@ class Patron(mesa.Agent):
     def __init__(self, model: AgentModel, name: str) -> None:
         super().__init__(model)
         self.name = name
+
+    def step(self) -> None:
+        """Mesa step (ODD step 3): review the instigator's moves of today."""
+        self.review(self.model.moves, self.model.u["patron"])
 
     def review(self, moves: InstigatorMoves, u: np.ndarray) -> None:
         """Talk the instigator down from any move that risks a clash with NATO (rung >= 3)."""

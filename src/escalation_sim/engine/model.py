@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Mapping, Sequence
-from types import SimpleNamespace
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -37,8 +37,22 @@ from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, traces_frame
-from escalation_sim.engine.randomness import BLOCK_SIZE, DYAD_SLOTS, Block, make_blocks
-from escalation_sim.engine.records import SERIES_NAMES, DailySummary, EventLog, WindowSeries
+from escalation_sim.engine.randomness import (
+    BLOCK_SIZE,
+    DYAD_SLOTS,
+    Block,
+    SeedLike,
+    make_blocks,
+    master_seed,
+)
+from escalation_sim.engine.records import (
+    SERIES_NAMES,
+    DailySummary,
+    EventLog,
+    WindowSeries,
+    empty_totals,
+)
+from escalation_sim.engine.reporters import MODEL_REPORTERS
 from escalation_sim.engine.result import ModelResult
 from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
 from escalation_sim.engine.state import (
@@ -57,15 +71,25 @@ from escalation_sim.engine.state import (
     check_overrides,
     rung_per_border,
 )
+from escalation_sim.io.flat import resolve_scenario, with_parameters
 
 
 class EscalationModel(mesa.Model):
     """R replications of one scenario, advanced in lockstep one day at a time.
 
+    A Mesa model like any other: ``EscalationModel(rng=3).run_model()``,
+    ``mesa.batch_run(EscalationModel, parameters={"hostile_bias": [0.2, 0.8]}, rng=[1, 2])``;
+    ``datacollector`` records the share of replications with each outcome so far, daily.
+
     Args:
-        scenario: the validated scenario.
-        replications: number of replications (used with ``seed``).
-        seed: master seed; block ``b`` gets :func:`block_seed` ``(seed, b)``.
+        scenario: a Scenario, a scenario file, or a shipped scenario's name
+            (default ``august_2021``).
+        replications: number of replications advanced in lockstep (used with ``rng``).
+        seed: the same as ``rng`` (the project's name for it).
+        rng: Mesa's random source. An integer is the master seed itself (block ``b`` gets
+            :func:`block_seed` ``(seed, b)``), so ``rng=3`` is ``run --seed 3``; anything
+            else (None, a Generator) seeds ``model.rng``, which draws the master seed.
+            The master seed is kept as ``seed``.
         blocks: explicit blocks (seeds and sizes) instead of ``replications``/``seed``.
         overrides: per-replication parameter arrays by dotted path
             (see :func:`~escalation_sim.config.scenario.parameter_fields`).
@@ -77,6 +101,8 @@ class EscalationModel(mesa.Model):
         keep: positions (within this model) of the replications whose traces and
             event log to keep, instead of the first ``keep_traces``; lets one late
             replication of a block be told without logging all those before it.
+        **parameters: flat keyword parameters (``hostile_bias=0.8``,
+            ``Lithuania__pushback=0.9``; see :mod:`escalation_sim.io.flat`).
 
     Attributes:
         mechanisms: the mechanisms' parameters, each a scalar or an (R,) array.
@@ -89,21 +115,33 @@ class EscalationModel(mesa.Model):
 
     def __init__(
         self,
-        scenario: Scenario,
+        scenario: Scenario | str | Path | None = None,
         replications: int = 1,
-        seed: int = 0,
+        seed: SeedLike | None = None,
         *,
+        rng: SeedLike | None = None,
         blocks: Sequence[Block] | None = None,
         overrides: Mapping[str, Any] | None = None,
         keep_traces: int = 0,
         replication_offset: int = 0,
         groups: Sequence[int] | None = None,
         keep: Sequence[int] | None = None,
+        **parameters: Any,
     ) -> None:
-        self.blocks = list(blocks) if blocks is not None else make_blocks(seed, replications)
+        if seed is not None and rng is not None:
+            raise ValueError("give rng or seed (the same thing), not both")
+        source = rng if rng is not None else seed
+        if blocks is not None:  # sweeps and chunked runs: seeds fixed before work is handed out
+            super().__init__(rng=source if source is not None else blocks[0].seed)
+            self.seed: int | None = None
+            self.blocks = list(blocks)
+        else:
+            super().__init__(rng=source)
+            self.seed = master_seed(source, self.rng)
+            self.blocks = make_blocks(self.seed, replications)
         if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
             raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
-        super().__init__(rng=self.blocks[0].seed)
+        scenario = with_parameters(resolve_scenario(scenario), parameters)
         self.config = scenario
         self.R = sum(b.size for b in self.blocks)
         overrides = dict(overrides or {})
@@ -115,6 +153,8 @@ class EscalationModel(mesa.Model):
         self._init_state()
         self._init_slots()
         self._init_records()
+        self.datacollector = mesa.DataCollector(model_reporters=dict(MODEL_REPORTERS))
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ set-up
     def _init_groups(self, groups: Sequence[int] | None) -> None:
@@ -218,37 +258,7 @@ class EscalationModel(mesa.Model):
     # ------------------------------------------------------------------ records
     def _init_records(self) -> None:
         F, R, K, days = self.F, self.R, self.keep, self.config.days
-        nan = np.full(R, np.nan, np.float32)
-        z = np.zeros(R, np.int32)
-        self.totals = SimpleNamespace(
-            first_armed=nan.copy(),
-            first_nonlethal=nan.copy(),
-            nonlethal=z.copy(),
-            armed=z.copy(),
-            conflict=np.zeros(R, bool),
-            max_rung=np.zeros((F, R), np.int8),
-            days3=z.copy(),
-            new_packages=z.copy(),
-            eased=z.copy(),
-            arrivals=np.zeros((F, R), np.float64),
-            pushbacks=np.zeros((F, R), np.float64),
-            stranded_peak=np.zeros(R, F32),
-            stranded_peak_f=np.zeros((F, R), F32),
-            first_package=nan.copy(),
-            ambiguous=z.copy(),
-            blamed=z.copy(),
-            caused=z.copy(),
-            caused_blamed=z.copy(),
-            interventions=z.copy(),
-            provocations=z.copy(),
-            hostile_moves=z.copy(),
-            retaliations=z.copy(),
-            responses=z.copy(),
-            counter_sanctions=z.copy(),
-            goldstein=np.zeros((F, R), np.float64),
-            goldstein_other=np.zeros(R, np.float64),
-            tension_sum=np.zeros(R, np.float64),
-        )
+        self.totals = empty_totals(F, R)
         self.daily_by_group = [
             DailySummary.empty(self.config.start, self.dyads, days) for _ in self._group_slices
         ]
@@ -274,13 +284,16 @@ class EscalationModel(mesa.Model):
         self._relaxation()
         self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total)
         self.day += 1
+        self.running = self.day < self.config.days  # Mesa's run_model stops at the horizon
+        self.datacollector.collect(self)
 
     def _sanctions_fall_due(self) -> SanctionsDue:
         """Step 1: packages whose lag ends today, scheduled rounds; easing without the ratchet."""
+        new = np.zeros((self.S, self.R), np.int16)  # each sanctioner's step fills its row
+        eased = np.zeros((self.S, self.R), np.int16)
+        self.due_today = (new, eased)
         if self.S:
-            new, eased = Sanctioner.adopt_and_ease(self, self.day)
-        else:
-            new = eased = np.zeros((0, self.R), np.int16)
+            self.agents_by_type[Sanctioner].do("step")
         return SanctionsDue(new, eased, new.sum(axis=0), eased.sum(axis=0))
 
     def _instrumentalised_migration(self, u: dict[str, np.ndarray]) -> MigrationFlow:
@@ -316,10 +329,15 @@ class EscalationModel(mesa.Model):
             self._last_seen = LastSeen(
                 inst.unanswered[:, self._kept].copy(), front.unanswered[:, self._kept].copy()
             )
-        moves = inst.decide(u, room)
+        # The agents' steps, through Mesa's AgentSets: the instigator moves, its patron
+        # reviews the move, every frontline state answers at its own border.
+        self.u, self.room = u, room
+        self.rung_f = np.zeros((self.F, self.R), np.int8)
+        self.agents_by_type[Instigator].do("step")
         if self.patron is not None:
-            self.patron.review(moves, u["patron"])
-        rung_f = Frontline.respond(self, u)
+            self.agents_by_type[Patron].do("step")
+        self.agents_by_type[Frontline].do("step")
+        moves, rung_f = self.moves, self.rung_f
         inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
         front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
         return moves, rung_f

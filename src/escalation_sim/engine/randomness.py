@@ -82,3 +82,21 @@ def draw_uniforms(master: int, draws: np.ndarray, k: int) -> np.ndarray:
         state = np.random.SeedSequence(master, spawn_key=(PARAMETER_STREAM, int(j)))
         out[i] = (state.generate_state(k, np.uint64) >> np.uint64(11)) * 2.0**-53
     return out
+
+
+SeedLike = int | np.integer | np.random.Generator | np.random.SeedSequence
+
+
+def master_seed(source: SeedLike | None, rng: np.random.Generator) -> int:
+    """The master seed of a Mesa model's ``rng=`` argument.
+
+    An integer is the master seed itself (``rng=3`` runs as ``run --seed 3``); for
+    anything else (None, a Generator, a SeedSequence) the model's own ``rng``, which
+    Mesa seeded from it, draws one. Everything random then follows from the master
+    seed's per-block seeds, so results do not depend on how replications are chunked.
+    """
+    if isinstance(source, int | np.integer) and not isinstance(source, bool):
+        if source < 0:
+            raise ValueError(f"a master seed must not be negative, got {source}")
+        return int(source)
+    return int(rng.integers(0, 2**63 - 1))

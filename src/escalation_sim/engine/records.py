@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -265,3 +266,38 @@ class WindowSeries:
                 for a, b in zip(vars(self).values(), vars(other).values(), strict=True)
             )
         )
+
+
+def empty_totals(F: int, R: int) -> SimpleNamespace:
+    """A run's accumulators at day 0: one value per replication, or a row per border."""
+    nan = np.full(R, np.nan, np.float32)
+    z = np.zeros(R, np.int32)
+    return SimpleNamespace(
+        first_armed=nan.copy(),
+        first_nonlethal=nan.copy(),
+        nonlethal=z.copy(),
+        armed=z.copy(),
+        conflict=np.zeros(R, bool),
+        max_rung=np.zeros((F, R), np.int8),
+        days3=z.copy(),
+        new_packages=z.copy(),
+        eased=z.copy(),
+        arrivals=np.zeros((F, R), np.float64),
+        pushbacks=np.zeros((F, R), np.float64),
+        stranded_peak=np.zeros(R, np.float32),
+        stranded_peak_f=np.zeros((F, R), np.float32),
+        first_package=nan.copy(),
+        ambiguous=z.copy(),
+        blamed=z.copy(),
+        caused=z.copy(),
+        caused_blamed=z.copy(),
+        interventions=z.copy(),
+        provocations=z.copy(),
+        hostile_moves=z.copy(),
+        retaliations=z.copy(),
+        responses=z.copy(),
+        counter_sanctions=z.copy(),
+        goldstein=np.zeros((F, R), np.float64),
+        goldstein_other=np.zeros(R, np.float64),
+        tension_sum=np.zeros(R, np.float64),
+    )
