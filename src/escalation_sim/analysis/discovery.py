@@ -1,0 +1,196 @@
+"""Scenario discovery: PRIM boxes of the parameter space where an outcome is likely.
+
+Each design point of a sweep is one case: its parameter values, and whether the
+outcome's mean over its replications (for ``armed_incident`` the probability of an
+armed incident) reaches a threshold. PRIM (EMA Workbench's implementation, the
+optional extra ``escalation-sim[ema]``) peels the parameter space down to boxes
+of high density; each box has its coverage (share of all cases of interest that
+fall in it), its density (share of its points that are cases of interest), the
+restricted parameters' ranges and its peeling trajectory.
+
+Also :func:`main_effects`: for a grid sweep, the outcome at each level of each
+parameter, averaged over the other parameters (a full factorial makes that fair).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from escalation_sim.analysis.stats import proportion
+from escalation_sim.store.results import Results
+
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass
+class Box:
+    """One PRIM box: its statistics, restricted ranges and peeling trajectory."""
+
+    number: int
+    coverage: float
+    density: float
+    mass: float
+    cases: int  # cases of interest in the box
+    points: int  # design points in the box
+    restricted: pd.DataFrame  # parameter, low, high, full_low, full_high
+    trajectory: pd.DataFrame  # coverage, density, mass, res_dim per peeling step
+
+
+@dataclass
+class Discovery:
+    """The boxes PRIM found for one outcome and threshold, with the data behind them."""
+
+    outcome: str
+    threshold: float
+    points: pd.DataFrame  # one row per design point: parameters, outcome mean, of_interest
+    boxes: list[Box]
+
+    @property
+    def cases(self) -> int:
+        """Design points whose outcome reaches the threshold."""
+        return int(self.points["of_interest"].sum())
+
+
+def point_table(res: Results, outcome: str) -> pd.DataFrame:
+    """Per design point: the swept parameters' values and the outcome's mean."""
+    if res.kind != "sweep" or not res.parameters:
+        raise ValueError("scenario discovery needs a sweep folder (parameters per design point)")
+    if outcome not in res.runs.columns:
+        raise ValueError(f"no outcome column {outcome!r} in runs")
+    runs = res.runs
+    values = pd.to_numeric(runs[outcome], errors="coerce").astype(float)
+    grouped = runs.assign(_y=values).groupby("design_point", sort=True)
+    table = grouped[res.parameters].first()
+    table[outcome] = grouped["_y"].mean()
+    table["replications"] = grouped.size()
+    return table.reset_index()
+
+
+def discover(
+    res: Results,
+    outcome: str = "armed_incident",
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    max_boxes: int = 3,
+    peel_alpha: float = 0.05,
+    mass_min: float = 0.05,
+) -> Discovery:
+    """PRIM boxes where the outcome's mean per design point is at least ``threshold``."""
+    from ema_workbench.analysis import prim
+
+    points = point_table(res, outcome)
+    points["of_interest"] = points[outcome] >= threshold
+    y = points["of_interest"].to_numpy()
+    if not y.any() or y.all():
+        lo, hi = points[outcome].min(), points[outcome].max()
+        raise ValueError(
+            f"{'no' if not y.any() else 'every'} design point has {outcome} >= {threshold:g} "
+            f"(the means range from {lo:.3g} to {hi:.3g}); choose a threshold in between"
+        )
+    x = _inputs(points[res.parameters])
+    logging.getLogger("EMA").setLevel(logging.WARNING)
+    finder = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
+    boxes = []
+    for number in range(1, max_boxes + 1):
+        box = finder.find_box()
+        if box is None or not np.isfinite(box.density):
+            break
+        found = _box(number, box, x, y)
+        if found.cases == 0 or found.restricted.empty:  # the rest of the space: no box
+            break
+        boxes.append(found)
+        if len(finder.yi_remaining) == 0 or not y[finder.yi_remaining].any():
+            break
+    return Discovery(outcome, threshold, points, boxes)
+
+
+def _inputs(values: pd.DataFrame) -> pd.DataFrame:
+    """PRIM's inputs: floats as floats, integers and switches as integers."""
+    out = pd.DataFrame(index=values.index)
+    for col in values:
+        v = values[col]
+        if v.dtype == bool:
+            out[col] = v.astype(np.int64)
+        elif pd.api.types.is_integer_dtype(v):
+            out[col] = v.astype(np.int64)
+        else:
+            out[col] = v.astype(np.float64)
+    return out
+
+
+def _box(number: int, box: object, x: pd.DataFrame, y: np.ndarray) -> Box:
+    """A found PRIM box as plain tables."""
+    lims: pd.DataFrame = box.box_lim  # type: ignore[attr-defined]
+    rows = []
+    for col in x.columns:
+        low, high = float(lims.at[0, col]), float(lims.at[1, col])
+        full_low, full_high = float(x[col].min()), float(x[col].max())
+        if low > full_low or high < full_high:
+            rows.append(
+                {
+                    "parameter": col,
+                    "low": low,
+                    "high": high,
+                    "full_low": full_low,
+                    "full_high": full_high,
+                }
+            )
+    inside = np.asarray(box.yi)  # type: ignore[attr-defined]
+    trajectory = box.peeling_trajectory  # type: ignore[attr-defined]
+    trajectory = trajectory[["coverage", "density", "mass", "res_dim"]]
+    return Box(
+        number=number,
+        coverage=float(box.coverage),  # type: ignore[attr-defined]
+        density=float(box.density),  # type: ignore[attr-defined]
+        mass=float(box.mass),  # type: ignore[attr-defined]
+        cases=int(y[inside].sum()),
+        points=int(inside.size),
+        restricted=pd.DataFrame(
+            rows, columns=["parameter", "low", "high", "full_low", "full_high"]
+        ),
+        trajectory=trajectory.reset_index(drop=True).astype(float),
+    )
+
+
+def main_effects(res: Results, outcome: str = "armed_incident") -> pd.DataFrame:
+    """Per parameter and level of a grid sweep: the outcome's mean over all other levels.
+
+    Columns: parameter, level, replications, mean, low, high (a Wilson 95%
+    interval for a yes/no outcome, else a normal one), effect (the largest minus
+    the smallest level mean of that parameter).
+    """
+    if res.kind != "sweep" or not res.parameters:
+        raise ValueError("main effects need a sweep folder")
+    if outcome not in res.runs.columns:
+        raise ValueError(f"no outcome column {outcome!r} in runs")
+    runs = res.runs
+    yes_no = runs[outcome].dtype == bool
+    rows = []
+    for param in res.parameters:
+        for level, group in runs.groupby(param, sort=True):
+            y = group[outcome]
+            if yes_no:
+                p = proportion(y)
+                mean, low, high = p["p"], p["low"], p["high"]
+            else:
+                y = y.astype(float).dropna()
+                mean = float(y.mean())
+                half = 1.96 * float(y.std(ddof=1)) / np.sqrt(len(y)) if len(y) > 1 else np.nan
+                low, high = mean - half, mean + half
+            rows.append(
+                {
+                    "parameter": param,
+                    "level": level,
+                    "replications": len(group),
+                    "mean": float(mean),
+                    "low": float(low),
+                    "high": float(high),
+                }
+            )
+    table = pd.DataFrame(rows)
+    spread = table.groupby("parameter")["mean"].agg(lambda m: m.max() - m.min())
+    return table.assign(effect=table["parameter"].map(spread))
