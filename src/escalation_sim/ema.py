@@ -17,6 +17,7 @@ parameters, not from the draws.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ OUTCOMES = (
 
 def _ema() -> Any:
     try:
-        import ema_workbench
+        with warnings.catch_warnings():  # EMA warns about its optional parallel back-ends
+            warnings.simplefilter("ignore")
+            import ema_workbench
     except ImportError:  # pragma: no cover - the extra is installed with dev
         raise ImportError(
             "escalation_sim.ema needs EMA Workbench: pip install 'escalation-sim[ema]'"

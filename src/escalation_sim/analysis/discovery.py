@@ -15,15 +15,15 @@ parameter, averaged over the other parameters (a full factorial makes that fair)
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from escalation_sim.analysis.metrics import METRICS
 from escalation_sim.analysis.stats import proportion
 from escalation_sim.store.results import Results
-
-DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass
@@ -73,16 +73,24 @@ def point_table(res: Results, outcome: str) -> pd.DataFrame:
 def discover(
     res: Results,
     outcome: str = "armed_incident",
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     *,
     max_boxes: int = 3,
     peel_alpha: float = 0.05,
     mass_min: float = 0.05,
 ) -> Discovery:
-    """PRIM boxes where the outcome's mean per design point is at least ``threshold``."""
-    from ema_workbench.analysis import prim
+    """PRIM boxes where the outcome's mean per design point is at least ``threshold``.
+
+    The default threshold is the average of the design points' means: the points at
+    or above the sweep's average are the cases of interest.
+    """
+    with warnings.catch_warnings():  # EMA warns about its optional parallel back-ends
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
 
     points = point_table(res, outcome)
+    if threshold is None:
+        threshold = float(points[outcome].mean())
     points["of_interest"] = points[outcome] >= threshold
     y = points["of_interest"].to_numpy()
     if not y.any() or y.all():
@@ -113,9 +121,7 @@ def _inputs(values: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=values.index)
     for col in values:
         v = values[col]
-        if v.dtype == bool:
-            out[col] = v.astype(np.int64)
-        elif pd.api.types.is_integer_dtype(v):
+        if v.dtype == bool or pd.api.types.is_integer_dtype(v):
             out[col] = v.astype(np.int64)
         else:
             out[col] = v.astype(np.float64)
@@ -157,40 +163,39 @@ def _box(number: int, box: object, x: pd.DataFrame, y: np.ndarray) -> Box:
 
 
 def main_effects(res: Results, outcome: str = "armed_incident") -> pd.DataFrame:
-    """Per parameter and level of a grid sweep: the outcome's mean over all other levels.
+    """Per parameter and level of a grid sweep: the outcome over all other levels.
 
-    Columns: parameter, level, replications, mean, low, high (a Wilson 95%
-    interval for a yes/no outcome, else a normal one), effect (the largest minus
-    the smallest level mean of that parameter).
+    ``outcome`` is one of :data:`~escalation_sim.analysis.metrics.METRICS`. Columns:
+    parameter, level, replications, value (a proportion or a mean), low, high (a
+    Wilson 95% interval for a proportion, else a normal one for the mean), effect
+    (the largest minus the smallest level value of that parameter). A full
+    factorial design makes the levels' averages over the other parameters comparable.
     """
-    if res.kind != "sweep" or not res.parameters:
-        raise ValueError("main effects need a sweep folder")
-    if outcome not in res.runs.columns:
-        raise ValueError(f"no outcome column {outcome!r} in runs")
-    runs = res.runs
-    yes_no = runs[outcome].dtype == bool
+    if res.kind != "sweep" or res.design != "grid" or not res.parameters:
+        raise ValueError("main effects need a grid sweep")
+    metric = METRICS[outcome]
+    runs = res.runs.assign(_y=metric.values(res.runs))
     rows = []
     for param in res.parameters:
         for level, group in runs.groupby(param, sort=True):
-            y = group[outcome]
-            if yes_no:
+            y = group["_y"].dropna().to_numpy(dtype=float)
+            if metric.statistic == "proportion":
                 p = proportion(y)
-                mean, low, high = p["p"], p["low"], p["high"]
+                value, low, high = p["p"], p["low"], p["high"]
             else:
-                y = y.astype(float).dropna()
-                mean = float(y.mean())
+                value = float(y.mean())
                 half = 1.96 * float(y.std(ddof=1)) / np.sqrt(len(y)) if len(y) > 1 else np.nan
-                low, high = mean - half, mean + half
+                low, high = value - half, value + half
             rows.append(
                 {
                     "parameter": param,
                     "level": level,
-                    "replications": len(group),
-                    "mean": float(mean),
+                    "replications": len(y),
+                    "value": float(value),
                     "low": float(low),
                     "high": float(high),
                 }
             )
     table = pd.DataFrame(rows)
-    spread = table.groupby("parameter")["mean"].agg(lambda m: m.max() - m.min())
+    spread = table.groupby("parameter")["value"].agg(lambda v: v.max() - v.min())
     return table.assign(effect=table["parameter"].map(spread))

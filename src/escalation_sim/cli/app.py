@@ -3,7 +3,11 @@
 Exit status: 0 success, 2 bad input (nothing written), 1 an internal error
 (rerun with ``--debug`` for the traceback), 3 a sweep finished with failed
 tasks (rerun them with ``--retry-failed``), 130 interrupted.
+
+Shell completion (argcomplete): ``eval "$(register-python-argcomplete escalation-sim)"``.
 """
+
+# PYTHON_ARGCOMPLETE_OK
 
 from __future__ import annotations
 
@@ -12,8 +16,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+import argcomplete
+
 from escalation_sim import __version__
 from escalation_sim.cli.calibrate_commands import add_calibrate
+from escalation_sim.cli.discover_commands import add_discover, add_export
 from escalation_sim.cli.results_commands import add_analyze, add_compare, add_plot, add_report
 from escalation_sim.cli.scenario_commands import add_describe, add_events, add_run, add_validate
 from escalation_sim.cli.sweep_commands import add_plan, add_status, add_sweep
@@ -34,6 +41,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_compare,
     add_analyze,
     add_report,
+    add_discover,
+    add_export,
     add_view,
     add_calibrate,
 ]
@@ -66,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status instead of exiting."""
     parser = build_parser()
+    argcomplete.autocomplete(parser)  # shell completion; a no-op unless the shell asks
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)

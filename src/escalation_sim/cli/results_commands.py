@@ -173,12 +173,13 @@ def add_analyze(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "analyze",
-        help="sensitivity indices of a Sobol or Morris experiment",
+        help="sensitivity indices (Sobol, Morris) or main effects (grid) of a sweep",
         description="Sobol or Morris sensitivity indices (SALib) with 95% confidence "
         "intervals, computed on the per-design-point means, with the share of their "
-        "variance that replication noise alone explains.",
+        "variance that replication noise alone explains; for a grid sweep, the main "
+        "effects: each outcome at each level of each parameter, with its 95% interval.",
     )
-    p.add_argument("dir", type=Path, help="sweep results folder (design sobol or morris)")
+    p.add_argument("dir", type=Path, help="sweep results folder (design sobol, morris or grid)")
     p.add_argument(
         "--outcome",
         action="append",
@@ -204,9 +205,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if args.resamples < 10:
         raise UsageError(f"--resamples must be at least 10, got {args.resamples}")
     res = _results(args.dir)
+    if res.kind == "sweep" and res.design == "grid":
+        return _main_effects(args, res)
     if res.kind != "sweep" or res.design not in ("sobol", "morris"):
         what = res.kind + (f" with design {res.design}" if res.design else "")
-        raise UsageError(f"{args.dir}: analyze needs a sobol or morris sweep, this is a {what}")
+        raise UsageError(
+            f"{args.dir}: analyze needs a sobol, morris or grid sweep, this is a {what}"
+        )
     if not res.manifest.get("salib_problem"):
         raise UsageError(f"{args.dir}: the manifest has no salib_problem")
     tables = []
@@ -222,6 +227,30 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         atomic_write_bytes(args.csv, frame.to_csv(index=False).encode())
         if str(args.csv) != "-":
             print(f"  indices in {args.csv}")
+    return 0
+
+
+def _main_effects(args: argparse.Namespace, res: Any) -> int:
+    """Print (and write) the main effects of a grid sweep."""
+    import pandas as pd
+
+    from escalation_sim.analysis.discovery import main_effects
+    from escalation_sim.analysis.metrics import METRICS
+    from escalation_sim.analysis.sensitivity import SENSITIVITY_OUTCOMES
+    from escalation_sim.present.discovery import format_main_effects
+    from escalation_sim.store.files import atomic_write_bytes
+
+    tables = []
+    for i, outcome in enumerate(args.outcome or SENSITIVITY_OUTCOMES):
+        table = main_effects(res, outcome)
+        metric = METRICS[outcome]
+        label = metric.label if metric.statistic == "proportion" else f"mean {outcome}"
+        print(format_main_effects(table, label, header=i == 0))
+        tables.append(table.assign(outcome=outcome, method="main_effects"))
+    if args.csv is not None:
+        frame = pd.concat(tables, ignore_index=True)
+        atomic_write_bytes(args.csv, frame.to_csv(index=False).encode())
+        print(f"  main effects in {args.csv}")
     return 0
 
 

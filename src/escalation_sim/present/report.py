@@ -371,6 +371,8 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
     ):
         results = [sensitivity(res, o) for o in SENSITIVITY_OUTCOMES]
         sections.append(("sensitivity", "Sensitivity", sensitivity_html(res, results)))
+    if res.kind == "sweep" and res.parameters:
+        sections.append(("discovery", "Scenario discovery", _discovery_section(res, fmt, dpi)))
     figures = []
     for name, draw in figures_for(res).items():
         uri = figure_data_uri(draw(), fmt, dpi)
@@ -393,6 +395,30 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
         f"<h1>{_e(title)}</h1><nav>{nav}</nav>{body}</body></html>\n"
     )
     return doc, len(figures)
+
+
+def _discovery_section(res: Results, fmt: str, dpi: int) -> str:
+    """PRIM boxes of P(armed incident) at or above the sweep's average, with figures."""
+    from escalation_sim.analysis.discovery import discover
+    from escalation_sim.present.discovery import discovery_figures, discovery_html
+
+    try:
+        found = discover(res, "armed_incident")
+    except ImportError:  # pragma: no cover - the [ema] extra is installed with dev
+        return '<p class="note">Install the extra <code>escalation-sim[ema]</code> for it.</p>'
+    except ValueError as exc:
+        return f'<p class="note">No scenario discovery: {_e(exc)}.</p>'
+    figures = "".join(
+        f'<figure id="fig-{_e(name)}"><img src="{figure_data_uri(fig, fmt, dpi)}" '
+        f'alt="{_e(name)}"></figure>'
+        for name, fig in discovery_figures(found).items()
+    )
+    return (
+        discovery_html(found)
+        + figures
+        + f'<p class="note">Other outcomes and thresholds: <code>escalation-sim discover '
+        f"{_e(res.path or 'DIR')} --outcome OUTCOME --threshold P</code>.</p>"
+    )
 
 
 def write_report(res: Results, path: Path, fmt: str = "png", dpi: int = 100) -> int:

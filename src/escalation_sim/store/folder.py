@@ -282,6 +282,28 @@ def record_derived(out: Path, written: list[Path], command: str = "") -> None:
         write_manifest(out, manifest)
 
 
+CSV_TABLES = ("runs", "daily", "events")  # ``export --format csv`` writes <table>.csv
+
+
+def export_csv(res: Results, out: Path, command: str = "") -> list[Path]:
+    """Write runs.csv, daily.csv and events.csv (those the results have) into ``out``.
+
+    Each file is written atomically. In the results' own folder they are recorded
+    as derived files, so the next command that replaces the results removes them.
+    """
+    written = []
+    for table in CSV_TABLES:
+        frame = getattr(res, table)
+        if frame is None:
+            continue
+        path = Path(out) / f"{table}.csv"
+        atomic_write_bytes(path, frame.to_csv(index=False).encode("utf-8"))
+        written.append(path)
+    if res.path is not None:
+        record_derived(res.path, written, command)
+    return written
+
+
 def replaced_note(out: Path, previous: dict[str, Any] | None, replaced: list[str]) -> str | None:
     """What a command says when its results replaced earlier ones, or None."""
     if not replaced or previous is None:
@@ -295,6 +317,7 @@ __all__ = [
     "LOCK",
     "ResultsWriter",
     "check_folder",
+    "export_csv",
     "owned_files",
     "record_derived",
     "replaced_note",
