@@ -233,10 +233,11 @@ def test_report_of_a_comparison_has_the_paired_differences(tmp_path: Path) -> No
 def test_report_of_a_sobol_sweep_has_sensitivity_tables(tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     assert main(["report", str(RESULTS / "sobol"), "--out", str(out)]) == 0
-    page = check_report(out, 11)
+    page = check_report(out, 15)  # 11 figures and 2 boxes' trajectory and box figures
     assert {"sensitivity", "fig-sensitivity", "fig-heatmap_hostile_bias__patron_restraint"} <= set(
         page.ids
     )
+    assert {"discovery", "fig-discovery_trajectory_1", "fig-discovery_box_1"} <= set(page.ids)
     assert "S1 [95% CI]" in out.read_text()
 
 

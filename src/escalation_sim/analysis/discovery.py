@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,8 +102,15 @@ def discover(
         )
     x = _inputs(points[res.parameters])
     logging.getLogger("EMA").setLevel(logging.WARNING)
-    finder = prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min)
-    boxes = []
+    with warnings.catch_warnings():  # pandas deprecations inside EMA's PRIM, not ours
+        warnings.simplefilter("ignore")
+        boxes = _peel(prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min), x, y, max_boxes)
+    return Discovery(outcome, threshold, points, boxes)
+
+
+def _peel(finder: Any, x: pd.DataFrame, y: np.ndarray, max_boxes: int) -> list[Box]:
+    """Up to ``max_boxes`` boxes, each on the points the earlier ones left."""
+    boxes: list[Box] = []
     for number in range(1, max_boxes + 1):
         box = finder.find_box()
         if box is None or not np.isfinite(box.density):
@@ -113,7 +121,7 @@ def discover(
         boxes.append(found)
         if len(finder.yi_remaining) == 0 or not y[finder.yi_remaining].any():
             break
-    return Discovery(outcome, threshold, points, boxes)
+    return boxes
 
 
 def _inputs(values: pd.DataFrame) -> pd.DataFrame:
@@ -128,9 +136,9 @@ def _inputs(values: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _box(number: int, box: object, x: pd.DataFrame, y: np.ndarray) -> Box:
+def _box(number: int, box: Any, x: pd.DataFrame, y: np.ndarray) -> Box:
     """A found PRIM box as plain tables."""
-    lims: pd.DataFrame = box.box_lim  # type: ignore[attr-defined]
+    lims: pd.DataFrame = box.box_lim
     rows = []
     for col in x.columns:
         low, high = float(lims.at[0, col]), float(lims.at[1, col])
@@ -145,14 +153,14 @@ def _box(number: int, box: object, x: pd.DataFrame, y: np.ndarray) -> Box:
                     "full_high": full_high,
                 }
             )
-    inside = np.asarray(box.yi)  # type: ignore[attr-defined]
-    trajectory = box.peeling_trajectory  # type: ignore[attr-defined]
+    inside = np.asarray(box.yi)
+    trajectory = box.peeling_trajectory
     trajectory = trajectory[["coverage", "density", "mass", "res_dim"]]
     return Box(
         number=number,
-        coverage=float(box.coverage),  # type: ignore[attr-defined]
-        density=float(box.density),  # type: ignore[attr-defined]
-        mass=float(box.mass),  # type: ignore[attr-defined]
+        coverage=float(box.coverage),
+        density=float(box.density),
+        mass=float(box.mass),
         cases=int(y[inside].sum()),
         points=int(inside.size),
         restricted=pd.DataFrame(

@@ -371,8 +371,10 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
     ):
         results = [sensitivity(res, o) for o in SENSITIVITY_OUTCOMES]
         sections.append(("sensitivity", "Sensitivity", sensitivity_html(res, results)))
+    n_found = 0  # figures embedded in the discovery section
     if res.kind == "sweep" and res.parameters:
-        sections.append(("discovery", "Scenario discovery", _discovery_section(res, fmt, dpi)))
+        found, n_found = _discovery_section(res, fmt, dpi)
+        sections.append(("discovery", "Scenario discovery", found))
     figures = []
     for name, draw in figures_for(res).items():
         uri = figure_data_uri(draw(), fmt, dpi)
@@ -394,10 +396,10 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{_e(title)}</h1><nav>{nav}</nav>{body}</body></html>\n"
     )
-    return doc, len(figures)
+    return doc, len(figures) + n_found
 
 
-def _discovery_section(res: Results, fmt: str, dpi: int) -> str:
+def _discovery_section(res: Results, fmt: str, dpi: int) -> tuple[str, int]:
     """PRIM boxes of P(armed incident) at or above the sweep's average, with figures."""
     from escalation_sim.analysis.discovery import discover
     from escalation_sim.present.discovery import discovery_figures, discovery_html
@@ -405,20 +407,23 @@ def _discovery_section(res: Results, fmt: str, dpi: int) -> str:
     try:
         found = discover(res, "armed_incident")
     except ImportError:  # pragma: no cover - the [ema] extra is installed with dev
-        return '<p class="note">Install the extra <code>escalation-sim[ema]</code> for it.</p>'
+        note = "Install the extra <code>escalation-sim[ema]</code> for it."
+        return f'<p class="note">{note}</p>', 0
     except ValueError as exc:
-        return f'<p class="note">No scenario discovery: {_e(exc)}.</p>'
+        return f'<p class="note">No scenario discovery: {_e(exc)}.</p>', 0
+    figs = discovery_figures(found)
     figures = "".join(
         f'<figure id="fig-{_e(name)}"><img src="{figure_data_uri(fig, fmt, dpi)}" '
         f'alt="{_e(name)}"></figure>'
-        for name, fig in discovery_figures(found).items()
+        for name, fig in figs.items()
     )
-    return (
+    html_text = (
         discovery_html(found)
         + figures
         + f'<p class="note">Other outcomes and thresholds: <code>escalation-sim discover '
         f"{_e(res.path or 'DIR')} --outcome OUTCOME --threshold P</code>.</p>"
     )
+    return html_text, len(figs)
 
 
 def write_report(res: Results, path: Path, fmt: str = "png", dpi: int = 100) -> int:
