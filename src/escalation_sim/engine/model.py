@@ -38,12 +38,10 @@ from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanction
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, traces_frame
 from escalation_sim.engine.randomness import (
-    BLOCK_SIZE,
     DYAD_SLOTS,
     Block,
     SeedLike,
-    make_blocks,
-    master_seed,
+    model_blocks,
 )
 from escalation_sim.engine.records import (
     SERIES_NAMES,
@@ -131,16 +129,9 @@ class EscalationModel(mesa.Model):
         if seed is not None and rng is not None:
             raise ValueError("give rng or seed (the same thing), not both")
         source = rng if rng is not None else seed
-        if blocks is not None:  # sweeps and chunked runs: seeds fixed before work is handed out
-            super().__init__(rng=source if source is not None else blocks[0].seed)
-            self.seed: int | None = None
-            self.blocks = list(blocks)
-        else:
-            super().__init__(rng=source)
-            self.seed = master_seed(source, self.rng)
-            self.blocks = make_blocks(self.seed, replications)
-        if any(not 1 <= b.size <= BLOCK_SIZE for b in self.blocks):
-            raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
+        # Chunks of a run and sweep tasks come with their blocks: seed Mesa with the first.
+        super().__init__(rng=blocks[0].seed if source is None and blocks else source)
+        self.seed, self.blocks = model_blocks(source, self.rng, replications, blocks)
         scenario = with_parameters(resolve_scenario(scenario), parameters)
         self.config = scenario
         self.R = sum(b.size for b in self.blocks)

@@ -5,6 +5,7 @@ The day's draw itself is ``EscalationModel._draw`` (ODD section 4.9).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,3 +101,17 @@ def master_seed(source: SeedLike | None, rng: np.random.Generator) -> int:
             raise ValueError(f"a master seed must not be negative, got {source}")
         return int(source)
     return int(rng.integers(0, 2**63 - 1))
+
+
+def model_blocks(
+    source: SeedLike | None,
+    rng: np.random.Generator,
+    replications: int,
+    blocks: Sequence[Block] | None = None,
+) -> tuple[int | None, list[Block]]:
+    """A model's master seed (None when given explicit blocks) and its checked blocks."""
+    seed = None if blocks is not None else master_seed(source, rng)
+    out = list(blocks) if blocks is not None else make_blocks(seed, replications)
+    if any(not 1 <= b.size <= BLOCK_SIZE for b in out):
+        raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
+    return seed, out
