@@ -14,7 +14,8 @@ dotted path (``--set``)             flat keyword
 ==================================  ===============================
 
 Dotted paths are accepted as keywords too (``**{"mechanisms.hostile_bias": 0.8}``).
-A shipped scenario is named by its file stem in the repository's ``scenarios/`` folder.
+A shipped scenario is named by its file stem in the repository's ``scenarios/`` folder
+(or, outside a source checkout, in ``scenarios/`` of the working directory).
 """
 
 from __future__ import annotations
@@ -74,9 +75,9 @@ def resolve_scenario(scenario: Scenario | str | Path | None = None) -> Scenario:
     path = Path(scenario)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return load(path)
-    shipped = SHIPPED / f"{scenario}.yaml"
-    if shipped.is_file():
-        return load(shipped)
+    for folder in (SHIPPED, Path.cwd() / "scenarios"):  # the checkout's, then the user's
+        if (folder / f"{scenario}.yaml").is_file():
+            return load(folder / f"{scenario}.yaml")
     names = shipped_scenarios()
     raise InputError(
         f"no scenario file or shipped scenario of this name{suggest(str(scenario), names)}; "
