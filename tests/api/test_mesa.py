@@ -22,9 +22,11 @@ def test_default_model_runs_to_the_horizon_with_run_model():
 
 def test_rng_integer_is_the_master_seed_of_the_cli():
     sc = with_parameters(resolve_scenario(), {"days": 40})
-    model = es.EscalationModel(sc, replications=40, rng=5, hostile_bias=0.7)
+    model = es.EscalationModel(sc, replications=1200, rng=5, hostile_bias=0.7)
     model.run_model()
-    ref = run_scenario(with_parameters(sc, {"hostile_bias": 0.7}), 40, 5, keep_traces=0)
+    # The CLI's run: chunked one block (1000 replications) per model; the same numbers.
+    variant = with_parameters(sc, {"hostile_bias": 0.7})
+    ref = run_scenario(variant, 1200, 5, keep_traces=0, chunk_blocks=1)
     pd.testing.assert_frame_equal(model.result().runs, ref.runs)
 
 
