@@ -37,7 +37,9 @@ class Box:
     mass: float
     cases: int  # cases of interest in the box
     points: int  # design points in the box
-    restricted: pd.DataFrame  # parameter, low, high, full_low, full_high
+    # parameter, low, high, full_low, full_high, qp: the restriction's quasi-p value
+    # (Bryant and Lempert 2010; the larger of its two sides'), high when it may be chance
+    restricted: pd.DataFrame
     trajectory: pd.DataFrame  # coverage, density, mass, res_dim per peeling step
 
 
@@ -139,6 +141,7 @@ def _inputs(values: pd.DataFrame) -> pd.DataFrame:
 def _box(number: int, box: Any, x: pd.DataFrame, y: np.ndarray) -> Box:
     """A found PRIM box as plain tables."""
     lims: pd.DataFrame = box.box_lim
+    qp = box.p_values[box._cur_box]  # quasi-p values of each side's restriction, -1 if none
     rows = []
     for col in x.columns:
         low, high = float(lims.at[0, col]), float(lims.at[1, col])
@@ -151,6 +154,7 @@ def _box(number: int, box: Any, x: pd.DataFrame, y: np.ndarray) -> Box:
                     "high": high,
                     "full_low": full_low,
                     "full_high": full_high,
+                    "qp": max((v for v in qp.get(col, []) if v >= 0), default=np.nan),
                 }
             )
     inside = np.asarray(box.yi)
@@ -164,7 +168,7 @@ def _box(number: int, box: Any, x: pd.DataFrame, y: np.ndarray) -> Box:
         cases=int(y[inside].sum()),
         points=int(inside.size),
         restricted=pd.DataFrame(
-            rows, columns=["parameter", "low", "high", "full_low", "full_high"]
+            rows, columns=["parameter", "low", "high", "full_low", "full_high", "qp"]
         ),
         trajectory=trajectory.reset_index(drop=True).astype(float),
     )

@@ -20,11 +20,12 @@ def box_lines(box: Box) -> list[str]:
         f"box {box.number}: coverage {box.coverage:.2f}, density {box.density:.2f}, "
         f"mass {box.mass:.2f} ({box.cases} of its {box.points} design points of interest)"
     ]
+    width = max((len(short_name(p)) for p in box.restricted["parameter"]), default=0)
     for r in box.restricted.itertuples():
         lines.append(
-            f"    {format_value(r.low, 3):>8} <= {short_name(r.parameter)} <= "
+            f"    {format_value(r.low, 3):>8} <= {short_name(r.parameter):<{width}} <= "
             f"{format_value(r.high, 3):<8} (of {format_value(r.full_low, 3)} .. "
-            f"{format_value(r.full_high, 3)})"
+            f"{format_value(r.full_high, 3)}; quasi-p {r.qp:.2g})"
         )
     return lines
 
@@ -43,7 +44,8 @@ def format_discovery(found: Discovery) -> str:
         lines += ["  " + line for line in box_lines(box)]
     lines.append(
         "  coverage: share of the cases of interest (still uncovered) inside the box; "
-        "density: share of the box's design points that are cases of interest."
+        "density: share of the box's design points that are cases of interest; quasi-p: "
+        "how likely a restriction this tight is by chance (binomial)."
     )
     return "\n".join(lines)
 
@@ -133,12 +135,14 @@ def discovery_html(found: Discovery) -> str:
         rows = "".join(
             f"<tr><td class=l>{e(short_name(r.parameter))}</td>"
             f"<td>{e(format_value(r.low, 3))} .. {e(format_value(r.high, 3))}</td>"
-            f"<td>{e(format_value(r.full_low, 3))} .. {e(format_value(r.full_high, 3))}</td></tr>"
+            f"<td>{e(format_value(r.full_low, 3))} .. {e(format_value(r.full_high, 3))}</td>"
+            f"<td>{r.qp:.2g}</td></tr>"
             for r in box.restricted.itertuples()
         )
         parts.append(
             f"<h3>Box {box.number}: coverage {box.coverage:.2f}, density {box.density:.2f}, "
             f"mass {box.mass:.2f}</h3><table><thead><tr><th class=l>parameter</th>"
-            f"<th>in the box</th><th>swept</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<th>in the box</th><th>swept</th><th>quasi-p</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
         )
     return "".join(parts)
