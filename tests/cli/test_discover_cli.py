@@ -47,6 +47,7 @@ def test_discovery_box_statistics_agree_with_the_points() -> None:
     assert box.density == pytest.approx(pts.loc[inside, "of_interest"].mean())
     assert box.coverage == pytest.approx(pts.loc[inside, "of_interest"].sum() / found.cases)
     assert box.density > pts["of_interest"].mean()  # denser than the whole space
+    assert box.restricted["qp"].between(0, 1).all()
 
 
 @pytest.mark.parametrize(
