@@ -34,22 +34,6 @@ def test_discover_prints_boxes_and_draws_them(tmp_path: Path, capsys) -> None:
     assert (sobol / "figures" / "discovery_box_1.png").stat().st_size > 0
 
 
-def test_discovery_box_statistics_agree_with_the_points() -> None:
-    from escalation_sim.analysis.discovery import discover
-
-    found = discover(load(RESULTS / "sobol"), "armed_incident", 0.02)
-    box = found.boxes[0]
-    pts = found.points
-    inside = pd.Series(True, index=pts.index)
-    for r in box.restricted.itertuples():
-        inside &= pts[r.parameter].between(r.low, r.high)
-    assert inside.sum() == box.points
-    assert box.density == pytest.approx(pts.loc[inside, "of_interest"].mean())
-    assert box.coverage == pytest.approx(pts.loc[inside, "of_interest"].sum() / found.cases)
-    assert box.density > pts["of_interest"].mean()  # denser than the whole space
-    assert box.restricted["qp"].between(0, 1).all()
-
-
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
