@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from escalation_sim.cli.app import main
-from escalation_sim.store.results import load, save
+from escalation_sim.store.folder import save
+from escalation_sim.store.results import load
 from tests.support import ROOT
 
 RESULTS = ROOT / "tests" / "fixtures" / "results"
@@ -32,6 +33,7 @@ def test_discover_prints_boxes_and_draws_them(tmp_path: Path, capsys) -> None:
     assert "box 1: coverage" in out and "density" in out and "patron_restraint <=" in out
     assert (sobol / "figures" / "discovery_trajectory_1.png").stat().st_size > 0
     assert (sobol / "figures" / "discovery_box_1.png").stat().st_size > 0
+    assert "figures/discovery_box_1.png" in load(sobol).manifest["derived"]  # replaced with it
 
 
 @pytest.mark.parametrize(
