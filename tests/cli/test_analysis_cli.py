@@ -245,7 +245,7 @@ def test_report_puts_key_results_first_and_reproduce_last(tmp_path: Path) -> Non
     out = tmp_path / "report.html"
     assert main(["report", str(RESULTS / "sobol"), "--out", str(out)]) == 0
     sections = [i for i in parse(out).ids if not i.startswith("fig-")]
-    assert sections == ["summary", "outcomes", "sensitivity", "figures", "reproduce"]
+    assert sections == ["summary", "outcomes", "sensitivity", "discovery", "figures", "reproduce"]
     text = out.read_text()
     assert "P(armed conflict, rung 6)" in text and "blame gap" in text
     assert '<div class="scroll tall"><table>' in text  # 40 design points: a scrolling box
