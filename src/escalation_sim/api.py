@@ -23,6 +23,7 @@ import pandas as pd
 
 from escalation_sim.analysis.summary import headline_numbers
 from escalation_sim.config.base import field_bounds
+from escalation_sim.config.priors import prior_from
 from escalation_sim.config.scenario import Scenario, parameter_fields
 from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.result import ModelResult
@@ -114,13 +115,16 @@ def parameters(scenario: Scenario | str | Path | None = None) -> pd.DataFrame:
 
     Columns: ``name`` (the keyword), ``path`` (for ``--set``), ``value`` (in the
     scenario, default ``august_2021``), ``default`` (the field's), ``low``/``high``
-    (its range, NaN where open), ``unit``, ``meaning``, ``prior`` (empty when none).
+    (its range, NaN where open), ``unit``, ``meaning``, ``prior`` (its family and
+    parameters, as ``describe`` shows them; empty when none).
     """
     sc = resolve_scenario(scenario)
     rows = []
     for path, info in parameter_fields(sc).items():
         lo, hi = (0, 1) if info.annotation is bool else field_bounds(info)
         extra = info.json_schema_extra or {}
+        prior = prior_from(extra["prior"]) if "prior" in extra else None
+        prior = sc.priors.get(path, prior)  # a scenario's own prior replaces the field's
         rows.append(
             {
                 "name": flat_name(path),
@@ -132,7 +136,7 @@ def parameters(scenario: Scenario | str | Path | None = None) -> pd.DataFrame:
                 "type": info.annotation.__name__,
                 "unit": str(extra.get("unit", "")),
                 "meaning": info.description or "",
-                "prior": str(extra.get("prior", "")),
+                "prior": prior.label() if prior is not None else "",
             }
         )
     return pd.DataFrame(rows)

@@ -64,6 +64,7 @@ def test_parameter_table_lists_every_flat_name_with_its_range():
     assert row["value"] == 0.8  # the scenario's value; default is the field's
     assert table.set_index("name").loc["migration__supply", "path"] == "mechanisms.migration.supply"
     assert table["name"].is_unique
+    assert table.set_index("name").loc["covert_share", "prior"].startswith("beta(")
     # Every name works as a keyword (set to its own value: the same scenario).
     values = {n: v for n, v in zip(table["name"], table["value"], strict=True)}
     from escalation_sim.io.flat import resolve_scenario, with_parameters
