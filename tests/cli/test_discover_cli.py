@@ -36,10 +36,28 @@ def test_discover_prints_boxes_and_draws_them(tmp_path: Path, capsys) -> None:
     assert "figures/discovery_box_1.png" in load(sobol).manifest["derived"]  # replaced with it
 
 
+def test_discover_on_an_ensemble_run_uses_its_parameter_draws(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "ensemble"
+    run = ["run", str(ROOT / "scenarios" / "august_2021.yaml"), "-n", "400", "--set", "days=90"]
+    assert main([*run, "--parameters", "prior", "--per-draw", "10", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["discover", str(out), "--no-plots"]) == 0
+    text = capsys.readouterr().out
+    runs = load(out).runs
+    draws = runs.groupby("draw")["armed_incident"].mean()
+    assert len(draws) == 40
+    threshold = draws.mean()  # the default: the cases' average
+    assert f"parameter draws with mean armed_incident >= {threshold:.3g}: " in text
+    assert f"{(draws >= threshold).sum()} of 40" in text
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["discover", str(RESULTS / "run")], "needs a sweep folder"),
+        (
+            ["discover", str(RESULTS / "run")],
+            "needs a sweep folder (parameters per design point) or",
+        ),
         (["discover", str(RESULTS / "grid"), "--threshold", "0.9"], "choose a threshold"),
         (["discover", str(RESULTS / "grid"), "--outcome", "nope"], "no such column"),
     ],

@@ -1,6 +1,7 @@
 """Scenario discovery: PRIM boxes of the parameter space where an outcome is likely.
 
-Each design point of a sweep is one case: its parameter values, and whether the
+Each design point of a sweep (or each parameter draw of an ensemble run) is one case:
+its parameter values, and whether the
 outcome's mean over its replications (for ``armed_incident`` the probability of an
 armed incident) reaches a threshold. PRIM (EMA Workbench's implementation, the
 optional extra ``escalation-sim[ema]``) peels the parameter space down to boxes
@@ -49,8 +50,9 @@ class Discovery:
 
     outcome: str
     threshold: float
-    points: pd.DataFrame  # one row per design point: parameters, outcome mean, of_interest
+    points: pd.DataFrame  # one row per case: parameters, outcome mean, of_interest
     boxes: list[Box]
+    case: str = "design point"  # what one case is: a sweep's design point or a parameter draw
 
     @property
     def cases(self) -> int:
@@ -58,16 +60,36 @@ class Discovery:
         return int(self.points["of_interest"].sum())
 
 
+def case_columns(res: Results) -> tuple[str, list[str]]:
+    """The runs column that names a case and the parameters that vary between cases.
+
+    A sweep's cases are its design points (the swept parameters); an ensemble run's
+    (``run --parameters prior|POSTERIOR``) are its parameter draws (the drawn
+    parameters that vary across draws).
+    """
+    if res.kind == "sweep" and res.parameters:
+        return "design_point", list(res.parameters)
+    drawn = (res.manifest.get("ensemble") or {}).get("parameters") or []
+    if "draw" in res.runs.columns and drawn:
+        runs = res.runs
+        varying = [p for p in drawn if p in runs.columns and runs[p].nunique() > 1]
+        if runs["draw"].nunique() > 1 and varying:
+            return "draw", varying
+    raise ValueError(
+        "scenario discovery needs a sweep folder (parameters per design point) or an "
+        "ensemble run (run --parameters prior|POSTERIOR.parquet: parameters per draw)"
+    )
+
+
 def point_table(res: Results, outcome: str) -> pd.DataFrame:
-    """Per design point: the swept parameters' values and the outcome's mean."""
-    if res.kind != "sweep" or not res.parameters:
-        raise ValueError("scenario discovery needs a sweep folder (parameters per design point)")
+    """Per case (design point or parameter draw): the parameters' values and the outcome's mean."""
+    case, parameters = case_columns(res)
     if outcome not in res.runs.columns:
         raise ValueError(f"no outcome column {outcome!r} in runs")
     runs = res.runs
     values = pd.to_numeric(runs[outcome], errors="coerce").astype(float)
-    grouped = runs.assign(_y=values).groupby("design_point", sort=True)
-    table = grouped[res.parameters].first()
+    grouped = runs.assign(_y=values).groupby(case, sort=True)
+    table = grouped[parameters].first()
     table[outcome] = grouped["_y"].mean()
     table["replications"] = grouped.size()
     return table.reset_index()
@@ -99,15 +121,16 @@ def discover(
     if not y.any() or y.all():
         lo, hi = points[outcome].min(), points[outcome].max()
         raise ValueError(
-            f"{'no' if not y.any() else 'every'} design point has {outcome} >= {threshold:g} "
+            f"{'no' if not y.any() else 'every'} case has {outcome} >= {threshold:g} "
             f"(the means range from {lo:.3g} to {hi:.3g}); choose a threshold in between"
         )
-    x = _inputs(points[res.parameters])
+    x = _inputs(points[case_columns(res)[1]])
     logging.getLogger("EMA").setLevel(logging.WARNING)
     with warnings.catch_warnings():  # pandas deprecations inside EMA's PRIM, not ours
         warnings.simplefilter("ignore")
         boxes = _peel(prim.Prim(x, y, peel_alpha=peel_alpha, mass_min=mass_min), x, y, max_boxes)
-    return Discovery(outcome, threshold, points, boxes)
+    case = "design point" if case_columns(res)[0] == "design_point" else "parameter draw"
+    return Discovery(outcome, threshold, points, boxes, case)
 
 
 def _peel(finder: Any, x: pd.DataFrame, y: np.ndarray, max_boxes: int) -> list[Box]:

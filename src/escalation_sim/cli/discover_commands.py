@@ -14,13 +14,15 @@ def add_discover(sub: argparse._SubParsersAction) -> None:
     """The ``discover`` command and its arguments."""
     p = sub.add_parser(
         "discover",
-        help="scenario discovery: PRIM boxes where an outcome is likely (sweeps)",
-        description="Scenario discovery on a sweep folder: the design points whose mean "
+        help="scenario discovery: PRIM boxes where an outcome is likely (sweeps, ensembles)",
+        description="Scenario discovery on a sweep folder (cases: design points) or an "
+        "ensemble run (run --parameters prior|POSTERIOR.parquet; cases: parameter draws): "
+        "the cases whose mean "
         "OUTCOME reaches the threshold are the cases of interest; PRIM (EMA Workbench) "
         "finds boxes of parameter values that hold them. Prints each box's coverage, "
         "density and restricted ranges; draws its peeling trajectory and the box.",
     )
-    p.add_argument("dir", type=Path, help="sweep results folder")
+    p.add_argument("dir", type=Path, help="sweep folder, or a run folder with drawn parameters")
     p.add_argument(
         "--outcome",
         default="armed_incident",
@@ -30,7 +32,7 @@ def add_discover(sub: argparse._SubParsersAction) -> None:
         "--threshold",
         type=float,
         metavar="P",
-        help="cases of interest: mean outcome >= P (default: the design points' average)",
+        help="cases of interest: mean outcome >= P (default: the cases' average)",
     )
     p.add_argument("--boxes", type=int, default=3, help="at most this many boxes (default 3)")
     p.add_argument("--out", type=Path, help="figure folder (default DIR/figures)")
@@ -40,7 +42,7 @@ def add_discover(sub: argparse._SubParsersAction) -> None:
 
 def cmd_discover(args: argparse.Namespace) -> int:
     """Find and print PRIM boxes; save their figures."""
-    from escalation_sim.analysis.discovery import discover
+    from escalation_sim.analysis.discovery import case_columns, discover
     from escalation_sim.present.discovery import discovery_figures, format_discovery
     from escalation_sim.present.figures.catalogue import save_figure
     from escalation_sim.store.folder import record_derived
@@ -49,8 +51,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if args.boxes < 1:
         raise UsageError(f"--boxes must be at least 1, got {args.boxes}")
     res = _results(args.dir)
-    if res.kind != "sweep" or not res.parameters:
-        raise UsageError(f"{args.dir}: discover needs a sweep folder, this is a {res.kind}")
+    try:
+        case_columns(res)
+    except ValueError as exc:
+        raise UsageError(f"{args.dir}: {exc}; this is a {res.kind}") from None
     if args.outcome not in res.runs.columns:
         raise UsageError(f"--outcome {args.outcome}: no such column in {args.dir}/runs.parquet")
     try:

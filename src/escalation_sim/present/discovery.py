@@ -14,11 +14,11 @@ from escalation_sim.store.results import format_value, short_name
 
 
 # ---------------------------------------------------------------------- text
-def box_lines(box: Box) -> list[str]:
+def box_lines(box: Box, case: str = "design point") -> list[str]:
     """One box: its statistics, then one line per restricted parameter."""
     lines = [
         f"box {box.number}: coverage {box.coverage:.2f}, density {box.density:.2f}, "
-        f"mass {box.mass:.2f} ({box.cases} of its {box.points} design points of interest)"
+        f"mass {box.mass:.2f} ({box.cases} of its {box.points} {case}s of interest)"
     ]
     width = max((len(short_name(p)) for p in box.restricted["parameter"]), default=0)
     for r in box.restricted.itertuples():
@@ -34,17 +34,17 @@ def format_discovery(found: Discovery) -> str:
     """Terminal text: the question, the cases, every box."""
     n = len(found.points)
     head = (
-        f"scenario discovery (PRIM): design points with mean {found.outcome} >= "
+        f"scenario discovery (PRIM): {found.case}s with mean {found.outcome} >= "
         f"{found.threshold:.3g}: {found.cases} of {n}"
     )
     lines = [head]
     if not found.boxes:
         lines.append("  no box: PRIM found no region denser in cases of interest than the whole")
     for box in found.boxes:
-        lines += ["  " + line for line in box_lines(box)]
+        lines += ["  " + line for line in box_lines(box, found.case)]
     lines.append(
         "  coverage: share of the cases of interest (still uncovered) inside the box; "
-        "density: share of the box's design points that are cases of interest; quasi-p: "
+        f"density: share of the box's {found.case}s that are cases of interest; quasi-p: "
         "how likely a restriction this tight is by chance (binomial)."
     )
     return "\n".join(lines)
@@ -123,8 +123,9 @@ def discovery_html(found: Discovery) -> str:
     """The report's section body: what was asked, and a table per box."""
     e = html.escape
     parts = [
-        f'<p class="note">PRIM (EMA Workbench) over the design points: cases of interest are '
-        f"points whose mean <code>{e(found.outcome)}</code> is at least {found.threshold:.3g} "
+        f'<p class="note">PRIM (EMA Workbench) over the {found.case}s: cases of interest are '
+        f"{found.case}s whose mean <code>{e(found.outcome)}</code> is at least "
+        f"{found.threshold:.3g} "
         f"({found.cases} of {len(found.points)}). Coverage: share of the (still uncovered) "
         "cases of interest inside the box; density: share of the box's points that are "
         "cases of interest.</p>"

@@ -372,7 +372,7 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
         results = [sensitivity(res, o) for o in SENSITIVITY_OUTCOMES]
         sections.append(("sensitivity", "Sensitivity", sensitivity_html(res, results)))
     n_found = 0  # figures embedded in the discovery section
-    if res.kind == "sweep" and res.parameters:
+    if (res.kind == "sweep" and res.parameters) or "draw" in res.runs.columns:
         found, n_found = _discovery_section(res, fmt, dpi)
         sections.append(("discovery", "Scenario discovery", found))
     figures = []
