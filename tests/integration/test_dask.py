@@ -144,3 +144,36 @@ def test_unreachable_scheduler_is_a_clear_error():
         SweepError, match=r"cannot connect to the Dask scheduler tcp://127\.0\.0\.1:9"
     ):
         DaskExecutor("tcp://127.0.0.1:9", timeout=1)
+
+
+def test_dask_tasks_report_progress_while_they_run(tmp_path):
+    """Worker events carry a running task's runs to the sweep between results."""
+    from distributed import LocalCluster
+
+    from escalation_sim.io.experiment_file import load_experiment
+    from escalation_sim.run.sweep.executors import DaskExecutor
+    from escalation_sim.run.sweep.plan import expand
+    from escalation_sim.run.sweep.tasks import _payload
+
+    fields = {**FIELDS, "replications": 20000, "task_size": 20000, "keep_traces": 0}
+    fields["parameters"] = {"mechanisms.hostile_bias": [0.2, 0.8]}
+    plan = expand(load_experiment(write_experiment(tmp_path, name="progress", **fields)))
+    reports: list[tuple[int, float]] = []
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as local:
+        executor = DaskExecutor(local.scheduler_address)
+        executor.progress = lambda task, runs: reports.append((task, runs))
+        try:
+            outputs = list(executor.run([_payload(plan, t) for t in plan.tasks]))
+        finally:
+            executor.close()
+    assert all(out.ok for out in outputs) and len(outputs) == len(plan.tasks)
+    by_task = {t.id: sum(r for i, r in reports if i == t.id) for t in plan.tasks}
+    assert len(reports) > len(plan.tasks)  # more than one report per task: inside the task
+    assert all(0 < runs <= t.runs + 1e-9 for t in plan.tasks for runs in [by_task[t.id]])

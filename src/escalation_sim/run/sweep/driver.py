@@ -333,9 +333,10 @@ def _run_tasks(
     bar = Progress(sum(t.runs for t in todo), "runs", stream=stream, enabled=progress)
     by_id = {t.id: t for t in todo}
     partial: dict[int, float] = {}  # runs a running task has reported so far
+    finished: set[int] = set()  # a report arriving after its task's result must not count
 
     def on_report(task_id: int, runs: float) -> None:
-        task = by_id.get(task_id)
+        task = by_id.get(task_id) if task_id not in finished else None
         if task is not None:  # a task rerun after a lost worker does not count twice
             step = min(runs, task.runs - partial.get(task_id, 0.0))
             if step > 0:
@@ -368,6 +369,7 @@ def _run_tasks(
             store.set_failures(_failure_frame(failures))
             bar.stream.write(f"task {task.id} failed: {out.error}\n")
         ran += task.runs
+        finished.add(task.id)
         bar.update(task.runs - partial.pop(task.id, 0.0))
     bar.close()
     executor.progress = None

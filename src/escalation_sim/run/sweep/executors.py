@@ -5,8 +5,10 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+import queue
 import re
 import signal
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
@@ -53,8 +55,8 @@ class Executor:
     """
 
     name = "executor"
-    # Called here with (task id, runs) as running tasks report progress; executors that
-    # cannot carry reports out of a running task (Dask) never call it.
+    # Called here, in the sweep's own thread, with (task id, runs) as running tasks
+    # report progress (local workers through a queue, Dask workers as worker events).
     progress: Callable[[int, float], None] | None = None
 
     def __init__(self, task: TaskFunction = run_task) -> None:
@@ -217,6 +219,35 @@ class PoolExecutor(Executor):
             self.pool = None
 
 
+class _Reporting:
+    """``task`` on a Dask worker, its progress sent as events on ``topic`` every 0.25 s.
+
+    A module-level class, so Dask pickles it by reference like ``task`` itself.
+    """
+
+    def __init__(self, task: TaskFunction, topic: str) -> None:
+        self.task, self.topic = task, topic
+
+    def __call__(self, payload: TaskPayload) -> TaskOutput:
+        from distributed import get_worker
+
+        worker = get_worker()
+        held = {"runs": 0.0, "sent": time.monotonic()}
+
+        def send(task_id: int, runs: float) -> None:
+            held["runs"] += runs
+            now = time.monotonic()
+            if now - held["sent"] >= REPORT_EVERY:
+                worker.log_event(self.topic, {"task": task_id, "runs": held["runs"]})
+                held["runs"], held["sent"] = 0.0, now
+
+        report_progress_to(send)
+        try:  # what was not sent is counted when the task's result arrives
+            return self.task(payload)
+        finally:
+            report_progress_to(None)
+
+
 SCHEDULER_RE = re.compile(r"^((tcp|tls|ucx|ws|wss)://)?[A-Za-z0-9_.\-\[\]:]+:\d{1,5}$")
 
 
@@ -249,17 +280,25 @@ class DaskExecutor(Executor):
         self.name = f"Dask cluster {address}"
 
     def run(self, payloads: list[TaskPayload]) -> Iterator[TaskOutput]:
-        """Keep up to two tasks per worker thread in flight; yield outputs as they finish."""
+        """Keep up to two tasks per worker thread in flight; yield outputs as they finish.
+
+        Running tasks report progress as worker events on a topic of this sweep's own,
+        which the client's thread queues and this thread passes on between results.
+        """
         from distributed import as_completed
 
         pending = collections.deque(payloads)
         owner: dict[str, TaskPayload] = {}
         ready = as_completed(loop=self.client.loop)
+        topic = f"escalation-sim-progress-{self.token}"
+        reports: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.client.subscribe_topic(topic, reports.put)
+        task = _Reporting(self.task, topic)
 
         def submit() -> None:
             p = pending.popleft()
             key = f"escalation-sim-{self.token}-task-{p.task.id}"
-            fut = self.client.submit(self.task, p, key=key, pure=False, retries=0)
+            fut = self.client.submit(task, p, key=key, pure=False, retries=0)
             owner[key] = p
             self.futures[key] = fut
             ready.add(fut)
@@ -270,17 +309,32 @@ class DaskExecutor(Executor):
                 submit()
 
         top_up()
-        for fut in ready:
-            p = owner.pop(fut.key)
-            self.futures.pop(fut.key, None)
-            try:
-                out = fut.result()
-            except Exception as exc:  # KilledWorker, lost connection, ...
-                tb = "".join(traceback.format_exception(exc))
-                out = _failed(p, f"{type(exc).__name__}: {exc}", tb)
-            fut.release()
-            top_up()
-            yield out
+        try:
+            while owner:
+                batch = ready.next_batch(block=False) if ready.has_ready() else []
+                self._pass_reports(reports)
+                if not batch:
+                    time.sleep(REPORT_EVERY)
+                for fut in batch:
+                    p = owner.pop(fut.key)
+                    self.futures.pop(fut.key, None)
+                    try:
+                        out = fut.result()
+                    except Exception as exc:  # KilledWorker, lost connection, ...
+                        tb = "".join(traceback.format_exception(exc))
+                        out = _failed(p, f"{type(exc).__name__}: {exc}", tb)
+                    fut.release()
+                    top_up()
+                    yield out
+        finally:
+            self.client.unsubscribe_topic(topic)
+
+    def _pass_reports(self, reports: queue.SimpleQueue[Any]) -> None:
+        while not reports.empty():
+            event = reports.get()  # (time, message) as the scheduler logged it
+            message = event[1] if isinstance(event, tuple) else event
+            if self.progress is not None:
+                self.progress(int(message["task"]), float(message["runs"]))
 
     def stop(self) -> None:
         """Cancel the tasks in flight."""
