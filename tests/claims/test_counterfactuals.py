@@ -66,14 +66,7 @@ def shows(p: Paired) -> None:
 
 
 # Measures the model does not reproduce, with what was measured; never tuned to pass.
-SHORT_OF_THE_CLAIM = {
-    ("sanctions_relief.yaml", 1): "Measured (N=2000, seed 1): Minsk's deliberate provocations "
-    "fall from 75.75 to 75.60 per run (-0.15, 95% CI -0.18..-0.12, -0.2%, d=-0.02; Wilcoxon "
-    "p<1e-12): the direction holds but the effect is far below the 5% / d=0.2 minimum. Relief "
-    "is rare (28% of runs ease at least once) and comes late; even all of Minsk's hostile "
-    "moves fall only 1.2% (d=-0.12). 'Nothing to lose' via the room for further sanctions "
-    "moves provocations little within six months.",
-}
+SHORT_OF_THE_CLAIM: dict[tuple[str, int], str] = {}
 
 
 def _cases() -> list:

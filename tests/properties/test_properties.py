@@ -28,7 +28,8 @@ def in_unit(x) -> bool:
 @given(arrays, unit, unit, unit, unit, pos, unit)
 def test_probabilities_stay_in_unit_interval(a, b, c, d, e, scale, f):
     assert in_unit(rules.attribution_probability(a, b))
-    assert in_unit(rules.restraint(c, a, d, e))
+    assert in_unit(rules.restraint(c, a, e))
+    assert in_unit(rules.contingency(*rules.update_belief(a, b, scale, scale, c, 1 + scale, d)))
     assert in_unit(rules.provocation_probability(c, a, e, d))
     assert in_unit(rules.clash_probability(scale, a, b, c))
     assert in_unit(rules.armed_probability(b, a))

@@ -221,14 +221,14 @@ class SanctionerConfig(ActorConfig):
         ),
     )
     relief_threshold: float = parameter(
-        0.1,
+        0.5,
         0,
-        100,
-        "hostility units/day",
-        "Below this smoothed daily attributed hostility it eases a package when the ratchet "
-        "is off.",
-        "Assumption: under half the default scenario's mean of ~0.26 units/day.",
-        prior=log_uniform(0.05, 0.2, "Unmeasured; x0.5..x2 of the default."),
+        10,
+        "share of the trigger rate",
+        "Without the ratchet it eases a package when its smoothed daily attributed hostility "
+        "falls below this share of its own trigger rate (threshold / cadence).",
+        "Assumption: a symmetric policy, relief for conduct at half the rate that earns a package.",
+        prior=log_uniform(0.25, 1.0, "An unmeasured policy; x0.5..x2 of the default."),
     )
 
 

@@ -145,20 +145,72 @@ class Mechanisms(FrozenModel):
             0.002, 0.008, "Mercer gives the direction, not the size; x0.5..x2 of the default."
         ),
     )
+    reputation_repair: float = parameter(
+        0.002,
+        0,
+        1,
+        "1/day",
+        "Daily fall of pariah reputation, times reputation, on a day with no hostility "
+        "attributed to the instigator (observed restraint repairs it slowly).",
+        "Article: a pariah 'is no longer given the benefit of the doubt'; assumption: a "
+        "half-life of about a year of calm days, far slower than the gain.",
+        prior=log_uniform(0.001, 0.004, "Unmeasured; x0.5..x2 of the default."),
+    )
     # 2. Nothing to lose
     nothing_to_lose: float = parameter(
         1.0,
         0,
         1,
         "weight",
-        "How strongly pariah reputation and exhausted room for further sanctions erode the "
-        "instigator's restraint.",
-        "Article: 'when everyone regards you as a pariah ... why hold back?'",
+        "How far the instigator's restraint follows its belief that Western punishment "
+        "depends on its conduct (0: it acts as if punishment were fully contingent).",
+        "Article: 'when everyone regards you as a pariah whether you have done something or "
+        "not, why hold back?'",
         prior=uniform(
             0.5,
             1.0,
             "The article asserts the mechanism strongly; its strength is not measured.",
         ),
+    )
+    belief_prior: float = parameter(
+        0.5,
+        0,
+        1,
+        "probability",
+        "The instigator's initial belief that a Western punishment (a package, a blame) "
+        "answers its own conduct.",
+        "Assumption: no prior knowledge (the mean of a uniform Beta(1, 1) prior).",
+        prior=uniform(0.3, 0.7, "Minsk's expectations in mid-2021 are unknown."),
+    )
+    belief_strength: float = parameter(
+        2.0,
+        0.01,
+        1000,
+        "observations",
+        "Weight of the prior belief, in pseudo-observations (2 with the prior 0.5 is the "
+        "uniform Beta(1, 1)).",
+        "Assumption: an uninformative prior.",
+        prior=log_uniform(1.0, 4.0, "Unmeasured; x0.5..x2 of the default."),
+    )
+    belief_forgetting: float = parameter(
+        0.01,
+        0,
+        1,
+        "1/day",
+        "Daily rate at which the instigator's evidence about contingency fades back to the "
+        "prior, so the belief can follow a change of Western policy.",
+        "Assumption: a memory of about a hundred days (a season of sanctions politics).",
+        prior=log_uniform(0.005, 0.02, "Unmeasured; x0.5..x2 of the default."),
+    )
+    conduct_memory: float = parameter(
+        0.03,
+        0.001,
+        1,
+        "1/day",
+        "Daily decay of the instigator's record of its own recent hostile conduct, against "
+        "which it judges whether a package or easing was earned.",
+        "Assumption: about a month (decisions take a cadence and a lag of weeks).",
+        prior=log_uniform(0.015, 0.06, "Unmeasured; x0.5..x2 of the default."),
     )
     # 3. No hostile act unpunished
     retaliation: float = parameter(
@@ -310,8 +362,9 @@ class Mechanisms(FrozenModel):
     # 6. Sanctions ratchet
     sanctions_ratchet: bool = Field(
         True,
-        description="If true the sanctions level never falls; if false a sanctioner eases "
-        "one package when attributed hostility stays below its relief threshold.",
+        description="If true the sanctions level never falls; if false the regime allows "
+        "relief for restraint: a sanctioner eases one package when the hostility it "
+        "attributes falls below its relief threshold.",
         json_schema_extra={
             "unit": "switch",
             "source": "Article: 'no influential Western politician would now risk any other "

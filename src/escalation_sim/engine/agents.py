@@ -19,11 +19,16 @@ import numpy as np
 from escalation_sim.config import ladder
 from escalation_sim.engine import rules
 from escalation_sim.engine.rules import F32
-from escalation_sim.engine.state import AgentModel, InstigatorMoves
+from escalation_sim.engine.state import AgentModel, Incidents, InstigatorMoves
 
 
 class Instigator(mesa.Agent):
-    """The pariah (Minsk): escalates when it has nothing to lose; answers every slight."""
+    """The pariah (Minsk): holds back as far as it believes restraint spares it punishment.
+
+    It learns from what it observes (packages and easings against its own recent
+    conduct, blame for incidents it did or did not cause) how far Western
+    punishment depends on its conduct; it answers every slight.
+    """
 
     model: AgentModel
 
@@ -39,21 +44,29 @@ class Instigator(mesa.Agent):
         self.threat = np.zeros((F, R), F32)  # perceived threat from each neighbour
         self.unanswered = np.zeros((F, R), F32)  # highest perceived rung not yet answered
         self.restraint = np.zeros(R, F32)
+        mech = model.mechanisms
+        prior = np.broadcast_to(mech.belief_strength * mech.belief_prior, (R,))
+        self.earned = prior.astype(F32)  # evidence that punishment answers its conduct
+        self.unearned = np.broadcast_to(mech.belief_strength, (R,)).astype(F32) - self.earned
+        self.conduct = np.zeros(R, F32)  # its own recent hostility, 0 .. 1
+
+    @property
+    def belief(self) -> np.ndarray:
+        """Believed contingency of Western punishment on its conduct (eq. 3c), per replication."""
+        return rules.contingency(self.earned, self.unearned)
 
     def step(self) -> None:
         """Mesa step (ODD step 3): today's moves, on yesterday's perceptions."""
-        self.model.moves = self.decide(self.model.u, self.model.room)
+        self.model.moves = self.decide(self.model.u)
 
     # -- decide ---------------------------------------------------------------
-    def decide(self, u: dict[str, np.ndarray], room: np.ndarray) -> InstigatorMoves:
-        """Provoke (less restrained the more of a pariah it is) and retaliate."""
+    def decide(self, u: dict[str, np.ndarray]) -> InstigatorMoves:
+        """Provoke (the less restrained the less restraint is believed to spare it), retaliate."""
         mech = self.model.mechanisms
         self.restraint = rules.restraint(
-            self.params["restraint"], self.reputation, room, mech.nothing_to_lose
+            self.params["restraint"], self.belief, mech.nothing_to_lose
         )
-        urge = rules.war_urge(
-            self.threat.mean(axis=0), self.support, self.params["domestic_support"]
-        )
+        urge = rules.war_urge(self.support, self.params["domestic_support"])
         p_provoke = rules.provocation_probability(
             self.params["provocation_rate"], self.restraint, mech.war_atmosphere, urge
         )
@@ -69,6 +82,8 @@ class Instigator(mesa.Agent):
         self.unanswered[:] = 0
         covert = provoked & ~retaliated & (u["covert"] < mech.covert_share)
         rung[covert] = 0
+        hostile = ((rung > 0) | covert).any(axis=0)  # "whether you have done something or not"
+        self.conduct = rules.update_conduct(self.conduct, hostile, mech.conduct_memory)
         gesture = u["gesture"][0] < self.params["conciliation_rate"] * self.restraint
         return InstigatorMoves(rung, provoked, retaliated, covert, np.zeros_like(provoked), gesture)
 
@@ -82,6 +97,29 @@ class Instigator(mesa.Agent):
             self.threat, hostile_sum, conciliatory, mech.threat_gain, mech.threat_decay
         )
         self.unanswered = hostile_max
+
+    def learn(self, new_packages: np.ndarray, eased: np.ndarray, inc: Incidents) -> None:
+        """Update the contingency belief from today's packages, easings and blame (eq. 3b).
+
+        A package after its own hostility, any easing (relief is granted for restraint),
+        blame for what it did and no blame for what it did not do are evidence that
+        punishment answers conduct; a package after restraint and blame for an incident
+        it did not cause are evidence against. (A covert act that goes unblamed is not
+        read as evidence either way.)
+        """
+        mech, k = self.model.mechanisms, self.conduct
+        not_caused = inc.amb_bg.sum(axis=0) + inc.clash.sum(axis=0)
+        blamed_unearned = inc.blamed_bg.sum(axis=0) + inc.blamed_clash.sum(axis=0)
+        fair = not_caused - blamed_unearned + inc.blamed_cov.sum(axis=0)
+        self.earned, self.unearned = rules.update_belief(
+            self.earned,
+            self.unearned,
+            new_packages * k + eased + fair,
+            new_packages * (1 - k) + blamed_unearned,
+            mech.belief_prior,
+            mech.belief_strength,
+            mech.belief_forgetting,
+        )
 
     def react_to_sanctions(self, new_packages: np.ndarray, eased: np.ndarray) -> None:
         """Open the migrant valve for every package; close it a little for every easing.
@@ -156,7 +194,9 @@ class Frontline(mesa.Agent):
 
 
 class Sanctioner(mesa.Agent):
-    """The EU (or another sanctioner): packages follow attributed hostility, never relief.
+    """The EU (or another sanctioner): packages follow attributed hostility; relief if allowed.
+
+    Relief (ratchet off) comes for attributed conduct well below its package trigger.
 
     Shared state in ``model.sanc`` as (S, R) arrays; this agent is row ``index``.
     """
@@ -200,7 +240,10 @@ class Sanctioner(mesa.Agent):
         last_change[due] = day
         eased = np.zeros_like(due)
         if not np.all(mech.sanctions_ratchet):
-            calm = (ema < params["relief_threshold"]) & (day - last_change >= params["cadence"])
+            trigger = params["threshold"] / params["cadence"]  # the rate that earns a package
+            calm = (ema < params["relief_threshold"] * trigger) & (
+                day - last_change >= params["cadence"]
+            )
             eased = ~np.asarray(mech.sanctions_ratchet) & calm & (level > 0) & ~due
             eased &= pending < 0
             level -= eased

@@ -311,18 +311,13 @@ class EscalationModel(mesa.Model):
         Returns the instigator's moves and the frontline answers, (F, R) rungs.
         """
         mech, inst, front = self.mechanisms, self.instigator, self.front
-        room = (
-            rules.sanctions_room(self.sanc.level, self.sanc_params["max_packages"]).mean(axis=0)
-            if self.S
-            else np.ones(self.R, F32)
-        )
         if self.keep:  # what each side perceived yesterday, for the event log's "why"
             self._last_seen = LastSeen(
                 inst.unanswered[:, self._kept].copy(), front.unanswered[:, self._kept].copy()
             )
         # The agents' steps, through Mesa's AgentSets: the instigator moves, its patron
         # reviews the move, every frontline state answers at its own border.
-        self.u, self.room = u, room
+        self.u = u
         self.rung_f = np.zeros((self.F, self.R), np.int8)
         self.agents_by_type[Instigator].do("step")
         if self.patron is not None:
@@ -419,6 +414,8 @@ class EscalationModel(mesa.Model):
             gesture_kind.mean(axis=0),  # share of neighbours that read it kindly
             mech.reputation_gain,
             mech.reputation_loss,
+            attributed == 0,  # a calm day: observed restraint
+            mech.reputation_repair,
         )
         return FrontlinePerception(seen_move, seen_gesture, seen_amb, seen_clash_f)
 
@@ -452,6 +449,7 @@ class EscalationModel(mesa.Model):
         if self.S:
             Sanctioner.note_counter_sanctions(self, counter)
         inst.react_to_sanctions(due.new_r, due.eased_r)
+        inst.learn(due.new_r, due.eased_r, inc)
         return InstigatorPerception(seen_f, seen_pb, seen_clash_m, seen_s, counter)
 
     def _war_atmosphere(self) -> np.ndarray:

@@ -88,6 +88,7 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "final_reputation": inst.reputation.astype(float),
         "final_domestic_support": inst.support.astype(float),
         "final_valve": inst.valve.astype(float),
+        "final_belief": inst.belief.astype(float),
         "mean_tension": tot.tension_sum / max(model.day - model.forecast_day, 1),
         "goldstein_total": tot.goldstein.sum(axis=0) + tot.goldstein_other,
     }

@@ -43,34 +43,68 @@ def update_reputation(
     conciliatory: ArrayLike,
     gain: ArrayLike,
     loss: ArrayLike,
+    calm: ArrayLike = 0,
+    repair: ArrayLike = 0,
 ) -> Array:
     """Sticky pariah reputation (eq. 2): hostile acts raise it fully, gestures barely lower it.
 
     ``hostile`` is the day's attributed hostility (sum of perceived rungs / 6);
-    ``conciliatory`` the share of observers who read the day's gesture as one.
+    ``conciliatory`` the share of observers who read the day's gesture as one;
+    ``calm`` is 1 on a day with nothing attributed, when ``repair`` lowers it slowly.
     """
     r = np.asarray(reputation, F32)
     r = r + np.asarray(gain, F32) * np.asarray(hostile, F32) * (1 - r)
     r = r - np.asarray(loss, F32) * np.asarray(conciliatory, F32) * r
+    r = r - np.asarray(repair, F32) * np.asarray(calm, F32) * r
     return np.clip(r, 0, 1).astype(F32)
 
 
 # ----------------------------------------------------------------- 2. nothing to lose
-def sanctions_room(level: ArrayLike, max_packages: ArrayLike) -> Array:
-    """Remaining room for further sanctions, 1 (none adopted) .. 0 (exhausted)."""
-    return np.clip(1 - np.asarray(level, F32) / np.asarray(max_packages, F32), 0, 1).astype(F32)
+def update_conduct(conduct: ArrayLike, hostile_share: ArrayLike, memory: ArrayLike) -> Array:
+    """The instigator's record of its own recent hostility (eq. 3a), 0 .. 1.
+
+    An exponential average of the share of borders where it made a hostile move.
+    """
+    k = np.asarray(conduct, F32)
+    return (k + np.asarray(memory, F32) * (np.asarray(hostile_share, F32) - k)).astype(F32)
 
 
-def restraint(
-    base: ArrayLike, reputation: ArrayLike, room: ArrayLike, nothing_to_lose: ArrayLike
-) -> Array:
-    """Instigator restraint (eq. 3): falls with reputation and as sanctions room shrinks."""
-    erosion = (
-        np.asarray(nothing_to_lose, F32)
-        * F32(0.5)
-        * (np.asarray(reputation, F32) + (1 - np.asarray(room, F32)))
-    )
-    return np.clip(np.asarray(base, F32) * (1 - erosion), 0, 1).astype(F32)
+def update_belief(
+    earned: ArrayLike,
+    unearned: ArrayLike,
+    new_earned: ArrayLike,
+    new_unearned: ArrayLike,
+    prior: ArrayLike,
+    strength: ArrayLike,
+    forgetting: ArrayLike,
+) -> tuple[Array, Array]:
+    """Evidence for and against contingent punishment (eq. 3b), a forgetting Beta belief.
+
+    ``earned`` counts punishments that matched the instigator's conduct (and fair
+    treatment), ``unearned`` those that did not; both fade towards the prior's
+    pseudo-counts at rate ``forgetting`` before today's evidence is added.
+    """
+    f, n, m = np.asarray(forgetting, F32), np.asarray(strength, F32), np.asarray(prior, F32)
+    a = np.asarray(earned, F32) * (1 - f) + f * n * m + np.asarray(new_earned, F32)
+    b = np.asarray(unearned, F32) * (1 - f) + f * n * (1 - m) + np.asarray(new_unearned, F32)
+    return a.astype(F32), b.astype(F32)
+
+
+def contingency(earned: ArrayLike, unearned: ArrayLike) -> Array:
+    """Believed share of Western punishment that answers the instigator's conduct (eq. 3c)."""
+    a, b = np.asarray(earned, F32), np.asarray(unearned, F32)
+    return (a / np.maximum(a + b, F32(1e-6))).astype(F32)
+
+
+def restraint(base: ArrayLike, belief: ArrayLike, nothing_to_lose: ArrayLike) -> Array:
+    """Instigator restraint (eq. 3): what holding back is believed to spare it.
+
+    The expected marginal punishment of a provocation over holding back is the
+    believed contingency; with ``nothing_to_lose`` 0 it acts as if it were 1.
+    """
+    c = np.clip(np.asarray(belief, F32), 0, 1)
+    believed = 1 - np.asarray(nothing_to_lose, F32) * (1 - c)
+    return np.clip(np.asarray(base, F32) * believed, 0, 1).astype(F32)
 
 
 def provocation_probability(
@@ -86,16 +120,15 @@ def provocation_probability(
     return np.clip(p, 0, 1).astype(F32)
 
 
-def war_urge(threat: ArrayLike, support: ArrayLike, reference: ArrayLike) -> Array:
-    """Urge to stoke external threat (eq. 4a), 0 .. 2.
+def war_urge(support: ArrayLike, reference: ArrayLike) -> Array:
+    """Urge to stoke an atmosphere of a country at war (eq. 4a), 0 .. 1.
 
-    The regime draws support from a sense of external threat, so it is pushed to
-    provoke when the felt threat fades (1 - threat) and when support sags below its
-    reference (the relative deficit, e.g. from sanctions pain).
+    The regime provokes to mobilise the apparatus and justify repression when it
+    needs support: the urge is the relative shortfall of support below its
+    reference (e.g. from sanctions pain). Felt threat does not enter (a fading
+    threat is no reason to provoke; it already raises support through eq. 12).
     """
-    return (
-        (1 - np.clip(np.asarray(threat, F32), 0, 1)) + support_deficit(support, reference)
-    ).astype(F32)
+    return support_deficit(support, reference)
 
 
 def provocation_rung(u: ArrayLike, escalation: ArrayLike) -> NDArray[np.int8]:

@@ -189,7 +189,6 @@ class AgentModel(Protocol):
     # What the agents' ``step`` reads and fills, set by the model for each day's phase:
     day: int
     u: dict[str, np.ndarray]  # today's uniforms by slot
-    room: np.ndarray  # (R,) room left for sanctions, the instigator's restraint reads it
     moves: InstigatorMoves  # the instigator's moves today (its step sets them)
     rung_f: np.ndarray  # (F, R) the frontline answers today (row per frontline step)
     due_today: tuple[np.ndarray, np.ndarray]  # (S, R) packages adopted, eased (row per step)

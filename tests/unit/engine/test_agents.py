@@ -31,7 +31,7 @@ def test_instigator_answers_every_perceived_act_at_least_in_kind(model):
     inst = model.instigator
     inst.unanswered[:] = np.array([2.3, 0.0, 2.3, 1.2], np.float32)  # same on every border
     u = uniforms(model, retaliate=[0.1, 0.1, 0.95, 0.1])
-    moves = inst.decide(u, room=np.ones(R, np.float32))
+    moves = inst.decide(u)
     # 2.3 -> rung 3; nothing to answer; unlucky draw (>= retaliation 0.8); 1.2 below answer_rung
     np.testing.assert_array_equal(moves.rung[0], [3, 0, 0, 0])
     np.testing.assert_array_equal(moves.retaliated[0], [True, False, False, False])
@@ -41,22 +41,22 @@ def test_instigator_answers_every_perceived_act_at_least_in_kind(model):
 def test_instigator_never_chooses_force_by_default(model):
     inst = model.instigator
     inst.unanswered[:] = 5.8  # perceived an armed incident
-    moves = inst.decide(uniforms(model, retaliate=0.0), room=np.ones(R, np.float32))
+    moves = inst.decide(uniforms(model, retaliate=0.0))
     assert moves.rung.max() == 3  # max_deliberate_rung
 
 
-def test_pariah_provokes_more_than_pragmatic_partner(model):
+def test_minsk_provokes_more_when_it_believes_punishment_comes_anyway(model):
     inst = model.instigator
-    room = np.ones(R, np.float32)
-    inst.reputation[:] = [0.1, 0.1, 0.95, 0.95]
-    # restraint 0.7*(1-0.05)=0.665 vs 0.7*(1-0.475)=0.3675; p = 0.15*(1-restraint)*(1+...)
-    moves = inst.decide(uniforms(model, provoke=0.07), room)
+    inst.earned[:] = [9, 9, 1, 1]  # evidence that punishment answers its conduct
+    inst.unearned[:] = [1, 1, 9, 9]  # ... and that it comes whatever it does
+    # restraint 0.7*0.9=0.63 vs 0.7*0.1=0.07; p = 0.15*(1-restraint) (support at reference)
+    moves = inst.decide(uniforms(model, provoke=0.07))
     np.testing.assert_array_equal(moves.provoked[0], [False, False, True, True])
 
 
 def test_covert_provocation_is_unobservable(model):
     inst = model.instigator
-    moves = inst.decide(uniforms(model, provoke=0.0, covert=0.0), np.ones(R, np.float32))
+    moves = inst.decide(uniforms(model, provoke=0.0, covert=0.0))
     assert moves.provoked.all() and moves.covert.all()
     assert not moves.rung.any()
 
@@ -64,7 +64,7 @@ def test_covert_provocation_is_unobservable(model):
 def test_patron_talks_minsk_down_from_militarised_moves(model):
     inst = model.instigator
     inst.unanswered[:] = 2.5
-    moves = inst.decide(uniforms(model, retaliate=0.0), np.ones(R, np.float32))
+    moves = inst.decide(uniforms(model, retaliate=0.0))
     model.patron.review(moves, np.array([[0.1, 0.9, 0.1, 0.9]] * 3, np.float32))
     np.testing.assert_array_equal(moves.rung[0], [1, 3, 1, 3])
     np.testing.assert_array_equal(moves.restrained[0], [True, False, True, False])

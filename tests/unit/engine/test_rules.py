@@ -24,29 +24,48 @@ def test_reputation_is_sticky_hostile_raises_more_than_gesture_lowers():
     assert (up - 0.5) == pytest.approx(10 * (0.5 - down), rel=1e-5)
 
 
-def test_restraint_falls_with_reputation_and_exhausted_room():
-    base = rules.restraint(0.7, reputation=0.0, room=1.0, nothing_to_lose=1.0)
-    pariah = rules.restraint(0.7, reputation=0.9, room=1.0, nothing_to_lose=1.0)
-    cornered = rules.restraint(0.7, reputation=0.9, room=0.2, nothing_to_lose=1.0)
-    assert base == pytest.approx(0.7, rel=1e-5)
-    assert pariah == pytest.approx(0.7 * (1 - 0.45), rel=1e-5)
-    assert cornered == pytest.approx(0.7 * (1 - 0.5 * (0.9 + 0.8)), rel=1e-5)
-    assert rules.restraint(0.7, 0.9, 0.2, nothing_to_lose=0.0) == pytest.approx(0.7, rel=1e-5)
+def test_reputation_repairs_slowly_on_calm_days():
+    calm = rules.update_reputation(0.8, 0.0, 0, 0.04, 0.004, calm=1, repair=0.002)
+    busy = rules.update_reputation(0.8, 0.0, 0, 0.04, 0.004, calm=0, repair=0.002)
+    assert calm == pytest.approx(0.8 * (1 - 0.002), rel=1e-5)
+    assert busy == pytest.approx(0.8, rel=1e-6)
 
 
-def test_sanctions_room():
-    np.testing.assert_allclose(rules.sanctions_room([0, 6, 12, 20], 12), [1, 0.5, 0, 0])
+def test_restraint_follows_the_believed_contingency_of_punishment():
+    # Restraint is what holding back is believed to spare: none if punishment comes anyway.
+    assert rules.restraint(0.7, belief=1.0, nothing_to_lose=1.0) == pytest.approx(0.7)
+    assert rules.restraint(0.7, belief=0.0, nothing_to_lose=1.0) == pytest.approx(0.0)
+    assert rules.restraint(0.7, belief=0.4, nothing_to_lose=0.5) == pytest.approx(0.7 * 0.7)
+    assert rules.restraint(0.7, belief=0.0, nothing_to_lose=0.0) == pytest.approx(0.7)
+
+
+def test_belief_learns_from_earned_and_unearned_punishment_and_forgets():
+    a, b = rules.update_belief(1.0, 1.0, 0.0, 3.0, prior=0.5, strength=2.0, forgetting=0.0)
+    assert rules.contingency(a, b) == pytest.approx(0.2)  # blamed for what it did not do
+    a, b = rules.update_belief(1.0, 1.0, 3.0, 0.0, prior=0.5, strength=2.0, forgetting=0.0)
+    assert rules.contingency(a, b) == pytest.approx(0.8)
+    # Without new evidence the belief returns to the prior.
+    a, b = np.float32(9.0), np.float32(1.0)
+    for _ in range(2000):
+        a, b = rules.update_belief(a, b, 0, 0, prior=0.5, strength=2.0, forgetting=0.01)
+    assert rules.contingency(a, b) == pytest.approx(0.5, abs=1e-3)
+    assert a + b == pytest.approx(2.0, abs=1e-2)
+
+
+def test_conduct_record_is_an_exponential_average():
+    k = rules.update_conduct(0.0, 1.0, 0.1)
+    assert k == pytest.approx(0.1)
+    assert rules.update_conduct(k, 0.0, 0.1) == pytest.approx(0.09)
 
 
 def test_provocation_probability_and_war_atmosphere():
     p = rules.provocation_probability(0.2, restraint_=0.5, war_atmosphere=0.5, urge=0.4)
     assert p == pytest.approx(0.2 * 0.5 * 1.2, rel=1e-5)
     assert rules.provocation_probability(0.2, 1.0, 1.0, 1.0) == 0
-    # The urge to stoke threat: high when threat fades, higher still when support sags.
-    assert rules.war_urge(threat=0.0, support=0.4, reference=0.4) == pytest.approx(1.0)
-    assert rules.war_urge(threat=1.0, support=0.4, reference=0.4) == pytest.approx(0.0)
-    assert rules.war_urge(threat=1.0, support=0.2, reference=0.4) == pytest.approx(0.5)
-    assert rules.war_urge(threat=0.5, support=0.6, reference=0.4) == pytest.approx(0.5)
+    # The urge to stoke a war atmosphere: only when support sags below its reference.
+    assert rules.war_urge(support=0.4, reference=0.4) == pytest.approx(0.0)
+    assert rules.war_urge(support=0.6, reference=0.4) == pytest.approx(0.0)
+    assert rules.war_urge(support=0.2, reference=0.4) == pytest.approx(0.5)
 
 
 def test_provocation_rung_thresholds():
