@@ -213,7 +213,9 @@ class EscalationModel(mesa.Model):
             hostility=np.zeros((S, R), F32),
             # No easing in the first cadence: the packages in force are recent and the
             # smoothed hostility starts at the relief threshold (neither calm nor hostile).
-            ema=np.broadcast_to(sp["relief_threshold"], (S, R)).astype(F32)
+            ema=np.broadcast_to(
+                sp["relief_threshold"] * sp["threshold"] / sp["cadence"], (S, R)
+            ).astype(F32)
             if S
             else np.zeros((0, R), F32),
             pending=np.full((S, R), -1, np.int32),
