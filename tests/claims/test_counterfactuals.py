@@ -41,7 +41,7 @@ from escalation_sim.analysis.paired import Paired, paired_mean, pooled_blame_gap
 from escalation_sim.io.scenario_file import load
 from escalation_sim.run.compare import run_pair
 from escalation_sim.run.scenario import run_scenario
-from tests.support import ROOT
+from tests.support import ROOT, with_changes
 
 SCENARIOS = ROOT / "scenarios"
 SEED = 1  # the seed of the shipped comparison in scenarios/README.md (its first 2,000 runs)
@@ -109,6 +109,29 @@ def test_with_benefit_of_the_doubt_minsk_is_not_blamed_beyond_what_it_caused(bas
 def test_sanctions_relief_actually_eases_sanctions():
     # Sanity, not a claim: relief must occur for the relief comparison to mean anything.
     assert (runs_of("sanctions_relief")["sanctions_eased"] > 0).mean() >= 0.1
+
+
+def test_relief_works_through_minsks_belief_that_restraint_pays(base_runs):
+    # Issue 9: the relief claim must be carried by the article's chain, not by sanctions
+    # pain alone. With relief Minsk ends believing more that punishment answers its
+    # conduct; with that belief switched off in both arms (nothing_to_lose = 0) relief no
+    # longer moves its provocations by the claim's minimum.
+    relief = runs_of("sanctions_relief")
+    shows(paired_mean(base_runs["final_belief"], relief["final_belief"], "belief", "greater"))
+    blind = {"nothing_to_lose": 0.0}
+    b = run_scenario(with_changes(load(SCENARIOS / BASE), **blind), N, SEED, keep_traces=0)
+    c = run_scenario(
+        with_changes(load(SCENARIOS / "sanctions_relief.yaml"), **blind), N, SEED, keep_traces=0
+    )
+    assert not paired_mean(b.runs["provocations"], c.runs["provocations"], "provocations").holds()
+
+
+def test_blame_for_what_it_did_not_do_teaches_minsk_it_has_nothing_to_lose(base_runs):
+    # With benefit of the doubt the incidents Minsk did not cause are not blamed on it, so
+    # it believes more that punishment answers its conduct, and provokes less.
+    c = runs_of("benefit_of_doubt")
+    shows(paired_mean(base_runs["final_belief"], c["final_belief"], "belief", "greater"))
+    shows(paired_mean(base_runs["provocations"], c["provocations"], "Minsk provocations"))
 
 
 # ---------------------------------------------------------------- Zapad-2021

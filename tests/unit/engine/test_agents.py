@@ -7,6 +7,7 @@ import pytest
 
 from escalation_sim.engine.agents import Frontline, Sanctioner
 from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.state import Incidents
 from tests.support import with_changes
 
 R = 4
@@ -122,3 +123,49 @@ def test_valve_opens_with_each_package_and_closes_with_easing(model):
     inst.valve[:] = 0.5
     inst.react_to_sanctions(np.array([0, 1, 2, 0]), np.array([0, 0, 0, 1]))
     np.testing.assert_allclose(inst.valve, [0.5, 0.6, 0.68, 0.4], rtol=1e-6)
+
+
+def test_relief_line_is_a_share_of_the_sanctioners_trigger_rate(base):
+    m = EscalationModel(with_changes(base, sanctions_ratchet=False), replications=R, seed=1)
+    sp = m.sanc_params
+    line = sp["relief_threshold"] * sp["threshold"] / sp["cadence"]  # (S, 1)
+    m.sanc.ema[:] = line * np.array([0.9, 0.9, 1.1, 1.1], np.float32)
+    _, eased = Sanctioner.adopt_and_ease(m, 100)
+    np.testing.assert_array_equal(eased, [[1, 1, 0, 0]] * m.S)
+
+
+def _incidents(R: int, amb=0, blamed_bg=0, blamed_cov=0, clash=0, blamed_clash=0):
+    def row(v):
+        return np.broadcast_to(np.asarray(v, bool), (3, R)).copy()
+
+    z = np.zeros((3, R), np.float32)
+    return Incidents(
+        amb_bg=row(amb),
+        blamed_bg=row(blamed_bg),
+        blamed_cov=row(blamed_cov),
+        posture_m=z,
+        posture_f=z,
+        hostility=z,
+        p_any=z[0],
+        clash=row(clash),
+        armed=row(0),
+        conflict=row(0),
+        clash_rung=np.zeros((3, R), np.int8),
+        blamed_clash=row(blamed_clash),
+    )
+
+
+def test_minsk_learns_that_punishment_comes_whatever_it_does(model):
+    inst, none = model.instigator, np.zeros(R, np.int16)
+    prior = inst.belief.copy()
+    # Blamed for incidents it did not cause (replications 0, 1) vs spared (2, 3).
+    inst.learn(none, none, _incidents(R, amb=1, blamed_bg=[1, 1, 0, 0]))
+    assert (inst.belief[:2] < prior[:2]).all() and (inst.belief[2:] > prior[2:]).all()
+
+
+def test_an_easing_is_evidence_that_restraint_pays_and_a_package_after_calm_is_not(model):
+    inst = model.instigator
+    inst.conduct[:] = 0.0  # it has done nothing lately
+    prior = inst.belief.copy()
+    inst.learn(np.array([1, 1, 0, 0], np.int16), np.array([0, 0, 1, 1], np.int16), _incidents(R))
+    assert (inst.belief[:2] < prior[:2]).all() and (inst.belief[2:] > prior[2:]).all()
