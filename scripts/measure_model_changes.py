@@ -62,11 +62,12 @@ def main() -> None:
         for measure in claim.measures:
             p = measure(base, other)
             print(f"{claim.file}: {'holds' if p.holds() else 'SHORT'}: {p}")
-        if claim.file == "sanctions_relief.yaml" and "final_belief" in other:
-            belief = paired_mean(
-                base["final_belief"], other["final_belief"], "final belief", "greater"
-            )
-            print(f"  {belief}")
+        if claim.file in ("sanctions_relief.yaml", "benefit_of_doubt.yaml"):
+            for col, label, way in (
+                ("final_belief", "final belief", "greater"),
+                ("provocations", "Minsk provocations", "less"),
+            ):
+                print(f"  {paired_mean(base[col], other[col], label, way)}")
     relief_sc = load(SCENARIOS / "sanctions_relief.yaml")
     for label, values in (
         ("belief channel off (nothing_to_lose = 0)", {"nothing_to_lose": 0.0}),
