@@ -76,6 +76,18 @@ def main() -> None:
         b, c = runs(with_mechanisms(base_sc, **values)), runs(with_mechanisms(relief_sc, **values))
         effect = paired_mean(b["provocations"], c["provocations"], "Minsk provocations")
         print(f"relief, {label}: {effect}")
+    # Sensitivity of the relief claim to the belief's own assumptions (both arms alike).
+    for name, values in (
+        ("belief_prior", (0.3, 0.7)),
+        ("belief_forgetting", (0.003, 0.03)),
+        ("conduct_memory", (0.01, 0.1)),
+        ("reputation_repair", (0.0,)),
+    ):
+        for value in values:
+            b = runs(with_mechanisms(base_sc, **{name: value}))
+            c = runs(with_mechanisms(relief_sc, **{name: value}))
+            effect = paired_mean(b["provocations"], c["provocations"], "Minsk provocations")
+            print(f"relief, {name} = {value}: {'holds' if effect.holds() else 'SHORT'}: {effect}")
 
 
 if __name__ == "__main__":
