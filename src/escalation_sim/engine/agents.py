@@ -213,6 +213,11 @@ class Sanctioner(mesa.Agent):
         """Sanctions packages in force, per replication."""
         return self.model.sanc.level[self.index]
 
+    @staticmethod
+    def relief_line(params: dict[str, np.ndarray]) -> np.ndarray:
+        """Below this smoothed hostility it eases (ratchet off): a share of its trigger rate."""
+        return rules.relief_line(params["relief_threshold"], params["threshold"], params["cadence"])
+
     def step(self) -> None:
         """Mesa step (ODD step 1): adopt or ease packages; fills row ``index`` of ``due_today``."""
         row = slice(self.index, self.index + 1)
@@ -240,10 +245,7 @@ class Sanctioner(mesa.Agent):
         last_change[due] = day
         eased = np.zeros_like(due)
         if not np.all(mech.sanctions_ratchet):
-            trigger = params["threshold"] / params["cadence"]  # the rate that earns a package
-            calm = (ema < params["relief_threshold"] * trigger) & (
-                day - last_change >= params["cadence"]
-            )
+            calm = (ema < Sanctioner.relief_line(params)) & (day - last_change >= params["cadence"])
             eased = ~np.asarray(mech.sanctions_ratchet) & calm & (level > 0) & ~due
             eased &= pending < 0
             level -= eased

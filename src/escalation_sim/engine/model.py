@@ -212,10 +212,8 @@ class EscalationModel(mesa.Model):
             else np.zeros((0, R), np.int32),
             hostility=np.zeros((S, R), F32),
             # No easing in the first cadence: the packages in force are recent and the
-            # smoothed hostility starts at the relief threshold (neither calm nor hostile).
-            ema=np.broadcast_to(
-                sp["relief_threshold"] * sp["threshold"] / sp["cadence"], (S, R)
-            ).astype(F32)
+            # smoothed hostility starts at the relief line (neither calm nor hostile).
+            ema=np.broadcast_to(Sanctioner.relief_line(sp), (S, R)).astype(F32)
             if S
             else np.zeros((0, R), F32),
             pending=np.full((S, R), -1, np.int32),

@@ -137,6 +137,15 @@ def provocation_rung(u: ArrayLike, escalation: ArrayLike) -> NDArray[np.int8]:
     return (1 + (u < e) + (u < e * e)).astype(np.int8)
 
 
+def relief_line(relief_threshold: ArrayLike, threshold: ArrayLike, cadence: ArrayLike) -> Array:
+    """Smoothed attributed hostility below which a sanctioner eases (M19), hostility units/day.
+
+    A share of its own trigger rate (``threshold / cadence``): relief for restraint.
+    """
+    rate = np.asarray(threshold, F32) / np.asarray(cadence, F32)
+    return (np.asarray(relief_threshold, F32) * rate).astype(F32)
+
+
 # ----------------------------------------------------------------- 3. retaliation
 def counter_rung(perceived: ArrayLike, cap: int) -> NDArray[np.int8]:
     """Rung of a counter-move: at least the perceived rung (eq. 6), capped at ``cap``."""

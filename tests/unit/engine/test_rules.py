@@ -177,3 +177,13 @@ def test_box_muller_gives_standard_normals():
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
     assert stats.kstest(z, "norm").pvalue > 0.001
     assert np.isfinite(rules.standard_normal(np.float32(0.99999994), 0.3))
+
+
+def test_relief_line_is_a_share_of_the_trigger_rate():
+    # EU: a package for 20 hostility units over a 45-day cadence; relief below half that rate.
+    assert rules.relief_line(0.5, 20.0, 45) == pytest.approx(0.5 * 20 / 45)
+    np.testing.assert_allclose(
+        rules.relief_line([[0.5], [1.0]], [[20.0], [30.0]], [[45], [60]]),
+        [[20 / 90], [0.5]],
+        rtol=1e-6,
+    )
