@@ -18,7 +18,7 @@ run: $(STAMP)  ## set up, then run the default scenario
 
 test: $(STAMP)  ## set up, then lint and run the whole test suite
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
