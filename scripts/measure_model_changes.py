@@ -5,7 +5,11 @@ claim tests' design) and prints each claim measure with its paired interval; the
 the sanctions-relief effect on Minsk's provocations with each channel switched off
 in both arms (belief: ``nothing_to_lose`` = 0; war atmosphere: ``war_atmosphere`` = 0).
 
-    python scripts/measure_model_changes.py [--replications 2000] [--seed 1]
+    python scripts/measure_model_changes.py [--replications 2000] [--seed 1] [--only patron]
+
+``--only patron`` prints only how P(armed incident) answers Moscow's parameters (issue 9
+item 4): its stake, its interest in Minsk's dependence (0 = the former fixed veto) and its
+horizon, one at a time, and the share of vetoes made where NATO's posture is high.
 """
 
 from __future__ import annotations
@@ -43,8 +47,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=("patron",), help="print one section only")
     args = parser.parse_args()
     n, seed = args.replications, args.seed
+    if args.only == "patron":
+        patron_section(load(SCENARIOS / BASE), n, seed)
+        return
 
     def runs(sc: Scenario):
         return run_scenario(sc, n, seed, keep_traces=0).runs
@@ -88,6 +96,28 @@ def main() -> None:
             c = runs(with_mechanisms(relief_sc, **{name: value}))
             effect = paired_mean(b["provocations"], c["provocations"], "Minsk provocations")
             print(f"relief, {name} = {value}: {'holds' if effect.holds() else 'SHORT'}: {effect}")
+
+
+
+PATRON_VALUES = (
+    ("patron_restraint", (0.0, 0.25, 0.5, 0.75, 1.0)),
+    ("patron_interest", (0.0, 0.01, 0.03, 0.09, 1.0)),
+    ("patron_horizon", (14.0, 30.0, 60.0)),
+)
+
+
+def patron_section(base_sc: Scenario, n: int, seed: int) -> None:
+    """P(armed incident) and vetoes as each patron parameter varies (others at default)."""
+    print(f"patron (N={n}, seed {seed}): P(armed incident), vetoes, provocations per run")
+    for name, values in PATRON_VALUES:
+        for value in values:
+            r = run_scenario(with_mechanisms(base_sc, **{name: value}), n, seed, keep_traces=0)
+            runs = r.runs
+            print(
+                f"  {name} = {value:g}: P(armed) {runs['armed_incident'].mean():.3f}, "
+                f"vetoes {runs['restraint_interventions'].mean():.1f}, "
+                f"provocations {runs['provocations'].mean():.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -401,17 +401,43 @@ class Mechanisms(FrozenModel):
         "Assumption.",
         prior=log_uniform(0.015, 0.06, "Unmeasured; x0.5..x2 of the default."),
     )
-    # 8. Patron restraint
+    # 8. Patron restraint: a decision weighing the risk of being dragged in (eqs. 14a-14c)
     patron_restraint: float = parameter(
         0.5,
         0,
         1,
         "probability",
-        "Probability that the patron talks the instigator out of a move of rung 3 or above, "
-        "and share of the instigator's posture it pulls back after an armed incident.",
+        "Moscow's stake in not being dragged into a clash with NATO: the highest "
+        "probability that it talks the instigator out of a move of rung 3 or above, "
+        "reached when the risk of a clash dwarfs its interest in Minsk's dependence; "
+        "also the most it presses for a pull-back after an armed incident.",
         "Article: Moscow's unwillingness to get embroiled 'could just be the only factor "
         "exercising any restraint'.",
         prior=beta(2, 2, "The article: Moscow may restrain; how much is unknown."),
+    )
+    patron_interest: float = parameter(
+        0.03,
+        0,
+        1,
+        "probability",
+        "Moscow's interest in Minsk's confrontation with the West (the dependence it "
+        "brings), in units of risk: the risk of a clash at a border within its horizon "
+        "at which it restrains half as often as its stake allows. The interest shrinks "
+        "as sanctions isolate Minsk (already dependent, nothing more to gain); 0 means "
+        "any risk at all makes it restrain fully.",
+        "Article: Minsk 'depends ever more on Moscow'; Moscow 'could' restrain. "
+        "Assumption: indifferent at about a 3% chance of a clash within a month.",
+        prior=log_uniform(0.01, 0.09, "Unmeasured; x1/3..x3 of the default."),
+    )
+    patron_horizon: float = parameter(
+        30.0,
+        1,
+        365,
+        "days",
+        "Horizon over which Moscow weighs the risk of a clash at a border that a move "
+        "(or an incident) has made more likely.",
+        "Assumption: the weeks ahead (Zapad 2021 was a month away on 12 August 2021).",
+        prior=uniform(14, 60, "Two weeks to two months."),
     )
     patron_cushion: float = parameter(
         0.5,

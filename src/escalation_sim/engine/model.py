@@ -34,9 +34,10 @@ from escalation_sim.config import ladder
 from escalation_sim.config.ladder import MOVES
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
-from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.engine.agents import Frontline, Instigator, Sanctioner
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, traces_frame
+from escalation_sim.engine.patron import Patron
 from escalation_sim.engine.randomness import (
     DYAD_SLOTS,
     Block,
@@ -192,7 +193,7 @@ class EscalationModel(mesa.Model):
         self.frontline = [Frontline(self, a.name, i) for i, a in enumerate(frontline)]
         self.sanctioners = [Sanctioner(self, a.name, i) for i, a in enumerate(sanctioners)]
         patrons = sc.actors_of("patron")
-        self.patron = Patron(self, patrons[0].name) if patrons else None
+        self.patron = Patron(self, patrons[0].name, self.instigator) if patrons else None
 
     def _init_state(self) -> None:
         """The frontline states' and sanctioners' shared arrays at day 0."""
@@ -356,7 +357,7 @@ class EscalationModel(mesa.Model):
         inst.posture = np.minimum(inst.posture + mech.posture_step * clash, 1)
         front.posture = np.minimum(front.posture + mech.posture_step * clash, 1)
         if self.patron is not None:
-            self.patron.pull_back(inst, armed)
+            self.patron.mediate(armed)
         return Incidents(
             amb_bg=amb_bg,
             blamed_bg=blamed_bg,

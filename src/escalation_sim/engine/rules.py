@@ -207,6 +207,42 @@ def armed_probability(escalation: ArrayLike, hostility: ArrayLike) -> Array:
     return np.clip(np.asarray(escalation, F32) * np.asarray(hostility, F32), 0, 1).astype(F32)
 
 
+# ----------------------------------------------------------------- 8. patron restraint
+def patron_risk(
+    scale: ArrayLike,
+    posture_m: ArrayLike,
+    posture_f: ArrayLike,
+    hostility: ArrayLike,
+    horizon: ArrayLike,
+) -> Array:
+    """Risk Moscow weighs (eq. 14a): P(a clash at this border within its horizon).
+
+    The clash hazard of eq. 9 at the given postures (the instigator's after its
+    move) and mutual threat, held for ``horizon`` days.
+    """
+    p = clash_probability(scale, posture_m, posture_f, hostility)
+    return (-np.expm1(np.asarray(horizon, F32) * np.log1p(-np.minimum(p, F32(0.999999))))).astype(
+        F32
+    )
+
+
+def patron_restraint(
+    stake: ArrayLike, risk: ArrayLike, interest: ArrayLike, isolation: ArrayLike
+) -> Array:
+    """How hard Moscow restrains (eq. 14b): its stake, scaled by risk against its interest.
+
+    ``stake * risk / (risk + interest * (1 - isolation))``: nothing when there is no
+    risk, its full stake when the risk dwarfs what Minsk's confrontation with the
+    West is worth to it; that worth shrinks as sanctions isolate Minsk (``isolation``
+    = packages in force / the sanctioners' room, 0..1).
+    """
+    r = np.asarray(risk, F32)
+    worth = np.asarray(interest, F32) * (1 - np.clip(np.asarray(isolation, F32), 0, 1))
+    denom = r + worth
+    share = np.divide(r, denom, out=np.zeros(np.broadcast(r, denom).shape, F32), where=denom > 0)
+    return (np.asarray(stake, F32) * share).astype(F32)
+
+
 def relax_posture(posture: ArrayLike, baseline: ArrayLike, decay: ArrayLike) -> Array:
     """Posture relaxes towards its baseline (eq. 11)."""
     p = np.asarray(posture, F32)

@@ -71,6 +71,35 @@ def test_patron_talks_minsk_down_from_militarised_moves(model):
     np.testing.assert_array_equal(moves.restrained[0], [True, False, True, False])
 
 
+def test_patron_restrains_more_where_the_risk_of_a_clash_is_higher(model):
+    patron, front = model.patron, model.front
+    inst = model.instigator
+    inst.posture[:] = 0.3
+    inst.threat[:] = front.threat[:] = 0.3
+    front.posture[:] = 0.2
+    front.posture[1] = 0.9  # NATO forces massed at the second border
+    pressure = patron.restraint(inst.posture)
+    assert np.all(pressure[1] > pressure[0])
+    assert np.all(pressure <= model.mechanisms.patron_restraint)
+    # Calm on both sides: hardly any risk, hardly any restraint.
+    inst.threat[:] = front.threat[:] = 0.01
+    assert np.all(patron.restraint(inst.posture) < pressure[0])
+
+
+def test_patron_mediates_only_where_fire_was_exchanged(model):
+    inst = model.instigator
+    inst.posture[:] = 0.6
+    inst.threat[:] = 0.5
+    armed = np.zeros((model.F, R), bool)
+    armed[2, :2] = True
+    model.patron.mediate(armed)
+    assert np.all(inst.posture[2, :2] < 0.6) and np.all(inst.threat[2, :2] < 0.5)
+    assert np.all(inst.posture[:2] == np.float32(0.6)) and np.all(
+        inst.posture[2, 2:] == np.float32(0.6)
+    )
+    assert model.patron.mediated.sum() == 2
+
+
 def test_frontline_answers_in_kind_unless_forgiving(base):
     for forgiveness, expect in ((0.0, [2, 3, 0, 0]), (0.9, [0, 0, 0, 0])):
         m = EscalationModel(with_changes(base, forgiveness=forgiveness), replications=R, seed=1)
