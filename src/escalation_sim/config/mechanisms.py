@@ -448,5 +448,37 @@ class Mechanisms(FrozenModel):
         "Assumption: Russian loans and energy subsidies in 2020-2021.",
         prior=beta(2, 2, "Russian support absorbs part of the pain; the share is unknown."),
     )
+    # 11. Crisis arc (ODD 7.11, eqs. 15a-15b)
+    crisis_length: int = parameter(
+        30,
+        1,
+        365,
+        "days",
+        "Days a crisis regime lasts at a border after a clash there (blamed or not) if no "
+        "talks end it sooner; a new clash prolongs it.",
+        "Assumption: the August-November 2021 crisis saw weeks of crisis diplomacy.",
+        prior=uniform(14, 60, "Two weeks to two months."),
+    )
+    crisis_talks: float = parameter(
+        0.1,
+        0,
+        1,
+        "1/day",
+        "Daily probability, during a crisis at its border, that the frontline state (after "
+        "crisis meetings and NATO consultations) seeks talks; 0 means no crisis diplomacy.",
+        "Article: EU interior ministers' crisis meeting (18 Aug), NATO consultations; "
+        "assumption: about one attempt in ten days.",
+        prior=log_uniform(0.03, 0.3, "Unmeasured; x1/3..x3 of the default."),
+    )
+    withdrawal: float = parameter(
+        0.3,
+        0,
+        1,
+        "share",
+        "Share of both sides' posture at the border and of their threat from each other "
+        "shed when talks are held (forces withdrawn from the line).",
+        "Assumption.",
+        prior=beta(3, 7, "Partial withdrawals; mean 0.3."),
+    )
     # 9. Migration
     migration: Migration = Field(default_factory=Migration)

@@ -122,6 +122,38 @@ EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
             "incident hazard (posture x mutual threat)",
             blamed="blamed_clash",
         ),
+        LogRow(
+            "mediated",
+            "{patron}",
+            "{instigator}-{frontline}",
+            "mediation",
+            None,
+            "armed incident: risk of being dragged in (eq. 14c)",
+        ),
+        LogRow(
+            "talks",
+            "{frontline}",
+            "{instigator}",
+            "crisis_talks",
+            None,
+            "crisis after a clash: talks sought and accepted (7.11)",
+        ),
+        LogRow(
+            "talks",
+            "{frontline}",
+            "{instigator}",
+            "withdraw_forces",
+            None,
+            "agreed at crisis talks",
+        ),
+        LogRow(
+            "talks",
+            "{instigator}",
+            "{frontline}",
+            "withdraw_forces",
+            None,
+            "agreed at crisis talks",
+        ),
     ),
     "sanctioner": (
         LogRow(

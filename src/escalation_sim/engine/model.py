@@ -35,6 +35,7 @@ from escalation_sim.config.ladder import MOVES
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Sanctioner
+from escalation_sim.engine.crisis import Crisis, CrisisDay
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, traces_frame
 from escalation_sim.engine.patron import Patron
@@ -222,6 +223,7 @@ class EscalationModel(mesa.Model):
             last_decision=np.full((S, R), -10_000, np.int32),
         )
         self.last_armed = np.full((F, R), -10_000, np.int32)
+        self.crisis = Crisis(F, R)
 
     def _init_slots(self) -> None:
         """Rows of the day's uniforms by purpose: per border, per sanctioner, one gesture."""
@@ -273,8 +275,8 @@ class EscalationModel(mesa.Model):
         by_front = self._frontline_perception(u, moves, incidents)
         by_inst = self._instigator_perception(u, rung_f, flow, incidents, due)
         level_total = self._war_atmosphere()
-        self._relaxation()
-        self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total)
+        crisis = self._crisis_and_relaxation(u, incidents)
+        self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total, crisis)
         self.day += 1
         self.running = self.day < self.config.days  # Mesa's run_model stops at the horizon
         self.datacollector.collect(self)
@@ -388,19 +390,22 @@ class EscalationModel(mesa.Model):
         seen_amb = np.where(
             inc.blamed_bg | inc.blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0
         )
+        # Every clash is perceived; one not blamed on the instigator is hostile from an
+        # unknown author: it raises threat but is neither attributed nor answered (7.11).
         seen_clash_f = np.where(
-            inc.blamed_clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
+            inc.clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
         )
         parts = (
             rules.hostile_only(seen_move),
             np.where(gesture_hostile, seen_gesture, 0),
             rules.hostile_only(seen_amb),
-            rules.hostile_only(seen_clash_f),
+            rules.hostile_only(np.where(inc.blamed_clash, seen_clash_f, 0)),
         )
         sum_f = parts[0] + parts[1] + parts[2] + parts[3]
         max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
+        unknown = rules.hostile_only(np.where(inc.blamed_clash, 0, seen_clash_f))
         front.threat = rules.update_threat(
-            front.threat, sum_f, gesture_kind, mech.threat_gain, mech.threat_decay
+            front.threat, sum_f + unknown, gesture_kind, mech.threat_gain, mech.threat_decay
         )
         if self.schedule.exercise_threat[d] > 0:  # fears that the exercise covers an attack
             front.threat = np.minimum(front.threat + self.schedule.exercise_threat[d], 1)
@@ -461,13 +466,27 @@ class EscalationModel(mesa.Model):
         self.instigator.update_domestic(pain)
         return level_total
 
-    def _relaxation(self) -> None:
-        """Step 8: forces relax towards their baselines (frontline: raised by domestic pressure)."""
+    def _crisis_and_relaxation(self, u: dict[str, np.ndarray], inc: Incidents) -> CrisisDay:
+        """Step 8: crisis talks and withdrawal (7.11); forces relax towards their baselines."""
         mech, inst, front = self.mechanisms, self.instigator, self.front
+        opened = self.crisis.open(inc.clash, mech.crisis_length)
+        in_crisis = self.crisis.days_left > 0
+        mediation = self.patron.restraint(inst.posture) if self.patron is not None else F32(0)
+        talks = self.crisis.step(
+            u["talks_seek"],
+            u["talks_accept"],
+            mech,
+            inst.restraint,
+            mediation,
+            (inst.posture, front.posture),
+            (inst.threat, front.threat),
+        )
+        mediated = self.patron.mediated if self.patron is not None else np.zeros_like(talks)
         inst.posture = rules.relax_posture(inst.posture, inst.params["posture"], mech.posture_decay)
         pressure = mech.migration.posture_pressure * front.pressure
         base_f = np.minimum(self.front_params["posture"] + pressure, 1)
         front.posture = rules.relax_posture(front.posture, base_f, mech.posture_decay)
+        return CrisisDay(talks, mediated, in_crisis, opened)
 
     def _records(
         self,
@@ -479,6 +498,7 @@ class EscalationModel(mesa.Model):
         by_front: FrontlinePerception,
         by_inst: InstigatorPerception,
         level_total: np.ndarray,
+        crisis: CrisisDay,
     ) -> None:
         """Step 9: today's rung per border; accumulators, daily summaries, traces and log."""
         # The phases' outputs in one record of the day, with the rung at each border.
@@ -492,6 +512,7 @@ class EscalationModel(mesa.Model):
             **vars(inc),
             **vars(by_front),
             **vars(by_inst),
+            **vars(crisis),
         )
         d, tot = self.day, self.totals
         overall = t.rung.max(axis=0)
@@ -555,6 +576,10 @@ class EscalationModel(mesa.Model):
         tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
         tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
         tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
+        tot.crises += t.opened.sum(axis=0, dtype=np.int32)
+        tot.crisis_days += t.in_crisis.sum(axis=0, dtype=np.int32)
+        tot.talks += t.talks.sum(axis=0, dtype=np.int32)
+        tot.mediations += t.mediated.sum(axis=0, dtype=np.int32)
 
     def _add_goldstein(self, t: Today) -> None:
         """Add the day's Goldstein scores: per border, and of the sanctions moves."""
@@ -565,6 +590,8 @@ class EscalationModel(mesa.Model):
             + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
             + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
             + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
+            + t.talks * (MOVES["crisis_talks"].goldstein + 2 * MOVES["withdraw_forces"].goldstein)
+            + t.mediated * MOVES["mediation"].goldstein
         )
         self.totals.goldstein += gold
         self.totals.goldstein_other += (
@@ -582,7 +609,10 @@ class EscalationModel(mesa.Model):
             self._kept_labels,
             self._last_seen,
             self.schedule.notes.get(d, []),
-            {"instigator": self.instigator.name},
+            {
+                "instigator": self.instigator.name,
+                "patron": self.patron.name if self.patron is not None else "patron",
+            },
             self.dyads,
             self.sanctioner_names,
         )

@@ -36,6 +36,8 @@ DYAD_SLOTS = (
     "pm_clash",
     "z1",  # two uniforms per border give one standard normal (Box-Muller) for arrivals
     "z2",
+    "talks_seek",  # the crisis arc: the frontline seeks talks, the instigator accepts
+    "talks_accept",
 )
 
 

@@ -243,6 +243,17 @@ def patron_restraint(
     return (np.asarray(stake, F32) * share).astype(F32)
 
 
+# ----------------------------------------------------------------- 11. crisis arc
+def talks_acceptance(restraint_: ArrayLike, mediation: ArrayLike) -> Array:
+    """P(the instigator accepts talks in a crisis) (eq. 15a).
+
+    It accepts by its own restraint (eq. 3) or under Moscow's mediation (eq. 14b):
+    ``1 - (1 - restraint)(1 - mediation)``.
+    """
+    r, m = np.asarray(restraint_, F32), np.asarray(mediation, F32)
+    return (1 - (1 - r) * (1 - m)).astype(F32)
+
+
 def relax_posture(posture: ArrayLike, baseline: ArrayLike, decay: ArrayLike) -> Array:
     """Posture relaxes towards its baseline (eq. 11)."""
     p = np.asarray(posture, F32)

@@ -157,6 +157,11 @@ class Today:
     seen_pb: np.ndarray
     seen_clash_m: np.ndarray
     seen_s: np.ndarray
+    # the crisis arc (step 8): talks held, Moscow's mediation, crisis in force, opened
+    talks: np.ndarray
+    mediated: np.ndarray
+    in_crisis: np.ndarray
+    opened: np.ndarray
 
 
 @dataclass

@@ -198,3 +198,33 @@ def test_an_easing_is_evidence_that_restraint_pays_and_a_package_after_calm_is_n
     prior = inst.belief.copy()
     inst.learn(np.array([1, 1, 0, 0], np.int16), np.array([0, 0, 1, 1], np.int16), _incidents(R))
     assert (inst.belief[:2] < prior[:2]).all() and (inst.belief[2:] > prior[2:]).all()
+
+
+def test_an_unblamed_clash_is_felt_as_hostile_from_an_unknown_author(base):
+    from escalation_sim.engine.model import EscalationModel as M
+
+    m = M(with_changes(base, perception_noise=0.0), replications=R, seed=3)
+    before = m.front.threat.copy()
+    hostility_before = m.sanc.hostility.copy()
+    z = np.zeros((m.F, R), bool)
+    clash = z.copy()
+    clash[0] = True
+    inc = Incidents(
+        amb_bg=z,
+        blamed_bg=z,
+        blamed_cov=z,
+        posture_m=m.front.posture,
+        posture_f=m.front.posture,
+        hostility=m.front.threat,
+        p_any=np.zeros(R, np.float32),
+        clash=clash,
+        armed=z,
+        conflict=z,
+        clash_rung=np.where(clash, 4, 0).astype(np.int8),
+        blamed_clash=z,
+    )
+    moves = m.instigator.decide(uniforms(m))
+    m._frontline_perception(uniforms(m), moves, inc)
+    assert np.all(m.front.threat[0] > before[0])  # felt at that border
+    assert np.all(m.front.unanswered[0] < 4)  # but no author to answer
+    np.testing.assert_array_equal(m.sanc.hostility, hostility_before)  # nor to sanction

@@ -152,7 +152,7 @@ def test_goldstein_scores_match_the_brief():
     assert ladder.MOVES["armed_incident"][1] == -10.0
     assert ladder.MOVES["ease_sanctions"][1] == 7.0
     for name, move in ladder.MOVES.items():
-        assert 0 <= move.rung <= ladder.MAX_RUNG, name
+        assert ladder.MIN_RUNG <= move.rung <= ladder.MAX_RUNG, name
 
 
 def test_deliberate_goldstein_arrays_are_read_from_the_move_table():
