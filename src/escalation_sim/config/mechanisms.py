@@ -401,7 +401,7 @@ class Mechanisms(FrozenModel):
         "Assumption.",
         prior=log_uniform(0.015, 0.06, "Unmeasured; x0.5..x2 of the default."),
     )
-    # 8. Patron restraint: a decision weighing the risk of being dragged in (eqs. 14a-14c)
+    # 8. Patron restraint: a decision weighing the risk of being dragged in (eqs. 20a-20c)
     patron_restraint: float = parameter(
         0.5,
         0,
@@ -448,7 +448,7 @@ class Mechanisms(FrozenModel):
         "Assumption: Russian loans and energy subsidies in 2020-2021.",
         prior=beta(2, 2, "Russian support absorbs part of the pain; the share is unknown."),
     )
-    # 11. Crisis arc (ODD 7.11, eqs. 15a-15b)
+    # 11. Crisis arc (ODD 7.11, eqs. 21a-21b)
     crisis_length: int = parameter(
         30,
         1,

@@ -5,8 +5,8 @@ whether or not it is blamed on the instigator. While the crisis lasts, the front
 state (with its crisis meetings and NATO consultations) seeks talks; the instigator
 accepts as far as holding back is believed to spare it punishment (its restraint,
 eq. 3), and Moscow's mediation presses it to accept as hard as the risk of a clash
-there is worth to Moscow (eq. 14b). Talks held are de-escalating moves below rung 0:
-both sides withdraw forces from the line and calm down (eq. 15), which lowers the
+there is worth to Moscow (eq. 20b). Talks held are de-escalating moves below rung 0:
+both sides withdraw forces from the line and calm down (eq. 21b), which lowers the
 clash hazard, and the crisis ends. A crisis with no talks lapses after
 ``crisis_length`` days; a new clash reopens it.
 """

@@ -128,7 +128,7 @@ EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
             "{instigator}-{frontline}",
             "mediation",
             None,
-            "armed incident: risk of being dragged in (eq. 14c)",
+            "armed incident: risk of being dragged in (eq. 20c)",
         ),
         LogRow(
             "talks",

@@ -1,4 +1,4 @@
-"""Moscow, the patron: its restraint of Minsk is a decision that weighs risk (eqs. 14a-14c).
+"""Moscow, the patron: its restraint of Minsk is a decision that weighs risk (eqs. 20a-20c).
 
 Moscow does not want to be dragged into a clash with NATO (its stake) but gains from
 Minsk's confrontation with the West, which makes Minsk depend on it (its interest).
@@ -29,7 +29,7 @@ class Patron(mesa.Agent):
         super().__init__(model)
         self.name = name
         self.instigator = instigator
-        self.pressure = np.zeros((model.F, model.R), F32)  # eq. 14b at each border today
+        self.pressure = np.zeros((model.F, model.R), F32)  # eq. 20b at each border today
         self.mediated = np.zeros((model.F, model.R), bool)  # mediated after an incident today
 
     def step(self) -> None:
@@ -45,7 +45,7 @@ class Patron(mesa.Agent):
         return np.clip(level / np.maximum(room, 1), 0, 1).astype(F32)
 
     def restraint(self, posture_m: np.ndarray) -> np.ndarray:
-        """How hard it restrains at each border (eq. 14b) with Minsk's posture ``posture_m``."""
+        """How hard it restrains at each border (eq. 20b) with Minsk's posture ``posture_m``."""
         mech, m, front = self.model.mechanisms, self.model, self.model.front
         hostility = F32(0.5) * (self.instigator.threat + front.threat)
         at_line = np.minimum(posture_m + m.schedule.exercise_posture[m.day], 1)
@@ -57,7 +57,7 @@ class Patron(mesa.Agent):
         )
 
     def review(self, moves: InstigatorMoves, u: np.ndarray) -> None:
-        """Talk the instigator down from a rung-3+ move with probability eq. 14b.
+        """Talk the instigator down from a rung-3+ move with probability eq. 20b.
 
         The risk is the one the move would create: Minsk's posture raised by one step.
         """
@@ -71,7 +71,7 @@ class Patron(mesa.Agent):
         """After an exchange of fire, press for a pull-back as hard as the risk now warrants.
 
         At each border with an armed incident Minsk's posture there and its threat from
-        that neighbour fall by the share eq. 14b gives at today's posture (eq. 14c).
+        that neighbour fall by the share eq. 20b gives at today's posture (eq. 20c).
         """
         inst = self.instigator
         self.mediated = armed.copy()

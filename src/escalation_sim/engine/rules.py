@@ -215,7 +215,7 @@ def patron_risk(
     hostility: ArrayLike,
     horizon: ArrayLike,
 ) -> Array:
-    """Risk Moscow weighs (eq. 14a): P(a clash at this border within its horizon).
+    """Risk Moscow weighs (eq. 20a): P(a clash at this border within its horizon).
 
     The clash hazard of eq. 9 at the given postures (the instigator's after its
     move) and mutual threat, held for ``horizon`` days.
@@ -229,7 +229,7 @@ def patron_risk(
 def patron_restraint(
     stake: ArrayLike, risk: ArrayLike, interest: ArrayLike, isolation: ArrayLike
 ) -> Array:
-    """How hard Moscow restrains (eq. 14b): its stake, scaled by risk against its interest.
+    """How hard Moscow restrains (eq. 20b): its stake, scaled by risk against its interest.
 
     ``stake * risk / (risk + interest * (1 - isolation))``: nothing when there is no
     risk, its full stake when the risk dwarfs what Minsk's confrontation with the
@@ -245,9 +245,9 @@ def patron_restraint(
 
 # ----------------------------------------------------------------- 11. crisis arc
 def talks_acceptance(restraint_: ArrayLike, mediation: ArrayLike) -> Array:
-    """P(the instigator accepts talks in a crisis) (eq. 15a).
+    """P(the instigator accepts talks in a crisis) (eq. 21a).
 
-    It accepts by its own restraint (eq. 3) or under Moscow's mediation (eq. 14b):
+    It accepts by its own restraint (eq. 3) or under Moscow's mediation (eq. 20b):
     ``1 - (1 - restraint)(1 - mediation)``.
     """
     r, m = np.asarray(restraint_, F32), np.asarray(mediation, F32)
