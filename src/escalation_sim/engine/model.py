@@ -275,7 +275,7 @@ class EscalationModel(mesa.Model):
         by_front = self._frontline_perception(u, moves, incidents)
         by_inst = self._instigator_perception(u, rung_f, flow, incidents, due)
         level_total = self._war_atmosphere()
-        crisis = self._crisis_and_relaxation(u, incidents)
+        crisis = self._crisis_arc_and_relaxation(u, incidents)
         self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total, crisis)
         self.day += 1
         self.running = self.day < self.config.days  # Mesa's run_model stops at the horizon
@@ -466,7 +466,7 @@ class EscalationModel(mesa.Model):
         self.instigator.update_domestic(pain)
         return level_total
 
-    def _crisis_and_relaxation(self, u: dict[str, np.ndarray], inc: Incidents) -> CrisisDay:
+    def _crisis_arc_and_relaxation(self, u: dict[str, np.ndarray], inc: Incidents) -> CrisisDay:
         """Step 8: crisis talks and withdrawal (7.11); forces relax towards their baselines."""
         mech, inst, front = self.mechanisms, self.instigator, self.front
         opened = self.crisis.open(inc.clash, mech.crisis_length)
