@@ -18,7 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from escalation_sim.engine import rules
+from escalation_sim.engine.agents import Instigator
+from escalation_sim.engine.patron import Patron
 from escalation_sim.engine.rules import F32
+from escalation_sim.engine.state import FrontState
 
 
 @dataclass
@@ -42,6 +45,31 @@ class Crisis:
         opened = clash & (self.days_left == 0)
         self.days_left = np.where(clash, np.broadcast_to(length, clash.shape), self.days_left)
         return opened
+
+    def day(
+        self,
+        u: dict[str, np.ndarray],
+        clash: np.ndarray,
+        mech: object,
+        inst: Instigator,
+        front: FrontState,
+        patron: Patron | None,
+    ) -> CrisisDay:
+        """Step 8's crisis arc: open crises at today's clashes, then talks where they succeed."""
+        opened = self.open(clash, mech.crisis_length)  # type: ignore[attr-defined]
+        in_crisis = self.days_left > 0
+        mediation = patron.restraint(inst.posture) if patron is not None else F32(0)
+        talks = self.step(
+            u["talks_seek"],
+            u["talks_accept"],
+            mech,
+            inst.restraint,
+            mediation,
+            (inst.posture, front.posture),
+            (inst.threat, front.threat),
+        )
+        mediated = patron.mediated if patron is not None else np.zeros_like(talks)
+        return CrisisDay(talks, mediated, in_crisis, opened)
 
     def step(
         self,

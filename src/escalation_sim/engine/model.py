@@ -31,7 +31,6 @@ import mesa
 import numpy as np
 
 from escalation_sim.config import ladder
-from escalation_sim.config.ladder import MOVES
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Sanctioner
@@ -50,11 +49,12 @@ from escalation_sim.engine.records import (
     DailySummary,
     EventLog,
     WindowSeries,
+    add_goldstein,
     empty_totals,
 )
 from escalation_sim.engine.reporters import MODEL_REPORTERS
 from escalation_sim.engine.result import ModelResult
-from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
+from escalation_sim.engine.rules import F32
 from escalation_sim.engine.state import (
     FrontlinePerception,
     FrontState,
@@ -469,24 +469,12 @@ class EscalationModel(mesa.Model):
     def _crisis_arc_and_relaxation(self, u: dict[str, np.ndarray], inc: Incidents) -> CrisisDay:
         """Step 8: crisis talks and withdrawal (7.11); forces relax towards their baselines."""
         mech, inst, front = self.mechanisms, self.instigator, self.front
-        opened = self.crisis.open(inc.clash, mech.crisis_length)
-        in_crisis = self.crisis.days_left > 0
-        mediation = self.patron.restraint(inst.posture) if self.patron is not None else F32(0)
-        talks = self.crisis.step(
-            u["talks_seek"],
-            u["talks_accept"],
-            mech,
-            inst.restraint,
-            mediation,
-            (inst.posture, front.posture),
-            (inst.threat, front.threat),
-        )
-        mediated = self.patron.mediated if self.patron is not None else np.zeros_like(talks)
+        crisis = self.crisis.day(u, inc.clash, mech, inst, front, self.patron)
         inst.posture = rules.relax_posture(inst.posture, inst.params["posture"], mech.posture_decay)
         pressure = mech.migration.posture_pressure * front.pressure
         base_f = np.minimum(self.front_params["posture"] + pressure, 1)
         front.posture = rules.relax_posture(front.posture, base_f, mech.posture_decay)
-        return CrisisDay(talks, mediated, in_crisis, opened)
+        return crisis
 
     def _records(
         self,
@@ -520,7 +508,7 @@ class EscalationModel(mesa.Model):
         tension = t.hostility.mean(axis=0)
         if d >= self.forecast_day:  # outcomes count from the forecast date
             self._add_outcomes(t, overall, stranded)
-            self._add_goldstein(t)
+            add_goldstein(self.totals, t)
             tot.tension_sum += tension
         elif self.window is not None:  # the calibration window: what observations compare with
             self.window.add_day(d, t.arrived, t.pushed, t.new, t.armed)
@@ -580,25 +568,6 @@ class EscalationModel(mesa.Model):
         tot.crisis_days += t.in_crisis.sum(axis=0, dtype=np.int32)
         tot.talks += t.talks.sum(axis=0, dtype=np.int32)
         tot.mediations += t.mediated.sum(axis=0, dtype=np.int32)
-
-    def _add_goldstein(self, t: Today) -> None:
-        """Add the day's Goldstein scores: per border, and of the sanctions moves."""
-        gold = (
-            INSTIGATOR_GOLDSTEIN[t.moves.rung]
-            + FRONTLINE_GOLDSTEIN[t.rung_f]
-            + t.pb_incident * MOVES["pushback"].goldstein
-            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
-            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
-            + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
-            + t.talks * (MOVES["crisis_talks"].goldstein + 2 * MOVES["withdraw_forces"].goldstein)
-            + t.mediated * MOVES["mediation"].goldstein
-        )
-        self.totals.goldstein += gold
-        self.totals.goldstein_other += (
-            t.new_r * MOVES["impose_sanctions"].goldstein
-            + t.eased_r * MOVES["ease_sanctions"].goldstein
-            + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
-        )
 
     def _log_day(self, d: int, t: Today) -> None:
         """Event-log rows of the kept replications (the table in ``eventlog``)."""

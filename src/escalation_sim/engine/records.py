@@ -18,7 +18,9 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from escalation_sim.config.ladder import N_RUNGS
+from escalation_sim.config.ladder import MOVES, N_RUNGS
+from escalation_sim.engine.rules import FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
+from escalation_sim.engine.state import Today
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 N_BINS = 1000  # resolution: 0.001 on [0, 1]; 1.6% relative for counts
@@ -304,4 +306,24 @@ def empty_totals(F: int, R: int) -> SimpleNamespace:
         goldstein=np.zeros((F, R), np.float64),
         goldstein_other=np.zeros(R, np.float64),
         tension_sum=np.zeros(R, np.float64),
+    )
+
+
+def add_goldstein(totals: SimpleNamespace, t: Today) -> None:
+    """Add the day's Goldstein scores: per border, and of the sanctions moves."""
+    gold = (
+        INSTIGATOR_GOLDSTEIN[t.moves.rung]
+        + FRONTLINE_GOLDSTEIN[t.rung_f]
+        + t.pb_incident * MOVES["pushback"].goldstein
+        + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
+        + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
+        + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
+        + t.talks * (MOVES["crisis_talks"].goldstein + 2 * MOVES["withdraw_forces"].goldstein)
+        + t.mediated * MOVES["mediation"].goldstein
+    )
+    totals.goldstein += gold
+    totals.goldstein_other += (
+        t.new_r * MOVES["impose_sanctions"].goldstein
+        + t.eased_r * MOVES["ease_sanctions"].goldstein
+        + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
     )
