@@ -58,7 +58,10 @@ class Crisis:
         """Step 8's crisis arc: open crises at today's clashes, then talks where they succeed."""
         opened = self.open(clash, mech.crisis_length)  # type: ignore[attr-defined]
         in_crisis = self.days_left > 0
-        mediation = patron.restraint(inst.posture) if patron is not None else F32(0)
+        mediation = np.zeros(in_crisis.shape, F32)
+        cols = np.flatnonzero(in_crisis.any(axis=0))  # Moscow's pressure matters only there
+        if patron is not None and cols.size:
+            mediation[:, cols] = patron.restraint(inst.posture[:, cols], cols)
         talks = self.step(
             u["talks_seek"],
             u["talks_accept"],

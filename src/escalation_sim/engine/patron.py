@@ -36,24 +36,37 @@ class Patron(mesa.Agent):
         """Mesa step (ODD step 3): review the instigator's moves of today."""
         self.review(self.model.moves, self.model.u["patron"])
 
-    def isolation(self) -> np.ndarray:
+    def isolation(self, cols: slice | np.ndarray = slice(None)) -> np.ndarray:
         """How isolated sanctions have made Minsk: packages in force / the sanctioners' room."""
-        level = self.model.sanc.level.sum(axis=0)
+        level = self.model.sanc.level[:, cols].sum(axis=0)
+        if "max_packages" not in self.model.sanc_params:  # no sanctioners: not isolated
+            return np.zeros(level.shape, F32)
         room = np.asarray(self.model.sanc_params["max_packages"], F32).sum(axis=0)
-        if np.all(room == 0):
-            return np.zeros(self.model.R, F32)
+        room = room[cols] if room.ndim and room.shape[-1] == self.model.R else room
         return np.clip(level / np.maximum(room, 1), 0, 1).astype(F32)
 
-    def restraint(self, posture_m: np.ndarray) -> np.ndarray:
-        """How hard it restrains at each border (eq. 20b) with Minsk's posture ``posture_m``."""
+    def restraint(
+        self, posture_m: np.ndarray, cols: slice | np.ndarray = slice(None)
+    ) -> np.ndarray:
+        """How hard it restrains at each border (eq. 20b) with Minsk's posture ``posture_m``.
+
+        ``cols`` selects replications (``posture_m`` is already restricted to them).
+        """
         mech, m, front = self.model.mechanisms, self.model, self.model.front
-        hostility = F32(0.5) * (self.instigator.threat + front.threat)
+        hostility = F32(0.5) * (self.instigator.threat[:, cols] + front.threat[:, cols])
         at_line = np.minimum(posture_m + m.schedule.exercise_posture[m.day], 1)
         risk = rules.patron_risk(
-            mech.incident_hazard, at_line, front.posture, hostility, mech.patron_horizon
+            mech.incident_hazard,
+            at_line,
+            front.posture[:, cols],
+            hostility,
+            _cols(mech.patron_horizon, cols),
         )
         return rules.patron_restraint(
-            mech.patron_restraint, risk, mech.patron_interest, self.isolation()
+            _cols(mech.patron_restraint, cols),
+            risk,
+            _cols(mech.patron_interest, cols),
+            self.isolation(cols),
         )
 
     def review(self, moves: InstigatorMoves, u: np.ndarray) -> None:
@@ -77,10 +90,16 @@ class Patron(mesa.Agent):
         self.mediated = armed.copy()
         if not armed.any():
             return
-        keep = 1 - np.where(armed, self.restraint(inst.posture), 0)
-        inst.posture = (inst.posture * keep).astype(F32)
-        inst.threat = (inst.threat * keep).astype(F32)
+        cols = np.flatnonzero(armed.any(axis=0))  # few replications: weigh only those
+        keep = 1 - np.where(armed[:, cols], self.restraint(inst.posture[:, cols], cols), 0)
+        inst.posture[:, cols] *= keep
+        inst.threat[:, cols] *= keep
 
     def cushion(self) -> float | np.ndarray:
         """Share of sanctions pain its economic support absorbs."""
         return self.model.mechanisms.patron_cushion
+
+
+def _cols(value: float | np.ndarray, cols: slice | np.ndarray) -> float | np.ndarray:
+    """A parameter for the selected replications: scalars as they are, (R,) arrays indexed."""
+    return value[..., cols] if isinstance(value, np.ndarray) and value.ndim else value

@@ -220,10 +220,14 @@ def patron_risk(
     The clash hazard of eq. 9 at the given postures (the instigator's after its
     move) and mutual threat, held for ``horizon`` days.
     """
-    p = clash_probability(scale, posture_m, posture_f, hostility)
-    return (-np.expm1(np.asarray(horizon, F32) * np.log1p(-np.minimum(p, F32(0.999999))))).astype(
-        F32
+    # 1 - (1 - p)^H with 1 - p = exp(-rate) (eq. 9): one exponential.
+    rate = (
+        np.asarray(scale, F32)
+        * np.asarray(posture_m, F32)
+        * np.asarray(posture_f, F32)
+        * np.asarray(hostility, F32)
     )
+    return (-np.expm1(-np.asarray(horizon, F32) * rate)).astype(F32)
 
 
 def patron_restraint(
