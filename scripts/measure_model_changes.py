@@ -47,11 +47,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", choices=("patron",), help="print one section only")
+    parser.add_argument("--only", choices=("patron", "crisis"), help="print one section only")
     args = parser.parse_args()
     n, seed = args.replications, args.seed
     if args.only == "patron":
         patron_section(load(SCENARIOS / BASE), n, seed)
+        return
+    if args.only == "crisis":
+        crisis_section(load(SCENARIOS / BASE), n, seed)
         return
 
     def runs(sc: Scenario):
@@ -98,7 +101,6 @@ def main() -> None:
             print(f"relief, {name} = {value}: {'holds' if effect.holds() else 'SHORT'}: {effect}")
 
 
-
 PATRON_VALUES = (
     ("patron_restraint", (0.0, 0.25, 0.5, 0.75, 1.0)),
     ("patron_interest", (0.0, 0.01, 0.03, 0.09, 1.0)),
@@ -117,6 +119,51 @@ def patron_section(base_sc: Scenario, n: int, seed: int) -> None:
                 f"  {name} = {value:g}: P(armed) {runs['armed_incident'].mean():.3f}, "
                 f"vetoes {runs['restraint_interventions'].mean():.1f}, "
                 f"provocations {runs['provocations'].mean():.1f}"
+            )
+
+
+WEEK = 7
+
+
+def crisis_section(base_sc: Scenario, n: int, seed: int) -> None:
+    """The crisis arc: the daily clash hazard over time, and the weeks around an incident.
+
+    With every replication's traces and event log kept: the mean daily clash hazard on the
+    first day, at its peak and on the last day; the share of runs whose hazard ends below
+    half its own peak; events in the week before and after each run's first armed incident
+    (escalating, rung > 0, and de-escalating, rung < 0); and the same with crisis talks off.
+    """
+    for label, sc in (
+        ("default", base_sc),
+        ("crisis_talks = 0", with_mechanisms(base_sc, crisis_talks=0.0)),
+    ):
+        res = run_scenario(sc, n, seed, keep_traces=n)
+        tr, ev, runs = res.traces, res.events, res.runs
+        hazard = tr.pivot(index="day", columns="replication", values="clash_hazard")
+        mean = hazard.mean(axis=1)
+        ends_low = (hazard.iloc[-1] < 0.5 * hazard.max()).mean()
+        print(
+            f"crisis ({label}, N={n}, seed {seed}): mean daily clash hazard day 0 "
+            f"{mean.iloc[0]:.4f}, peak {mean.max():.4f} (day {int(mean.idxmax())}), "
+            f"last day {mean.iloc[-1]:.4f}; runs ending below half their own peak "
+            f"{ends_low:.3f}; crises {runs['crises'].mean():.2f}, talks "
+            f"{runs['crisis_talks'].mean():.2f}, crisis days {runs['crisis_days'].mean():.1f}, "
+            f"P(armed) {runs['armed_incident'].mean():.3f}"
+        )
+        first = runs.loc[runs["armed_incident"], ["replication", "first_armed_incident_day"]]
+        ev = ev.merge(first, on="replication")
+        rel = ev["day"] - ev["first_armed_incident_day"]
+        moves = ev["actor"] != "all"  # scheduled-event notes are not moves
+        for name, when in (
+            ("before", (rel >= -WEEK) & (rel < 0)),
+            ("after", (rel > 0) & (rel <= WEEK)),
+        ):
+            k = len(first)
+            up = (when & moves & (ev["rung"] > 0)).sum() / k
+            down = (when & moves & (ev["rung"] < 0)).sum() / k
+            print(
+                f"  week {name} the first armed incident: {up:.1f} escalating, "
+                f"{down:.2f} de-escalating events per run"
             )
 
 

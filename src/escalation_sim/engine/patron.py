@@ -56,7 +56,7 @@ class Patron(mesa.Agent):
         hostility = F32(0.5) * (self.instigator.threat[:, cols] + front.threat[:, cols])
         at_line = np.minimum(posture_m + m.schedule.exercise_posture[m.day], 1)
         risk = rules.patron_risk(
-            mech.incident_hazard,
+            _cols(mech.incident_hazard, cols),
             at_line,
             front.posture[:, cols],
             hostility,
