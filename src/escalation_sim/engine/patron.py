@@ -87,13 +87,14 @@ class Patron(mesa.Agent):
         that neighbour fall by the share eq. 20b gives at today's posture (eq. 20c).
         """
         inst = self.instigator
-        self.mediated = armed.copy()
+        self.mediated = np.zeros_like(armed)
         if not armed.any():
             return
         cols = np.flatnonzero(armed.any(axis=0))  # few replications: weigh only those
-        keep = 1 - np.where(armed[:, cols], self.restraint(inst.posture[:, cols], cols), 0)
-        inst.posture[:, cols] *= keep
-        inst.threat[:, cols] *= keep
+        press = np.where(armed[:, cols], self.restraint(inst.posture[:, cols], cols), 0)
+        self.mediated[:, cols] = press > 0  # no stake, no risk: no mediation
+        inst.posture[:, cols] *= 1 - press
+        inst.threat[:, cols] *= 1 - press
 
     def cushion(self) -> float | np.ndarray:
         """Share of sanctions pain its economic support absorbs."""

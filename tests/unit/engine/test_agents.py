@@ -228,3 +228,14 @@ def test_an_unblamed_clash_is_felt_as_hostile_from_an_unknown_author(base):
     assert np.all(m.front.threat[0] > before[0])  # felt at that border
     assert np.all(m.front.unanswered[0] < 4)  # but no author to answer
     np.testing.assert_array_equal(m.sanc.hostility, hostility_before)  # nor to sanction
+
+
+def test_a_patron_with_no_stake_does_not_mediate(base):
+    from escalation_sim.engine.model import EscalationModel as M
+
+    m = M(with_changes(base, patron_restraint=0.0), replications=R, seed=3)
+    m.instigator.posture[:] = 0.6
+    armed = np.ones((m.F, R), bool)
+    m.patron.mediate(armed)
+    assert not m.patron.mediated.any()
+    assert np.all(m.instigator.posture == np.float32(0.6))
