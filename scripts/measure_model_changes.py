@@ -151,6 +151,10 @@ def crisis_section(base_sc: Scenario, n: int, seed: int) -> None:
             f"P(armed) {runs['armed_incident'].mean():.3f}"
         )
         first = runs.loc[runs["armed_incident"], ["replication", "first_armed_incident_day"]]
+        print(
+            f"  first armed incidents with no troop move at that border in the 14 days before: "
+            f"{no_build_up(ev, first):.3f}"
+        )
         ev = ev.merge(first, on="replication")
         rel = ev["day"] - ev["first_armed_incident_day"]
         moves = ev["actor"] != "all"  # scheduled-event notes are not moves
@@ -165,6 +169,22 @@ def crisis_section(base_sc: Scenario, n: int, seed: int) -> None:
                 f"  week {name} the first armed incident: {up:.1f} escalating, "
                 f"{down:.2f} de-escalating events per run"
             )
+
+
+def no_build_up(ev, first) -> float:
+    """Share of first armed incidents with no troop move at that border in the 14 days before."""
+    armed = ev[ev["move"] == "armed_incident"].merge(first, on="replication")
+    armed = armed[armed["day"] == armed["first_armed_incident_day"]]
+    armed = armed.drop_duplicates("replication")
+    border = armed["target"].str.split("-").str[-1]
+    troops = ev[ev["move"] == "troops_to_border"]
+    none = 0
+    for rep, day, b in zip(armed["replication"], armed["day"], border, strict=True):
+        t = troops[
+            (troops["replication"] == rep) & (troops["day"] >= day - 14) & (troops["day"] < day)
+        ]
+        none += not ((t["target"] == b) | (t["actor"] == b)).any()
+    return none / max(len(armed), 1)
 
 
 if __name__ == "__main__":
