@@ -126,17 +126,17 @@ class Migration(FrozenModel):
         prior=log_uniform(15, 60, "Two weeks to two months; x0.5..x2 of the default."),
     )
     press_trigger: float = parameter(
-        400.0,
+        600.0,
         1,
         100_000,
         "crossing attempts/day",
         "Smoothed daily crossing attempts (all borders) at which the sanctioner starts pressing "
         "origin states and carriers to cut the route (a move of its toolbox; kept up once "
         "started).",
-        "Assumption: above the early-August 2021 level (~250-300 attempts a day: Lithuania "
+        "Assumption: twice the early-August 2021 level (~250-300 attempts a day: Lithuania "
         "~700 pushbacks on 3-6 August and ~100 detained a day, Latvia 283 on 6-10 August; "
         "record) at which the EU had pressed only Iraq (initial_cut).",
-        prior=log_uniform(200, 800, "Unmeasured; x0.5..x2 of the default."),
+        prior=log_uniform(300, 1200, "Unmeasured; x0.5..x2 of the default."),
     )
     press_cost: float = parameter(
         1.0,
@@ -242,10 +242,11 @@ class Migration(FrozenModel):
         1,
         100_000,
         "persons",
-        "People pushed back or stranded that make force against migrants likely: "
-        "P(force at a border today) = 1 - exp(-(pushed back + stranded) / scale).",
-        "Article: Minsk accused Lithuanian guards of force in pushbacks ('rubber bullets'). "
-        "Scale assumed.",
+        "Pushbacks that make force against migrants likely: P(force at a border today) = "
+        "1 - exp(-pushbacks x friction / scale), friction = 1 + stranded / stranded_hazard.",
+        "Record/article: Minsk accused Lithuanian guards of force ('rubber bullets', a man "
+        "'beaten to death') a few times in 3-12 August 2021, with ~175 pushbacks a day: "
+        "about one day in five at that load.",
         prior=log_uniform(500, 2000, "Unmeasured scale; x0.5..x2 of the default."),
     )
     stranded_hazard: float = parameter(

@@ -86,8 +86,6 @@ class Route:
         entered = attempts - pushed
         self.entered += entered.sum(axis=0)
         front.stranded = front.stranded - retries - back + pushed
-        p_force = rr.force_probability(pushed, front.stranded, mig.pushback_incident_scale)
-        force = u["pb_incident"] < p_force
         death = (u["death"] < rr.death_probability(front.stranded, mig.death_rate)) & (
             front.stranded >= 1
         )
@@ -103,6 +101,8 @@ class Route:
             + (death & ~blamed) * cost
         ).astype(F32)
         self.friction = rr.friction(front.stranded, mig.stranded_hazard)
+        p_force = rr.force_probability(pushed, self.friction, mig.pushback_incident_scale)
+        force = u["pb_incident"] < p_force
         self.smoothed += EMA_RATE * (attempts.sum(axis=0) - self.smoothed)
         hostility = (blamed.sum(axis=0) * cost).astype(F32)
         return MigrationFlow(

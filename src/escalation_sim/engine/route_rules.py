@@ -64,9 +64,12 @@ def split_target(
     return np.where(total > 0, pull / np.maximum(total, F32(1e-30)), even).astype(F32)
 
 
-def force_probability(pushed: ArrayLike, stranded: ArrayLike, scale: ArrayLike) -> Array:
-    """P(force against migrants at a border today) (eq. 19): pushbacks and the stranded."""
-    load = np.asarray(pushed, F32) + np.asarray(stranded, F32)
+def force_probability(pushed: ArrayLike, friction_: ArrayLike, scale: ArrayLike) -> Array:
+    """P(force against migrants at a border today) (eq. 19).
+
+    Today's pushbacks, weighed by the friction of the people stranded there (eq. 20).
+    """
+    load = np.asarray(pushed, F32) * np.asarray(friction_, F32)
     return (-np.expm1(-load / np.asarray(scale, F32))).astype(F32)
 
 
