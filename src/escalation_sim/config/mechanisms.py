@@ -146,6 +146,7 @@ class Migration(FrozenModel):
         "Diplomatic cost to the sanctioner of each day it presses origin states and carriers "
         "(aid, visa and trade concessions); an outcome, route_pressure_cost.",
         "Assumption: a unit of account, one per day of pressure.",
+        prior=log_uniform(0.5, 2.0, "A unit of account; x0.5..x2 of the default."),
     )
     share_lag: float = parameter(
         14.0,
