@@ -78,8 +78,9 @@ class Route:
         self.share = rr.approach(self.share, want, mig.share_lag)
         self.share /= self.share.sum(axis=0, keepdims=True)  # shares stay a split of the flow
         arrived = self.share * dispatched
-        retries = front.stranded * mig.retry
-        back = front.stranded * mig.stranded_clearance
+        leave = np.maximum(mig.retry + mig.stranded_clearance, 1)  # never more than all of them
+        retries = front.stranded * (mig.retry / leave)
+        back = front.stranded * (mig.stranded_clearance / leave)
         self.in_belarus += back.sum(axis=0)
         attempts = arrived + retries
         pushed = attempts * rate
@@ -143,7 +144,7 @@ class Route:
         return self.supplied - (where + self.entered + self.returned + self.died)
 
     def add_outcomes(self, tot: SimpleNamespace, flow: Any, day: int) -> None:
-        """Add the day's route (a MigrationFlow or the day's Today) to the totals (forecast days)."""
+        """Add the day's route (a MigrationFlow or Today) to the totals (forecast days)."""
         m = self.model
         tot.arrivals += flow.arrived
         tot.attempts += flow.attempts

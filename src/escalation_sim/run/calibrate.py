@@ -2,7 +2,8 @@
 
 The scenario must start before its ``forecast_from``: the days between are the calibration
 window. Each observed row that lies inside the window and has a model output (irregular
-entries, i.e. the detained "arrivals" border guards report, and pushbacks per border, packages per sanctioner, armed incidents per border) is one summary
+entries, i.e. the detained "arrivals" border guards report, and pushbacks per border,
+packages per sanctioner, armed incidents per border) is one summary
 statistic: log(1 + the mean over ``replications`` replications of the simulated total over
 the row's days). pyabc's adaptive p-norm distance scales every statistic by its spread in
 each generation (scaled distances). The history database ``calibration.db`` in the results

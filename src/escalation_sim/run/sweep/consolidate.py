@@ -184,7 +184,7 @@ def _merged_daily(store: Store, plan: Plan, tids: list[int], d: int, npz: _Recen
             z[f"d{d}_rung_counts"],
             z[f"d{d}_hist"],
             z[f"d{d}_sums"],
-            z[f"d{d}_border"] if f"d{d}_border" in z else None,
+            z.get(f"d{d}_border"),
         )
         total = piece if total is None else total.merge(piece)
     assert total is not None
