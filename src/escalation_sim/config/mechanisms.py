@@ -276,9 +276,9 @@ class Migration(FrozenModel):
         0,
         6,
         "rungs",
-        "Reputational cost of a humanitarian death, in perceived rungs: a death blamed on "
-        "Minsk adds death_blame / 6 to the hostility attributed to it; one blamed on the "
-        "frontline state adds as much to that state's domestic pressure.",
+        "Reputational cost of a humanitarian death blamed on Minsk, in perceived rungs: it "
+        "adds death_blame / 6 to the hostility the frontline states attribute to it (a "
+        "death blamed on the frontline state is counted, deaths_blamed_on_frontline).",
         "Assumption (article: each side blames the other for the migrants' fate).",
         prior=uniform(0.25, 1.0, "Unmeasured."),
     )

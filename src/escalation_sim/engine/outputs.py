@@ -89,6 +89,7 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "force_against_migrants": tot.force_migrants.sum(axis=0),
         "humanitarian_deaths": tot.deaths.sum(axis=0),
         "deaths_blamed_on_instigator": tot.deaths_blamed,
+        "deaths_blamed_on_frontline": tot.deaths.sum(axis=0) - tot.deaths_blamed,
         "route_pressure_day": tot.first_press.astype(float),
         "route_pressure_cost": tot.press_cost,
         "final_route_cut": model.route.cut.astype(float),

@@ -99,7 +99,6 @@ class Route:
             front.pressure * (1 - mig.pressure_decay)
             + entered / fp["capacity"]
             + mig.stranded_pressure * front.stranded / fp["capacity"]
-            + (death & ~blamed) * cost
         ).astype(F32)
         self.friction = rr.friction(front.stranded, mig.stranded_hazard)
         p_force = rr.force_probability(pushed, self.friction, mig.pushback_incident_scale)
