@@ -124,7 +124,7 @@ class FrontlineConfig(ActorConfig):
         "weight",
         "Minsk's standing grievance against this state, beyond perceived threat: it steers the "
         "migrant flow there (with the route's steering weight).",
-        "See scenario comments (article: Lithuania hosts the opposition).",
+        "See scenario comments (article: 'support for the Belarusian opposition').",
     )
     capacity: float = parameter(
         4000.0,

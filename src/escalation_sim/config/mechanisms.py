@@ -186,7 +186,8 @@ class Migration(FrozenModel):
         "weight",
         "How far Minsk steers the flow to the neighbours it is most hostile to: a border's "
         "weight is times 1 + steering x (grievance + perceived threat from it).",
-        "Article: Lithuania is punished for hosting the opposition ('Tsikhanouskaya').",
+        "Article: the crisis answers the neighbours' 'support for the Belarusian opposition "
+        "and Western sanctions'. Weight assumed.",
         prior=log_uniform(0.5, 2.0, "Unmeasured; x0.5..x2 of the default."),
     )
     fence_step: float = parameter(
