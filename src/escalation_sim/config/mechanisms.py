@@ -17,10 +17,12 @@ class Migration(FrozenModel):
         "persons/day",
         "Migrants the route brings into Belarus per day when Minsk's valve is fully open and "
         "no origin state or carrier has cut it (flights, visas, tour operators).",
-        "Assumption: order of magnitude of July-August 2021 crossings (Lithuania ~4,000 in "
-        "July; Poland and Latvia rising in August).",
+        "See scenario comments (set from the early-August 2021 crossings of the record).",
         prior=log_uniform(
-            75, 300, "Lithuania saw ~4,000 arrivals in July (~130/day); x0.5..x2 of the default."
+            0.5,
+            2.0,
+            "Route capacity known to a factor of two; x0.5..x2 of the scenario value.",
+            relative=True,
         ),
     )
     valve_response: float = parameter(
