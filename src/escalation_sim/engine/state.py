@@ -77,7 +77,7 @@ class SanctionsDue:
 class MigrationFlow:
     """Step 2's output: today's route, per border (F, R) or per replication (R,)."""
 
-    arrived: np.ndarray  # (F, R) people brought to the line for the first time
+    arrived: np.ndarray  # (F, R) people brought to the line from inside Belarus
     attempts: np.ndarray  # (F, R) crossing attempts, repeats included
     pushed: np.ndarray  # (F, R) attempts turned back (pushbacks)
     entered: np.ndarray  # (F, R) irregular entries (attempts not turned back)
