@@ -35,6 +35,19 @@ HEADLINE = (
     "final_reputation",
     "final_belief",
     "mean_tension",
+    "nonlethal_clashes",
+    "arrivals",
+    # the route (issue 10)
+    "attempts",
+    "pushbacks",
+    "entries",
+    "stranded_peak",
+    "force_against_migrants",
+    "humanitarian_deaths",
+    "returned",
+    "route_pressure_day",
+    "attempts_peak_day",
+    "attempts_peak_to_final",
 )
 
 
@@ -66,6 +79,10 @@ def main() -> None:
     for col in HEADLINE:
         if col in base:
             print(f"  {col:26s} {base[col].mean():.4g}")
+    for name in (a.name for a in base_sc.actors_of("frontline")):
+        cols = [f"{k}_{name}" for k in ("attempts", "pushbacks", "entries", "arrivals")]
+        if cols[0] in base:
+            print(f"  {name:12s} " + "  ".join(f"{c} {base[c].mean():,.0f}" for c in cols))
     for claim in CLAIMS:
         if not claim.measures:
             continue

@@ -45,6 +45,7 @@ from escalation_sim.engine.randomness import (
     model_blocks,
 )
 from escalation_sim.engine.records import (
+    BORDER_COUNTS,
     SERIES_NAMES,
     DailySummary,
     EventLog,
@@ -54,6 +55,7 @@ from escalation_sim.engine.records import (
 )
 from escalation_sim.engine.reporters import MODEL_REPORTERS
 from escalation_sim.engine.result import ModelResult
+from escalation_sim.engine.route import Route
 from escalation_sim.engine.rules import F32
 from escalation_sim.engine.state import (
     FrontlinePerception,
@@ -224,6 +226,7 @@ class EscalationModel(mesa.Model):
         )
         self.last_armed = np.full((F, R), -10_000, np.int32)
         self.crisis = Crisis(F, R)
+        self.route = Route(self)  # the migrant route's stocks and split (ODD 7.9)
 
     def _init_slots(self) -> None:
         """Rows of the day's uniforms by purpose: per border, per sanctioner, one gesture."""
@@ -233,7 +236,8 @@ class EscalationModel(mesa.Model):
         self._slots["pm_sanctions"] = slice(base, base + S)
         self._slots["counter"] = slice(base + S, base + 2 * S)
         self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
-        self._n_uniform = base + 2 * S + 1
+        self._slots["flight"] = slice(base + 2 * S + 1, base + 2 * S + 2)
+        self._n_uniform = base + 2 * S + 2
 
     # ------------------------------------------------------------------ randomness
     def _draw(self) -> dict[str, np.ndarray]:
@@ -262,6 +266,7 @@ class EscalationModel(mesa.Model):
         )
         self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
         self.trace_rungs = np.zeros((days, F, K), np.int8)
+        self.trace_border = np.zeros((days, len(BORDER_COUNTS), F, K), F32)
         self.log = EventLog()
 
     # ------------------------------------------------------------------ the day
@@ -272,7 +277,7 @@ class EscalationModel(mesa.Model):
         flow = self._instrumentalised_migration(u)
         moves, rung_f = self._decisions(u)
         incidents = self._incidents(u, moves, rung_f)
-        by_front = self._frontline_perception(u, moves, incidents)
+        by_front = self._frontline_perception(u, moves, incidents, flow)
         by_inst = self._instigator_perception(u, rung_f, flow, incidents, due)
         level_total = self._war_atmosphere()
         crisis = self._crisis_arc_and_relaxation(u, incidents)
@@ -291,22 +296,8 @@ class EscalationModel(mesa.Model):
         return SanctionsDue(new, eased, new.sum(axis=0), eased.sum(axis=0))
 
     def _instrumentalised_migration(self, u: dict[str, np.ndarray]) -> MigrationFlow:
-        """Step 2: flow through the valve, pushbacks (at yesterday's pressure), stranded."""
-        mig, front, fp = self.mechanisms.migration, self.front, self.front_params
-        valve = self.instigator.valve
-        expected = mig.supply * self.schedule.supply[self.day] * valve * fp["migrant_share"]
-        arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
-        pushed = arrived * rules.pushback_rate(
-            fp["pushback"], front.pressure, mig.pushback_pressure
-        )
-        front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
-        front.pressure = (
-            front.pressure * (1 - mig.pressure_decay) + (arrived - pushed) / fp["capacity"]
-        )
-        pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
-            pushed, mig.pushback_incident_scale
-        )
-        return MigrationFlow(arrived, pushed, pb_incident)
+        """Step 2: the migrant route's day (``route``): flows, pushbacks, stranded, deaths."""
+        return self.route.step(u, self.day)
 
     def _decisions(self, u: dict[str, np.ndarray]) -> tuple[InstigatorMoves, np.ndarray]:
         """Step 3: simultaneous decisions on yesterday's perceptions; rung >= 3 raises posture.
@@ -327,8 +318,14 @@ class EscalationModel(mesa.Model):
             self.agents_by_type[Patron].do("step")
         self.agents_by_type[Frontline].do("step")
         moves, rung_f = self.moves, self.rung_f
+        # A rung-3 move is a new deployment only where that side's forces were not yet militarised
+        self._deploy = (
+            inst.posture < mech.militarised_posture,
+            front.posture < mech.militarised_posture,
+        )
         inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
         front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
+        self.route.after_decisions(rung_f)
         return moves, rung_f
 
     def _incidents(
@@ -343,7 +340,8 @@ class EscalationModel(mesa.Model):
         posture_m = np.minimum(inst.posture + self.schedule.exercise_posture[d], 1)  # at the line
         posture_f = front.posture
         hostility = F32(0.5) * (inst.threat + front.threat)
-        p_clash = rules.clash_probability(mech.incident_hazard, posture_m, posture_f, hostility)
+        scale = mech.incident_hazard * self.route.friction  # stranded people add friction
+        p_clash = rules.clash_probability(scale, posture_m, posture_f, hostility)
         clash = u["clash"] < p_clash
         armed = clash & (u["armed"] < rules.armed_probability(mech.armed_escalation, hostility))
         if np.max(mech.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
@@ -360,6 +358,7 @@ class EscalationModel(mesa.Model):
         front.posture = np.minimum(front.posture + mech.posture_step * clash, 1)
         if self.patron is not None:
             self.patron.mediate(armed)
+        self.route.after_incidents(armed)
         return Incidents(
             amb_bg=amb_bg,
             blamed_bg=blamed_bg,
@@ -376,7 +375,7 @@ class EscalationModel(mesa.Model):
         )
 
     def _frontline_perception(
-        self, u: dict[str, np.ndarray], moves: InstigatorMoves, inc: Incidents
+        self, u: dict[str, np.ndarray], moves: InstigatorMoves, inc: Incidents, flow: MigrationFlow
     ) -> FrontlinePerception:
         """Step 5: the frontline reads the instigator's day; sanctioners and reputation follow."""
         d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
@@ -411,7 +410,7 @@ class EscalationModel(mesa.Model):
             front.threat = np.minimum(front.threat + self.schedule.exercise_threat[d], 1)
             max_f = np.maximum(max_f, 3)
         front.unanswered = max_f.astype(F32)
-        attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG
+        attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG + flow.death_hostility
         if self.S:
             Sanctioner.attribute_and_decide(self, d, attributed)
         inst.reputation = rules.update_reputation(
@@ -495,6 +494,8 @@ class EscalationModel(mesa.Model):
             moves=moves,
             rung_f=rung_f,
             level_total=level_total,
+            deploy_m=self._deploy[0],
+            deploy_f=self._deploy[1],
             **vars(due),
             **vars(flow),
             **vars(inc),
@@ -507,11 +508,11 @@ class EscalationModel(mesa.Model):
         stranded = self.front.stranded.sum(axis=0)
         tension = t.hostility.mean(axis=0)
         if d >= self.forecast_day:  # outcomes count from the forecast date
-            self._add_outcomes(t, overall, stranded)
+            self._add_outcomes(t, overall)
             add_goldstein(self.totals, t)
             tot.tension_sum += tension
         elif self.window is not None:  # the calibration window: what observations compare with
-            self.window.add_day(d, t.arrived, t.pushed, t.new, t.armed)
+            self.window.add_day(d, t.entered, t.pushed, t.new, t.armed)
         inst = self.instigator
         values = np.stack(
             [
@@ -525,17 +526,22 @@ class EscalationModel(mesa.Model):
                 t.posture_f.mean(axis=0),
                 t.posture_m.mean(axis=0),
                 inst.valve,
+                self.route.in_belarus,
+                t.attempts.sum(axis=0),
+                self.route.cut,
             ]
         ).astype(F32)
         rungs = np.vstack([overall[None, :], t.rung])
+        counts = np.stack([t.attempts, t.pushed, t.entered, self.front.stranded])  # (4, F, R)
         for daily, g in zip(self.daily_by_group, self._group_slices, strict=True):
-            daily.add_day(d, rungs[:, g], values[:, g])
+            daily.add_day(d, rungs[:, g], values[:, g], counts[..., g])
         if self.keep:
             self.trace_values[d] = values[:, self._kept]
+            self.trace_border[d] = counts[..., self._kept]
             self.trace_rungs[d] = t.rung[:, self._kept]
             self._log_day(d, t)
 
-    def _add_outcomes(self, t: Today, overall: np.ndarray, stranded: np.ndarray) -> None:
+    def _add_outcomes(self, t: Today, overall: np.ndarray) -> None:
         """Add the day's incidents, moves, packages and migration to the run's totals."""
         d, tot = self.day, self.totals
         nonlethal = t.clash & ~t.armed
@@ -548,10 +554,7 @@ class EscalationModel(mesa.Model):
         tot.days3 += overall >= 3
         tot.new_packages += t.new_r.astype(np.int32)
         tot.eased += t.eased_r.astype(np.int32)
-        tot.arrivals += t.arrived
-        tot.pushbacks += t.pushed
-        np.maximum(tot.stranded_peak, stranded, out=tot.stranded_peak)
-        np.maximum(tot.stranded_peak_f, self.front.stranded, out=tot.stranded_peak_f)
+        self.route.add_outcomes(tot, t, d)
         tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
         covert = t.moves.covert.sum(axis=0, dtype=np.int32)
         tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
@@ -600,6 +603,7 @@ class EscalationModel(mesa.Model):
             traces = traces_frame(
                 self.trace_values,
                 self.trace_rungs,
+                self.trace_border,
                 self._kept_labels,
                 self.dyads,
                 self.config.start,

@@ -301,28 +301,11 @@ def sanctions_pain(level: ArrayLike, per_package: ArrayLike, cushion: ArrayLike)
 
 
 # ----------------------------------------------------------------- 9. migration
-def pushback_rate(base: ArrayLike, pressure: ArrayLike, per_pressure: ArrayLike) -> Array:
-    """Share of arrivals a frontline state pushes back (eq. 14), rising with pressure."""
-    return np.clip(
-        np.asarray(base, F32) + np.asarray(per_pressure, F32) * np.asarray(pressure, F32), 0, 1
-    ).astype(F32)
-
-
-def arrivals(expected: ArrayLike, z: ArrayLike) -> Array:
-    """Arrivals, Gaussian approximation of a Poisson count (eq. 15), never negative."""
-    mu = np.asarray(expected, F32)
-    return np.maximum(mu + np.sqrt(mu) * np.asarray(z, F32), 0).astype(F32)
-
-
+# The route's arithmetic is in ``route_rules`` (eqs. 14-22); its standard normal is here.
 def standard_normal(u1: ArrayLike, u2: ArrayLike) -> Array:
     """Standard normal deviates from two uniforms in [0, 1) (Box-Muller)."""
     radius = np.sqrt(-2 * np.log1p(-np.asarray(u1, F32)))  # log(1 - u1): finite for u1 < 1
     return (radius * np.cos(2 * np.pi * np.asarray(u2, F32))).astype(F32)
-
-
-def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
-    """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
-    return (-np.expm1(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)
 
 
 def hostile_only(seen: ArrayLike) -> Array:

@@ -7,7 +7,7 @@ import pytest
 
 from escalation_sim.engine.agents import Frontline, Sanctioner
 from escalation_sim.engine.model import EscalationModel
-from escalation_sim.engine.state import Incidents
+from escalation_sim.engine.state import Incidents, MigrationFlow
 from tests.support import with_changes
 
 R = 4
@@ -224,7 +224,10 @@ def test_an_unblamed_clash_is_felt_as_hostile_from_an_unknown_author(base):
         blamed_clash=z,
     )
     moves = m.instigator.decide(uniforms(m))
-    m._frontline_perception(uniforms(m), moves, inc)
+    f0 = np.zeros((m.F, R), np.float32)
+    r0 = np.zeros(R, np.float32)
+    no_route = MigrationFlow(f0, f0, f0, f0, z, z, z, r0, r0 > 0, r0 > 0, r0)  # nothing at the line
+    m._frontline_perception(uniforms(m), moves, inc, no_route)
     assert np.all(m.front.threat[0] > before[0])  # felt at that border
     assert np.all(m.front.unanswered[0] < 4)  # but no author to answer
     np.testing.assert_array_equal(m.sanc.hostility, hostility_before)  # nor to sanction

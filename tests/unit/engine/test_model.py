@@ -153,7 +153,9 @@ def test_outcome_columns_and_invariants(base):
     assert (r.loc[r["armed_incident"], "max_rung"] >= 5).all()
     assert (r["blamed_on_instigator"] <= r["ambiguous_incidents"]).all()
     assert (r["caused_by_instigator"] <= r["ambiguous_incidents"]).all()
-    assert (r["pushbacks"] <= r["arrivals"]).all()
+    assert (r["pushbacks"] <= r["attempts"]).all()
+    np.testing.assert_allclose(r["pushbacks"] + r["entries"], r["attempts"], atol=2)
+    assert (r["arrivals"] <= r["attempts"] + 1).all()  # repeat attempts come on top of arrivals
     assert r["days_rung3_plus"].between(0, base.days).all()
     assert len(res.traces) == 20 * base.days
     assert set(res.events["replication"]) <= set(range(20))
