@@ -68,9 +68,10 @@ def shows(p: Paired) -> None:
 # Measures the model does not reproduce, with what was measured; never tuned to pass.
 SHORT_OF_THE_CLAIM: dict[tuple[str, int], str] = {
     ("sanctions_relief.yaml", 1): (
-        "Issue 10 (the route): with crossings counted from the record the border stays "
-        "tense, relief is rare and Minsk's provocations fall only 1.6% (54.98 -> 54.13, "
-        "d = -0.11, p = 1e-147, N = 2,000): significant, short of the 5% / d = 0.2 minimum"
+        "Issues 9 and 10 merged: with crossings counted from the record the border stays "
+        "tense and Minsk's provocations fall only "
+        "1.1% (55.18 -> 54.56, d = -0.08, p = 5e-124, N = 2,000): significant, short of the "
+        "5% / d = 0.2 minimum (docs/ODD.md section 10)"
     ),
 }
 
