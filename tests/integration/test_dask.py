@@ -177,3 +177,44 @@ def test_dask_tasks_report_progress_while_they_run(tmp_path):
     by_task = {t.id: sum(r for i, r in reports if i == t.id) for t in plan.tasks}
     assert len(reports) > len(plan.tasks)  # more than one report per task: inside the task
     assert all(0 < runs <= t.runs + 1e-9 for t in plan.tasks for runs in [by_task[t.id]])
+
+
+def test_ensemble_sweep_on_dask_equals_in_process(tmp_path):
+    """``sweep --parameters prior`` through Dask gives the in-process tables bit for bit."""
+    import pickle
+
+    from distributed import LocalCluster
+
+    from escalation_sim.io.experiment_file import load_experiment
+    from escalation_sim.run.sweep.plan import expand, with_ensemble
+    from escalation_sim.run.sweep.tasks import _payload
+
+    exp_file = write_experiment(tmp_path, name="ens", **FIELDS)
+    exp, ens = with_ensemble(load_experiment(exp_file), "prior", 5)
+    payload = _payload(expand(exp, ens), expand(exp, ens).tasks[0])
+    assert pickle.loads(pickle.dumps(payload)).ensemble.digest() == ens.digest()
+    args = ["--parameters", "prior", "--per-draw", "5", "--quiet"]
+    ref = tmp_path / "ref"
+    assert main(["sweep", str(exp_file), "--out", str(ref), "--workers", "0", *args]) == 0
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as local:
+        out = tmp_path / "out"
+        code = main(
+            [
+                "sweep",
+                str(exp_file),
+                "--out",
+                str(out),
+                "--scheduler",
+                local.scheduler_address,
+                *args,
+            ]
+        )
+    assert code == 0
+    assert_same(out, tables(ref))
