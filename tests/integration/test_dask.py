@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from escalation_sim.cli import main
@@ -218,3 +219,39 @@ def test_ensemble_sweep_on_dask_equals_in_process(tmp_path):
         )
     assert code == 0
     assert_same(out, tables(ref))
+
+
+def test_calibrate_on_dask_equals_one_process(tmp_path):
+    """calibrate --scheduler: the batches' engine calls run on Dask, the result is the same."""
+    from distributed import LocalCluster
+
+    from escalation_sim.io.observed_file import load_observed
+    from escalation_sim.io.scenario_file import load
+    from escalation_sim.run.calibrate import posterior_frame, prepare, run_abc
+    from tests.support import ROOT
+
+    window = tmp_path / "w.yaml"
+    window.write_text(
+        f"extends: {ROOT / 'scenarios' / 'calibration' / 'august_2021_window.yaml'}\n"
+        "name: w\nstart: 2021-07-25\nforecast_from: 2021-08-12\ndays: 30\nevents: []\n"
+    )
+    record = load_observed(ROOT / "data" / "observed" / "belarus_eu_2021.csv")
+    kw = dict(population=8, generations=2, seed=6, replications=2, progress=False)
+    posteriors = []
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as local:
+        for name, where in (
+            ("one", {"workers": 1, "scheduler": None}),
+            ("dask", {"workers": 1, "scheduler": local.scheduler_address}),
+        ):
+            cal = prepare(load(window), record)
+            out = tmp_path / name
+            out.mkdir()
+            posteriors.append(posterior_frame(run_abc(cal, out, **where, **kw), cal))
+    pd.testing.assert_frame_equal(posteriors[0], posteriors[1])
