@@ -170,6 +170,8 @@ def _calibrate(
     accepted_or_rejected = int(ess["samples"].iloc[before:].sum()) if len(ess) > before else 0
     simulated = int(getattr(history, "particles_simulated", accepted_or_rejected))
     batches = list(getattr(history, "batches", []))
+    calls = [list(c) for c in getattr(history, "engine_calls", [])]
+    runs = sum(p * r for p, r in calls) if calls else simulated * args.replications
     extra = {
         "wall_seconds": round(wall, 3),
         "generations_run": len(ess) - before,
@@ -177,9 +179,17 @@ def _calibrate(
         # sample for epsilon, proposals past the last acceptance of a batch included)
         "particles_simulated": simulated,
         "particles_evaluated": accepted_or_rejected,  # those pyabc counts in its populations
-        "runs_per_second": round(simulated * args.replications / wall, 1) if wall else None,
+        # every replication-run the engine simulated (screening and scales included)
+        "runs_simulated": runs,
+        "runs_per_second": round(runs / wall, 1) if wall else None,
+        # (particles, replications) of every engine call: benchmarks replay them alone
+        "engine_calls": calls,
         "batch_sizes": batches,
+        # wall time of the engine calls; the rest of wall_seconds is pyabc's bookkeeping,
+        # the screening, the database and the prior-predictive scales
+        "engine_seconds": round(float(getattr(history, "engine_seconds", 0.0)), 3),
         "ess": ess.to_dict(orient="records"),
+        "final_ess": float(ess["ess"].iloc[-1]),
         "calibrated_parameters": list(cal.paths),
         "screening": None if args.all_parameters else "screening.csv",
         "constant_statistics": _constant(out),
@@ -250,8 +260,10 @@ def _write_manifest(
         seed=args.seed,
         workers=args.workers,
         scheduler=args.scheduler,
-        distance="pyabc PNormDistance(p=2), each statistic (log(1 + mean simulated count)) "
-        "divided by its prior-predictive standard deviation (scales.json)",
+        distance="pyabc PNormDistance(p=2) on one array per particle ('scaled' in the "
+        "database): each statistic (log(1 + mean simulated count)) that the prior can move, "
+        "divided by its prior-predictive standard deviation (scales.json), in the order of "
+        "'statistics' without 'constant_statistics'",
         config=sc.model_dump(mode="json"),
         **fields,
     )

@@ -2,16 +2,18 @@
 
 pyabc evaluates one particle at a time (``simulate_one``: propose a parameter vector,
 simulate, compute the distance, accept or reject). The engine is fastest when it advances
-thousands of replications at once, and a particle needs only ~10. :class:`BatchSampler`
-therefore starts ``B`` ``simulate_one`` calls, each in its own thread, *one after the
-other*: each runs until its model call, which parks the particle's parameters and seed in
-a slot (:func:`submit`) and waits. Once all ``B`` are parked, one engine call simulates
-them all (``B x R`` replications, each particle its own block seed), the threads are
-resumed one after the other in the order they started, and the first particles up to the
-population size are kept (the order is the proposal order, so nothing favours fast
-particles). The threads never run at the same time, so the global random stream that
-pyabc draws from is consumed in a fixed order: a calibration is reproducible from its seed
-with any number of workers. ``runner`` splits a batch's engine call over local processes
+thousands of replications at once, and a particle needs only ~10. The batch sampler
+therefore splits ``B`` of pyabc's ``simulate_one`` calls (:func:`run_batch`): it proposes
+all ``B`` particles and draws their seeds, simulates them in one engine call (``B x R``
+replications, each particle its own block seed), then lets pyabc evaluate each (distance,
+acceptance, weight), the model call returning the simulated statistics. The first
+particles up to the population size are kept, in proposal order (nothing favours fast
+particles). The global random stream that pyabc draws from is consumed in a fixed order:
+a calibration is reproducible from its seed with any number of workers. (Earlier versions
+parked each particle in a thread, then replayed each proposal; the thread switches and the
+repeated proposals cost more than pyabc's own bookkeeping.)
+
+``runner`` splits a batch's engine call over local processes
 or a Dask cluster (each part is again one vectorised call); results do not depend on the
 split, because a particle's replications depend only on its block seed.
 
@@ -36,64 +38,127 @@ _local = threading.local()
 
 
 @dataclass
-class _Slot:
-    """One particle of a batch: its thread's request and the result it waits for."""
+class _Batch:
+    """Simulated statistics of a batch's particles, handed out in proposal order.
 
-    request: Any = None
-    result: Any = None
-    particle: Any = None
-    error: BaseException | None = None
-    parked: threading.Event = field(default_factory=threading.Event)
-    go: threading.Event = field(default_factory=threading.Event)
+    ``recording``: the model call only records the particle's parameters and seed, then
+    raises :class:`_Parked` (the first pass of :func:`_replayed_batch`).
+    """
 
-    def run(self, simulate_one: Callable[[], Any]) -> None:
-        _local.slot = self
-        try:
-            self.particle = simulate_one()
-        except BaseException as exc:  # handed to the main thread
-            self.error = exc
-        finally:
-            self.parked.set()
+    results: list[Any] = field(default_factory=list)
+    position: int = 0
+    recording: bool = False
+    requests: list[Any] = field(default_factory=list)
+
+
+class _Parked(Exception):
+    """Raised by a recorded model call: the particle waits for its batch."""
 
 
 def in_batch() -> bool:
-    """True inside a batched ``simulate_one`` (the model call must :func:`submit`)."""
-    return getattr(_local, "slot", None) is not None
+    """True while a batch's particles are evaluated (the model call must :func:`submit`)."""
+    return getattr(_local, "batch", None) is not None
 
 
-def submit(request: Any) -> Any:
-    """Park ``request`` for the batch's engine call; return its result when resumed."""
-    slot: _Slot = _local.slot
-    if slot.request is not None:
+def submit(parameters: Any) -> Any:
+    """The model call of a batched particle: its statistics, simulated with its batch."""
+    batch: _Batch = _local.batch
+    if batch.recording:
+        batch.requests.append((parameters, new_seed()))
+        raise _Parked
+    if batch.position >= len(batch.results):
         raise RuntimeError("a batched particle called the model twice")
-    slot.request = request
-    slot.parked.set()
-    slot.go.wait()
-    return slot.result
+    batch.position += 1
+    return batch.results[batch.position - 1]
+
+
+def new_seed() -> int:
+    """A particle's block seed, from pyabc's (global) stream right after its proposal."""
+    return int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 (pyabc seeds the global)
 
 
 def run_batch(
     simulate_one: Callable[[], Any], size: int, simulate: Callable[[list[Any]], list[Any]]
 ) -> list[Any]:
-    """``size`` particles of ``simulate_one`` whose model calls ``simulate`` runs at once."""
-    slots = [_Slot() for _ in range(size)]
-    threads = []
-    for slot in slots:  # one at a time: each proposes and parks before the next starts
-        th = threading.Thread(target=slot.run, args=(simulate_one,), daemon=True)
-        th.start()
-        slot.parked.wait()
-        slot.parked.clear()
-        threads.append(th)
-    waiting = [s for s in slots if s.request is not None and s.error is None]
-    for s, result in zip(waiting, simulate([s.request for s in waiting]), strict=True):
-        s.result = result
-    for s, th in zip(slots, threads, strict=True):  # resumed in the order they started
-        s.go.set()
-        th.join()
-    for s in slots:
-        if s.error is not None:
-            raise s.error
-    return [s.particle for s in slots]
+    """``size`` particles of ``simulate_one`` whose model calls ``simulate`` runs at once.
+
+    ``simulate_one`` is pyabc's ``partial(_simulate_one, ...)``: propose, then evaluate.
+    The batch first proposes every particle (pyabc's ``generate_valid_proposal``) and
+    draws its seed, then ``simulate`` runs them all in one go, then pyabc evaluates each
+    (``evaluate_proposal``: the model call returns the statistics, then distance,
+    acceptance, weight). Anything else is run one particle at a time.
+    """
+    from pyabc.inference_util import inference_util as iu
+
+    kw = getattr(simulate_one, "keywords", None)
+    if getattr(simulate_one, "func", None) is not iu._simulate_one or not kw or not kw["evaluate"]:
+        return _replayed_batch(simulate_one, size, simulate)
+    proposal = {
+        k: kw[k]
+        for k in (
+            "t",
+            "m",
+            "p",
+            "model_prior",
+            "parameter_priors",
+            "model_perturbation_kernel",
+            "transitions",
+        )
+    }
+    evaluation = {
+        k: kw[k]
+        for k in (
+            "t",
+            "models",
+            "summary_statistics",
+            "distance_function",
+            "eps",
+            "acceptor",
+            "x_0",
+            "weight_function",
+            "proposal_id",
+        )
+    }
+    proposals = []
+    for _ in range(size):
+        m, theta = iu.generate_valid_proposal(**proposal)
+        proposals.append((m, theta, new_seed()))
+    _local.batch = _Batch(simulate([(theta, seed) for _, theta, seed in proposals]))
+    try:
+        return [iu.evaluate_proposal(m, theta, **evaluation) for m, theta, _ in proposals]
+    finally:
+        _local.batch = None
+
+
+def _replayed_batch(
+    simulate_one: Callable[[], Any], size: int, simulate: Callable[[list[Any]], list[Any]]
+) -> list[Any]:
+    """Any ``simulate_one`` (pyabc's prior sample): two passes over the same stream.
+
+    The first pass stops each particle at its model call (recording its parameters and
+    seed); ``simulate`` runs them all; the stream is rewound and the second pass repeats
+    the same particles, the model call returning the statistics.
+    """
+    state = np.random.get_state()  # noqa: NPY002 (pyabc's stream)
+    batch = _Batch(recording=True)
+    _local.batch = batch
+    try:
+        for _ in range(size):
+            try:
+                simulate_one()
+            except _Parked:
+                continue
+            raise RuntimeError("a batched particle did not call the model")
+        batch.results = simulate(batch.requests)
+        np.random.set_state(state)  # noqa: NPY002
+        batch.recording = False
+        out = []
+        for _ in range(size):
+            out.append(simulate_one())
+            new_seed()  # the seed drawn in the first pass: the stream ends where it did
+        return out
+    finally:
+        _local.batch = None
 
 
 class Reporter:
@@ -277,3 +342,30 @@ def diagonal_normal_transition(scaling: float = 1.0) -> Any:
             return float(dens[0]) if pts.shape[0] == 1 and getattr(x, "ndim", 1) == 1 else dens
 
     return DiagonalNormalTransition(scaling)
+
+
+def single_model_prior() -> Any:
+    """The pyabc model prior for one model (always model 0), without scipy's ``randint``.
+
+    pyabc evaluates the model prior twice per particle; scipy's discrete ``pmf`` cost a
+    third of pyabc's own bookkeeping per particle.
+    """
+    from pyabc.random_variables import RVBase
+
+    class OneModel(RVBase):
+        def copy(self) -> OneModel:
+            return OneModel()
+
+        def rvs(self, *args: Any, **kwargs: Any) -> int:
+            return 0
+
+        def pmf(self, x: Any, *args: Any, **kwargs: Any) -> float:
+            return 1.0 if x == 0 else 0.0
+
+        def pdf(self, x: Any, *args: Any, **kwargs: Any) -> float:
+            return self.pmf(x)
+
+        def cdf(self, x: Any, *args: Any, **kwargs: Any) -> float:
+            return 1.0 if x >= 0 else 0.0
+
+    return OneModel()

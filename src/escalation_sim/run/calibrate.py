@@ -32,6 +32,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -60,6 +61,8 @@ from escalation_sim.run.abc_batch import (
     diagonal_normal_transition,
     in_batch,
     make_batch_sampler,
+    new_seed,
+    single_model_prior,
     split,
     standard_normal_prior,
     submit,
@@ -79,6 +82,7 @@ DB_NAME = "calibration.db"
 FAILURES_NAME = "failures.jsonl"
 POSTERIOR_NAME = "posterior.parquet"
 SCREENING_NAME = "screening.csv"
+SCALED = "scaled"  # pyabc's one summary statistic: the scaled window statistics, in order
 FAILED = 50.0  # log1p statistic of a failed simulation: far from any observation
 
 
@@ -251,6 +255,11 @@ class WindowSimulator:
         self.latent = latent  # (prior, scenario value, integer) per parameter, or None
         self.runner, self.parts = runner, parts
         self.simulated = 0  # particles simulated by this object (this process)
+        self.engine_seconds = 0.0  # wall time of its engine calls (the rest is bookkeeping)
+        self.calls: list[tuple[int, int]] = []  # (particles, replications) of each engine call
+        # (statistic, scale) of the distance: pyabc sees one array of scaled statistics
+        # per particle (one database row instead of one per statistic)
+        self.pack: list[tuple[str, float]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled for a worker: without the runner (a pool or client stays here)."""
@@ -280,11 +289,15 @@ class WindowSimulator:
         return np.column_stack(cols) if cols else raw
 
     def __call__(self, par: Any) -> dict[str, float]:
-        """Simulate the window (or park the particle in the current batch)."""
-        seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 (pyabc seeds the global)
-        if in_batch():
-            return submit((par, seed))
-        return self.simulate([(par, seed)])[0]
+        """Simulate the window (inside a batch: the statistics simulated with it)."""
+        stats = submit(par) if in_batch() else self.simulate([(par, new_seed())])[0]
+        return self.packed(stats)
+
+    def packed(self, stats: dict[str, float]) -> dict[str, Any]:
+        """What pyabc compares: the distance's statistics divided by their scales."""
+        if self.pack is None:
+            return stats
+        return {SCALED: np.array([stats[k] / scale for k, scale in self.pack])}
 
     def simulate(self, requests: list[tuple[Any, int]]) -> list[dict[str, float]]:
         """Statistics of (particle, seed) requests, one engine call per part.
@@ -297,10 +310,13 @@ class WindowSimulator:
         seeds = [seed for _, seed in requests]
         parts = split(list(range(len(requests))), self.parts)
         chunks = [(values[idx], [seeds[i] for i in idx]) for idx in parts]
+        started = time.perf_counter()
         if self.runner is None:
             results = [self.run_chunk(chunk) for chunk in chunks]
         else:
             results = self.runner([(self, chunk) for chunk in chunks])
+        self.engine_seconds += time.perf_counter() - started
+        self.calls += [(len(chunk[1]), self.R) for chunk in chunks]
         flat = [r for part in results for r in part]
         self.simulated += len(flat)
         out = []
@@ -489,14 +505,15 @@ def run_abc(
         if screen:
             narrow(cal, model, screening(out, cal, model, scales, constant, seed))
         prior = standard_normal_prior(cal.names)
-        weights = {k: 0.0 if k in constant else 1 / v for k, v in scales.items()}
+        model.pack = [(t.key, scales[t.key]) for t in cal.targets if t.key not in constant]
         reporter = Reporter(generations, done, stream or sys.stderr, progress)
         sampler = make_batch_sampler(model.simulate, reporter, seed)
         abc = pyabc.ABCSMC(
             model,
             prior,
-            pyabc.PNormDistance(p=2, fixed_weights=weights),
+            pyabc.PNormDistance(p=2),
             population_size=population,
+            model_prior=single_model_prior(),
             # a diagonal kernel: a full covariance is singular when the population is
             # smaller than the number of parameters (a quick look's 30 particles)
             transitions=diagonal_normal_transition(),
@@ -505,12 +522,14 @@ def run_abc(
         if done:
             abc.load(f"sqlite:///{db}", 1)
         else:
-            abc.new(f"sqlite:///{db}", observed_statistics(cal.targets))
+            abc.new(f"sqlite:///{db}", model.packed(observed_statistics(cal.targets)))
         history = (
             abc.run(max_nr_populations=generations - done) if generations > done else abc.history
         )
     history.batches = list(sampler.batches)  # type: ignore[attr-defined]
     history.particles_simulated = model.simulated  # type: ignore[attr-defined]
+    history.engine_seconds = model.engine_seconds  # type: ignore[attr-defined]
+    history.engine_calls = list(model.calls)  # type: ignore[attr-defined]
     return history
 
 
@@ -558,10 +577,11 @@ def screening(
         return pd.read_csv(path)
 
     def simulate(values: np.ndarray, seeds: Sequence[int]) -> list[dict[str, float]]:
+        started = time.perf_counter()
         rows = simulate_window(model.sc, cal.paths, cal.targets, SCREEN_REPLICATIONS, values, seeds)
-        return [
-            r if not isinstance(r, Failure) else {t.key: FAILED for t in cal.targets} for r in rows
-        ]
+        model.engine_seconds += time.perf_counter() - started
+        model.calls.append((len(seeds), SCREEN_REPLICATIONS))
+        return or_failed(rows, cal.targets)
 
     table = screen(cal.paths, latent_of(cal), simulate, scales, constant, seed)
     from escalation_sim.store.files import atomic_write_bytes
