@@ -57,12 +57,13 @@ def add_calibrate(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="local processes (default 1: reproducible from the seed)",
+        help="local processes that share each batch's engine call (default 1; the result "
+        "is the same for any number)",
     )
     p.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="a Dask scheduler: pyabc's Dask sampler runs the particles there",
+        help="a Dask scheduler: each batch's engine call is split over its workers",
     )
     p.add_argument(
         "--all-parameters",
