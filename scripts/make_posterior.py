@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -39,6 +40,7 @@ OUT = ROOT / "data" / "posterior" / "august_2021.parquet"
 SIDECAR = OUT.with_suffix(".json")
 SEED = 2021
 META_KEY = b"escalation_sim"
+SCREENING_ROWS = 8  # the screening's strongest parameters, kept in the sidecar
 FINGERPRINT_RUNS = 50  # replications of the seeded window run in the fingerprint
 
 
@@ -120,6 +122,7 @@ def make() -> None:
             sys.exit(code)
         table = pq.read_table(Path(tmp) / "posterior.parquet")
         manifest = json.loads((Path(tmp) / "manifest.json").read_text())
+        screening = pd.read_csv(Path(tmp) / "screening.csv").head(SCREENING_ROWS)
     meta = {
         "made_by": "scripts/make_posterior.py",
         "version": __version__,
@@ -147,6 +150,10 @@ def make() -> None:
         "latest_observation_used",
     )
     sidecar = {**meta, **{k: manifest.get(k) for k in keep}}
+    sidecar["screening_top"] = [
+        {"parameter": r.parameter, "effect": round(float(r.effect), 3), "statistic": r.statistic}
+        for r in screening.itertuples()
+    ]
     atomic_write_bytes(SIDECAR, (json.dumps(sidecar, indent=2) + "\n").encode())
     print(f"wrote {OUT.relative_to(ROOT)} and {SIDECAR.relative_to(ROOT)}")
 
