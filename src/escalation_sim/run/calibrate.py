@@ -16,14 +16,13 @@ Only the parameters the window's statistics respond to are calibrated
 (:mod:`~escalation_sim.run.calibrate_screen`); the others keep their priors. Particles are
 simulated in batches through the vectorised engine (:mod:`~escalation_sim.run.abc_batch`).
 
-Defaults, measured on the shipped record (docs/observed.md): ``POPULATION`` = 200
-particles and ``GENERATIONS`` = 8. With 100 particles the weighted posterior means jump
-by up to 0.3 prior standard deviations between late generations (Monte Carlo noise) and
-the effective sample size fell to 6 in one; with 200 they move by at most ~0.2 after the
-sixth generation, and the threshold by less than 0.5% per generation (the model cannot
-match June's Lithuanian arrivals, so epsilon has a floor). ``REPLICATIONS`` = 10 per
-particle. About two minutes on one core; ``--population 30 --generations 2`` is a quick
-look of seconds.
+Defaults, measured on the shipped record (docs/observed.md,
+``scripts/measure_calibration_defaults.py``): ``POPULATION`` = 200 particles (with 100 the
+effective sample size fell to about 20-40 in several generations; with 200 it stays
+mostly above 80) and ``GENERATIONS`` = 8 (the threshold falls by less than 0.5% per
+generation after the sixth; two parameters' posterior means still drift slowly, and a
+calibration can be continued for more). ``REPLICATIONS`` = 10 per particle. About one
+to two minutes on one core; ``--population 30 --generations 2`` is a look of seconds.
 """
 
 from __future__ import annotations
