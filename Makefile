@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)  ## set up, then run the default scenario
-	$(BIN)/escalation-sim run scenarios/august_2021.yaml
+run: $(STAMP)  ## set up, then run the default scenario, parameters drawn from the shipped posterior
+	$(BIN)/escalation-sim run scenarios/august_2021.yaml --parameters data/posterior/august_2021.parquet
 
 test: $(STAMP)  ## set up, then lint and run the whole test suite
 	$(BIN)/ruff check .

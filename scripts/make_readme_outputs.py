@@ -121,10 +121,12 @@ def blocks(text: str) -> list[Block]:
 # ---------------------------------------------------------------------- running them
 @contextlib.contextmanager
 def scratch_folder() -> Iterator[Path]:
-    """A temporary working folder with a copy of scenarios/ (commands name it relatively)."""
+    """A temporary working folder with copies of scenarios/ and data/ (commands name them
+    relatively; `make run` reads the shipped posterior in data/posterior/)."""
     with tempfile.TemporaryDirectory(prefix="readme-outputs-") as tmp:
         folder = Path(tmp)
         shutil.copytree(ROOT / "scenarios", folder / "scenarios")
+        shutil.copytree(ROOT / "data", folder / "data")
         with contextlib.chdir(folder):
             yield folder
 

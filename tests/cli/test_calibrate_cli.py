@@ -44,8 +44,12 @@ def test_calibrate_writes_posterior_and_continues(tmp_path, capsys):
     assert cli.main(argv) == 0
     post = pd.read_parquet(out / "posterior.parquet")
     assert len(post) == 8 and post["weight"].sum() == pytest.approx(1.0)
-    assert "mechanisms.incident_hazard" in post.columns
+    screening = pd.read_csv(out / "screening.csv")
+    calibrated = list(screening.loc[screening["calibrated"], "parameter"])
+    assert sorted(c for c in post.columns if "." in c) == sorted(calibrated)
+    assert "mechanisms.incident_hazard" not in post.columns  # the window cannot inform it
     manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(manifest["calibrated_parameters"]) == sorted(calibrated)
     assert manifest["kind"] == "calibrate" and manifest["status"] == "complete"
     assert manifest["latest_observation_used"] <= "2021-08-11"
     assert {f.name for f in (out / "figures").iterdir()} == {

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from escalation_sim.cli import main
@@ -177,3 +178,80 @@ def test_dask_tasks_report_progress_while_they_run(tmp_path):
     by_task = {t.id: sum(r for i, r in reports if i == t.id) for t in plan.tasks}
     assert len(reports) > len(plan.tasks)  # more than one report per task: inside the task
     assert all(0 < runs <= t.runs + 1e-9 for t in plan.tasks for runs in [by_task[t.id]])
+
+
+def test_ensemble_sweep_on_dask_equals_in_process(tmp_path):
+    """``sweep --parameters prior`` through Dask gives the in-process tables bit for bit."""
+    import pickle
+
+    from distributed import LocalCluster
+
+    from escalation_sim.io.experiment_file import load_experiment
+    from escalation_sim.run.sweep.plan import expand, with_ensemble
+    from escalation_sim.run.sweep.tasks import _payload
+
+    exp_file = write_experiment(tmp_path, name="ens", **FIELDS)
+    exp, ens = with_ensemble(load_experiment(exp_file), "prior", 5)
+    payload = _payload(expand(exp, ens), expand(exp, ens).tasks[0])
+    assert pickle.loads(pickle.dumps(payload)).ensemble.digest() == ens.digest()
+    args = ["--parameters", "prior", "--per-draw", "5", "--quiet"]
+    ref = tmp_path / "ref"
+    assert main(["sweep", str(exp_file), "--out", str(ref), "--workers", "0", *args]) == 0
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as local:
+        out = tmp_path / "out"
+        code = main(
+            [
+                "sweep",
+                str(exp_file),
+                "--out",
+                str(out),
+                "--scheduler",
+                local.scheduler_address,
+                *args,
+            ]
+        )
+    assert code == 0
+    assert_same(out, tables(ref))
+
+
+def test_calibrate_on_dask_equals_one_process(tmp_path):
+    """calibrate --scheduler: the batches' engine calls run on Dask, the result is the same."""
+    from distributed import LocalCluster
+
+    from escalation_sim.io.observed_file import load_observed
+    from escalation_sim.io.scenario_file import load
+    from escalation_sim.run.calibrate import posterior_frame, prepare, run_abc
+    from tests.support import ROOT
+
+    window = tmp_path / "w.yaml"
+    window.write_text(
+        f"extends: {ROOT / 'scenarios' / 'calibration' / 'august_2021_window.yaml'}\n"
+        "name: w\nstart: 2021-07-25\nforecast_from: 2021-08-12\ndays: 30\nevents: []\n"
+    )
+    record = load_observed(ROOT / "data" / "observed" / "belarus_eu_2021.csv")
+    kw = dict(population=8, generations=2, seed=6, replications=2, progress=False)
+    posteriors = []
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as local:
+        for name, where in (
+            ("one", {"workers": 1, "scheduler": None}),
+            ("dask", {"workers": 1, "scheduler": local.scheduler_address}),
+        ):
+            cal = prepare(load(window), record)
+            out = tmp_path / name
+            out.mkdir()
+            posteriors.append(posterior_frame(run_abc(cal, out, **where, **kw), cal))
+    pd.testing.assert_frame_equal(posteriors[0], posteriors[1])

@@ -101,3 +101,22 @@ def format_ensemble(numbers: dict[str, float], source: str, per_draw: int) -> st
             f"parameters' share of variance {share:.0%}"
         )
     return "\n".join(lines)
+
+
+def ensemble_table(runs: pd.DataFrame, by: str = "design_point") -> pd.DataFrame:
+    """:func:`ensemble_numbers` of each group of ``runs`` (a sweep's design points)."""
+    rows = []
+    for key, group in runs.groupby(by, sort=True):
+        rows.append({by: key, "replications": len(group), **ensemble_numbers(group)})
+    return pd.DataFrame(rows)
+
+
+def format_ensemble_row(row: pd.Series | dict[str, float]) -> str:
+    """P(armed incident) of one group with both intervals and the parameters' share."""
+    return (
+        f"{row['p_armed_incident']:.3f}  total [{row['p_armed_incident_total_low']:.3f}, "
+        f"{row['p_armed_incident_total_high']:.3f}]  replications only "
+        f"[{row['p_armed_incident_replication_low']:.3f}, "
+        f"{row['p_armed_incident_replication_high']:.3f}]  parameters' share "
+        f"{row['p_armed_incident_parameter_share']:.0%}"
+    )

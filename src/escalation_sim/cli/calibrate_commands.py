@@ -57,12 +57,19 @@ def add_calibrate(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="local processes (default 1: reproducible from the seed)",
+        help="local processes that share each batch's engine call (default 1; the result "
+        "is the same for any number)",
     )
     p.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
-        help="a Dask scheduler: pyabc's Dask sampler runs the particles there",
+        help="a Dask scheduler: each batch's engine call is split over its workers",
+    )
+    p.add_argument(
+        "--all-parameters",
+        action="store_true",
+        help="calibrate every prior-carrying parameter (default: only those the window's "
+        "statistics respond to, by a one-at-a-time screening; see docs/observed.md)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_calibrate)
@@ -86,7 +93,7 @@ def _inputs_hash(scenario: Path, observed: Path, args: argparse.Namespace) -> st
     h = hashlib.sha256()
     for path in (scenario, observed):
         h.update(path.read_bytes())
-    h.update(f"{args.population}/{args.replications}".encode())
+    h.update(f"{args.population}/{args.replications}/{args.all_parameters}".encode())
     return h.hexdigest()
 
 
@@ -155,22 +162,50 @@ def _calibrate(
         scheduler=args.scheduler,
         replications=args.replications,
         progress=not args.quiet,
+        screen=not args.all_parameters,
     )
     wall = time.perf_counter() - started
     posterior = posterior_frame(history, cal)
     atomic_write_parquet(out / POSTERIOR_NAME, posterior)
     ess = _diagnostics(out, cal, posterior, history, args)
-    simulated = int(ess["samples"].iloc[before:].sum()) if len(ess) > before else 0
+    accepted_or_rejected = int(ess["samples"].iloc[before:].sum()) if len(ess) > before else 0
+    simulated = int(getattr(history, "particles_simulated", accepted_or_rejected))
+    batches = list(getattr(history, "batches", []))
+    calls = [list(c) for c in getattr(history, "engine_calls", [])]
+    runs = sum(p * r for p, r in calls) if calls else simulated * args.replications
     extra = {
         "wall_seconds": round(wall, 3),
         "generations_run": len(ess) - before,
+        # every particle the engine simulated (prior-predictive scales, pyabc's initial
+        # sample for epsilon, proposals past the last acceptance of a batch included)
         "particles_simulated": simulated,
-        "runs_per_second": round(simulated * args.replications / wall, 1) if wall else None,
+        "particles_evaluated": accepted_or_rejected,  # those pyabc counts in its populations
+        # every replication-run the engine simulated (screening and scales included)
+        "runs_simulated": runs,
+        "runs_per_second": round(runs / wall, 1) if wall else None,
+        # (particles, replications) of every engine call: benchmarks replay them alone
+        "engine_calls": calls,
+        "batch_sizes": batches,
+        # wall time of the engine calls; the rest of wall_seconds is pyabc's bookkeeping,
+        # the screening, the database and the prior-predictive scales
+        "engine_seconds": round(float(getattr(history, "engine_seconds", 0.0)), 3),
         "ess": ess.to_dict(orient="records"),
+        "final_ess": float(ess["ess"].iloc[-1]),
+        "calibrated_parameters": list(cal.paths),
+        "screening": None if args.all_parameters else "screening.csv",
+        "constant_statistics": _constant(out),
     }
     _write_manifest(out, args, sc, record, cal, digest, status="complete", **extra)
     print(_summary(sc, cal, ess, posterior, out, wall))
     return 0
+
+
+def _constant(out: Path) -> list[str]:
+    """Statistics the prior cannot move (left out of the distance), from scales.json."""
+    import json
+
+    stored = json.loads((out / "scales.json").read_text())
+    return list(stored.get("constant", [])) if "scales" in stored else []
 
 
 def _diagnostics(out: Path, cal: Any, posterior: Any, history: Any, args: Any) -> Any:
@@ -179,9 +214,9 @@ def _diagnostics(out: Path, cal: Any, posterior: Any, history: Any, args: Any) -
         plot_marginals,
         plot_predictive,
     )
-    from escalation_sim.run.calibrate import (
+    from escalation_sim.run.calibrate import observed_statistics
+    from escalation_sim.run.calibrate_checks import (
         ess_per_generation,
-        observed_statistics,
         predictive_check,
         prior_sample,
     )
@@ -226,7 +261,10 @@ def _write_manifest(
         seed=args.seed,
         workers=args.workers,
         scheduler=args.scheduler,
-        distance="pyabc AdaptivePNormDistance(p=2) on log(1 + mean simulated count)",
+        distance="pyabc PNormDistance(p=2) on one array per particle ('scaled' in the "
+        "database): each statistic (log(1 + mean simulated count)) that the prior can move, "
+        "divided by its prior-predictive standard deviation (scales.json), in the order of "
+        "'statistics' without 'constant_statistics'",
         config=sc.model_dump(mode="json"),
         **fields,
     )
@@ -245,9 +283,11 @@ def _summary(sc: Any, cal: Any, ess: Any, posterior: Any, out: Path, wall: float
     return "\n".join(
         [
             f"{sc.name}: ABC-SMC on {len(cal.targets)} window statistics "
-            f"({sc.start} .. {sc.forecast_date}), {len(cal.paths)} parameters",
+            f"({sc.start} .. {sc.forecast_date}), {len(cal.paths)} of {len(cal.priors)} "
+            "parameters calibrated (the others keep their priors)",
             f"  generations            {len(ess)}   final epsilon {last['epsilon']:.3g}   "
             f"ESS {last['ess']:.0f} of {len(posterior)} particles",
+            "  ESS per generation     " + ", ".join(f"{e:.0f}" for e in ess["ess"]),
             f"  posterior sample       {out / 'posterior.parquet'}",
             f"  history database       {out / 'calibration.db'} (rerun to continue)",
             f"  figures                {out / 'figures'}/",

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from escalation_sim.cli.scenario_commands import add_parameters_option
 from escalation_sim.cli.usage import UsageError
 
 
@@ -47,6 +48,7 @@ def add_sweep(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="override the file's replications per design point (quick tries)",
     )
+    add_parameters_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_sweep)
 
@@ -79,6 +81,8 @@ def _resume_command(args: argparse.Namespace, out: Path) -> str:
         again += f" --replications {args.replications}"
     if args.scheduler:
         again += f" --scheduler {args.scheduler}"
+    if getattr(args, "parameters", None):
+        again += f" --parameters {args.parameters} --per-draw {args.per_draw}"
     return again
 
 
@@ -104,6 +108,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.scheduler and args.workers is not None:
         raise UsageError("--workers and --scheduler exclude each other (Dask has its own workers)")
     exp = _experiment(args)
+    ensemble = None
+    if args.parameters is not None:  # a bad posterior file stops here: nothing written
+        from escalation_sim.run.sweep.plan import with_ensemble
+
+        if args.per_draw < 2:
+            raise UsageError(f"--per-draw must be at least 2, got {args.per_draw}")
+        exp, ensemble = with_ensemble(exp, args.parameters, args.per_draw)
     if args.scheduler is None and args.workers != 0:
         _warm_forkserver()  # imports the engine while we do: ~1.5 s less start-up
     from escalation_sim.present.sweep import format_report
@@ -129,6 +140,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                 progress=not args.quiet,
                 command=command_line(),
                 again=again,
+                ensemble=ensemble,
             )
     except SweepError as exc:
         raise UsageError(str(exc)) from None
@@ -137,7 +149,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return 130
     finally:
         executor.close()
-    print(format_report(report, expand(exp)))
+    print(format_report(report, expand(exp, ensemble)))
     if report.status != "complete":
         n = len(report.failed)
         print(

@@ -87,6 +87,8 @@ class Experiment(FrozenModel):
     num_levels: int = 4
     calc_second_order: bool = True
     task_size: int = DEFAULT_TASK_SIZE
+    # sweep --parameters: {"per_draw", "digest"} of the run layer's Ensemble (None: no draws)
+    ensemble: dict[str, Any] | None = None
 
     @property
     def paths(self) -> list[str]:
@@ -110,6 +112,7 @@ class Experiment(FrozenModel):
             "num_levels": self.num_levels if self.design == "morris" else None,
             "calc_second_order": self.calc_second_order if self.design == "sobol" else None,
             "task_size": self.task_size,
+            **({"ensemble": self.ensemble} if self.ensemble else {}),
         }
 
     @property

@@ -249,6 +249,8 @@ def ensemble_html(res: Results) -> str:
     from escalation_sim.analysis.ensemble import ensemble_numbers, format_ensemble
 
     ens = res.manifest["ensemble"]
+    if res.kind == "sweep":
+        return ensemble_sweep_html(res)
     blocks = []
     for g in res.groups():
         text = format_ensemble(ensemble_numbers(g.runs), ens["source"], int(ens["per_draw"]))
@@ -257,6 +259,43 @@ def ensemble_html(res: Results) -> str:
         '<p class="note">Each replication drew its parameters (from the priors or a '
         "calibration's posterior); replications sharing a draw give the within-draw "
         "(replication) variance, and the rest of the variance is the parameters' share.</p>"
+    )
+
+
+ENSEMBLE_ROWS = 60  # design points listed in a sweep's parameter-uncertainty table
+
+
+def ensemble_sweep_html(res: Results) -> str:
+    """A sweep with drawn parameters: P(armed incident) per design point, both intervals."""
+    from escalation_sim.analysis.ensemble import ensemble_table
+
+    ens = res.manifest["ensemble"]
+    table = ensemble_table(res.runs)
+    shown = table.head(ENSEMBLE_ROWS)
+    body = "".join(
+        f"<tr><td>{int(r.design_point)}</td><td>{r.p_armed_incident:.3f}</td>"
+        f"<td>{r.p_armed_incident_total_low:.3f} – {r.p_armed_incident_total_high:.3f}</td>"
+        f"<td>{r.p_armed_incident_replication_low:.3f} – "
+        f"{r.p_armed_incident_replication_high:.3f}</td>"
+        f"<td>{r.p_armed_incident_parameter_share:.0%}</td>"
+        f"<td>{r.arrivals_parameter_share:.0%}</td></tr>"
+        for r in shown.itertuples()
+    )
+    head = (
+        "<th>design point</th><th>P(armed incident)</th><th>total 95% (parameters + "
+        "replications)</th><th>replications only 95% CI</th><th>parameters' share of "
+        "variance</th><th>arrivals: parameters' share</th>"
+    )
+    more = (
+        f"<p class=note>First {ENSEMBLE_ROWS} of {len(table):,} design points.</p>"
+        if len(table) > ENSEMBLE_ROWS
+        else ""
+    )
+    return (
+        f"<p>{_e(ens['source'])}: {len(ens['parameters'])} parameters drawn per replication, "
+        f"{int(ens['per_draw'])} replications per draw; the design points share the draws.</p>"
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+        f"</table></div>{more}"
     )
 
 

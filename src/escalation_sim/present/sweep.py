@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from escalation_sim.analysis.stats import wilson_interval
 from escalation_sim.run.sweep.driver import SweepReport
 from escalation_sim.run.sweep.estimate import (
@@ -186,5 +188,30 @@ def format_report(report: SweepReport, plan: Plan, max_rows: int = 20) -> str:
             half = max_rows // 2
             rows = [*rows[:half], "    ...", *rows[-half:]]
         lines.extend(rows)
+    if report.ensemble is not None and plan.ensemble is not None:
+        lines.extend(_ensemble_lines(report.ensemble, plan, max_rows))
     lines.append(f"  results in {report.out}/")
     return "\n".join(lines)
+
+
+def _ensemble_lines(table: pd.DataFrame, plan: Plan, max_rows: int) -> list[str]:
+    """P(armed incident) per design point with its total and replication-only intervals."""
+    from escalation_sim.analysis.ensemble import format_ensemble_row
+
+    ens = plan.ensemble
+    assert ens is not None
+    n_draws = int(table["draws"].max()) if len(table) else 0
+    lines = [
+        f"  parameter uncertainty ({ens.source}: {len(ens.paths)} parameters drawn, up to "
+        f"{n_draws:,} draws x {ens.per_draw} replications per design point, shared by the "
+        "points)",
+        "  P(armed incident) per design point, total 95% (parameters + replications) and "
+        "replication-only 95% intervals:",
+    ]
+    rows = [
+        f"    {int(r['design_point']):>5}  {format_ensemble_row(r)}" for _, r in table.iterrows()
+    ]
+    if len(rows) > max_rows:
+        half = max_rows // 2
+        rows = [*rows[:half], "    ...", *rows[-half:]]
+    return lines + rows

@@ -5,22 +5,25 @@ window. Each observed row that lies inside the window and has a model output (ir
 entries, i.e. the detained "arrivals" border guards report, and pushbacks per border,
 packages per sanctioner, armed incidents per border) is one summary
 statistic: log(1 + the mean over ``replications`` replications of the simulated total over
-the row's days). pyabc's adaptive p-norm distance scales every statistic by its spread in
-each generation (scaled distances). The history database ``calibration.db`` in the results
-folder can be inspected with pyabc and lets a killed calibration continue where it stopped.
+the row's days). The history database ``calibration.db`` in the results folder can be
+inspected with pyabc and lets a killed calibration continue where it stopped.
 
 Scaled distances: each statistic is divided by its standard deviation over ``SCALE_DRAWS``
 prior-predictive simulations (at least ``SCALE_FLOOR``), fixed before the first generation
 and kept in ``scales.json`` so that a continued calibration uses the same distance.
-(pyabc's adaptive scaling divides by zero when a statistic never varies, as scheduled
-sanctions rounds do; fixed prior-predictive scales do not.)
+Statistics the prior cannot move (scheduled sanctions rounds) are left out of the distance.
 
-Defaults: ``POPULATION`` = 100 particles (pyabc's default; an effective sample size of
-~50 in the last generation is enough for the marginals and the ensemble's draws) and
-``GENERATIONS`` = 5 (the threshold falls little after the fourth on the shipped record),
-``REPLICATIONS`` = 10 per particle. On the 2-core machine that is a few minutes
-(``benchmarks/bench_calibrate.py`` measures it); ``--population 30 --generations 2``
-is a one-minute look.
+Only the parameters the window's statistics respond to are calibrated
+(:mod:`~escalation_sim.run.calibrate_screen`); the others keep their priors. Particles are
+simulated in batches through the vectorised engine (:mod:`~escalation_sim.run.abc_batch`).
+
+Defaults, measured on the shipped record (docs/observed.md,
+``scripts/measure_calibration_defaults.py``): ``POPULATION`` = 200 particles (with 100 the
+effective sample size fell to about 20-40 in several generations; with 200 it stays
+mostly above 80) and ``GENERATIONS`` = 8 (the threshold falls by less than 0.5% per
+generation after the sixth; two parameters' posterior means still drift slowly, and a
+calibration can be continued for more). ``REPLICATIONS`` = 10 per particle. About one
+to two minutes on one core; ``--population 30 --generations 2`` is a look of seconds.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-import threading
 import time
 import traceback
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,17 +53,36 @@ from escalation_sim.config.scenario import (
     scenario_priors,
 )
 from escalation_sim.engine.model import EscalationModel
+from escalation_sim.engine.randomness import Block
 from escalation_sim.io.errors import InputError
 from escalation_sim.io.observed_file import rows_in_window
+from escalation_sim.run.abc_batch import (
+    Reporter,
+    diagonal_normal_transition,
+    in_batch,
+    make_batch_sampler,
+    new_seed,
+    single_model_prior,
+    split,
+    standard_normal_prior,
+    submit,
+)
+from escalation_sim.run.calibrate_screen import (
+    SCREEN_REPLICATIONS,
+    constant_statistics,
+    screen,
+)
 
-POPULATION = 100
-GENERATIONS = 5
+POPULATION = 200
+GENERATIONS = 8
 REPLICATIONS = 10  # per particle: the statistics are means over these
 SCALE_DRAWS = 40  # prior-predictive simulations that fix each statistic's scale
 SCALE_FLOOR = 0.1  # log units: a statistic the prior cannot move still gets a finite weight
 DB_NAME = "calibration.db"
 FAILURES_NAME = "failures.jsonl"
 POSTERIOR_NAME = "posterior.parquet"
+SCREENING_NAME = "screening.csv"
+SCALED = "scaled"  # pyabc's one summary statistic: the scaled window statistics, in order
 FAILED = 50.0  # log1p statistic of a failed simulation: far from any observation
 
 
@@ -142,8 +165,77 @@ def observed_statistics(targets: list[Target]) -> dict[str, float]:
     return {t.key: float(np.log1p(t.observed)) for t in targets}
 
 
+def window_statistics(window: Any, targets: list[Target], particles: int) -> list[dict[str, float]]:
+    """:func:`statistics_of` of each of ``particles`` equal consecutive replication groups."""
+    arrays = {
+        "arrivals": window.arrivals,
+        "pushbacks": window.pushbacks,
+        "sanctions_packages": window.packages,
+        "armed_incidents": window.armed,
+    }
+    columns = {}
+    for t in targets:
+        series = arrays[t.output][t.first : t.last + 1, t.index]
+        totals = series.sum(axis=0, dtype=np.float64).reshape(particles, -1)
+        columns[t.key] = np.log1p(totals.mean(axis=1))
+    return [{k: float(v[i]) for k, v in columns.items()} for i in range(particles)]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A particle whose simulation raised: recorded in failures.jsonl, then rejected."""
+
+    error: str
+    traceback: str
+
+
+def simulate_window(
+    sc: Scenario,
+    paths: Sequence[str],
+    targets: list[Target],
+    replications: int,
+    values: np.ndarray,
+    seeds: Sequence[int],
+) -> list[dict[str, float] | Failure]:
+    """Window statistics of each particle (a row of ``values``; block seed ``seeds[i]``).
+
+    One vectorised engine call for all of them; if it raises, each particle alone, so
+    that only the failing ones become :class:`Failure`. A particle's statistics depend
+    only on its values and seed, not on the particles simulated with it.
+    """
+    try:
+        model = EscalationModel(
+            sc,
+            blocks=[Block(int(s), replications) for s in seeds],
+            overrides={p: np.repeat(values[:, j], replications) for j, p in enumerate(paths)},
+        ).run()
+        return list(window_statistics(model.window, targets, len(seeds)))
+    except Exception as exc:
+        if len(seeds) == 1:
+            return [Failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())]
+    out: list[dict[str, float] | Failure] = []
+    for i, s in enumerate(seeds):
+        out += simulate_window(sc, paths, targets, replications, values[i : i + 1], [s])
+    return out
+
+
+def or_failed(
+    rows: list[dict[str, float] | Failure], targets: list[Target]
+) -> list[dict[str, float]]:
+    """Statistics of each particle; a failed one gets far-off statistics (rejected)."""
+    far = {t.key: FAILED for t in targets}
+    return [far if isinstance(r, Failure) else r for r in rows]
+
+
+Runner = Callable[[list[tuple[np.ndarray, list[int]]]], list[list[Any]]]
+
+
 class WindowSimulator:
-    """pyabc's model: a parameter vector -> the window's statistics (picklable for Dask)."""
+    """pyabc's model: a parameter vector -> the window's statistics (picklable for Dask).
+
+    Inside :class:`~escalation_sim.run.abc_batch` batches a call only parks its
+    particle; :meth:`simulate` then runs the whole batch through the engine at once.
+    """
 
     def __init__(
         self,
@@ -155,10 +247,23 @@ class WindowSimulator:
         replications: int,
         failures: Path | None,
         latent: list[tuple[Any, float, bool]] | None = None,
+        runner: Runner | None = None,
+        parts: int = 1,
     ) -> None:
         self.sc, self.paths, self.names, self.integer = window_scenario(sc), paths, names, integer
         self.targets, self.R, self.failures = targets, replications, failures
         self.latent = latent  # (prior, scenario value, integer) per parameter, or None
+        self.runner, self.parts = runner, parts
+        self.simulated = 0  # particles simulated by this object (this process)
+        self.engine_seconds = 0.0  # wall time of its engine calls (the rest is bookkeeping)
+        self.calls: list[tuple[int, int]] = []  # (particles, replications) of each engine call
+        # (statistic, scale) of the distance: pyabc sees one array of scaled statistics
+        # per particle (one database row instead of one per statistic)
+        self.pack: list[tuple[str, float]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled for a worker: without the runner (a pool or client stays here)."""
+        return {**self.__dict__, "runner": None}
 
     def overrides(self, par: Any) -> dict[str, np.ndarray]:
         """Per-replication arrays of one particle's values (whole numbers where needed)."""
@@ -167,37 +272,77 @@ class WindowSimulator:
 
     def values(self, par: Any) -> dict[str, float]:
         """Parameter values of a particle: given directly, or as standard normal scores."""
+        row = self.value_matrix([par])[0]
+        return {p: float(row[j]) for j, p in enumerate(self.paths)}
+
+    def value_matrix(self, pars: Sequence[Any]) -> np.ndarray:
+        """(particles, parameters) values; standard normal scores mapped through the priors."""
+        raw = np.array([[float(par[n]) for n in self.names] for par in pars], float)
+        raw = raw.reshape(len(pars), len(self.names))
         if self.latent is None:
-            return {p: float(par[n]) for p, n in zip(self.paths, self.names, strict=True)}
-        out = {}
-        for p, n, (prior, value, whole) in zip(self.paths, self.names, self.latent, strict=True):
-            u = np.array([stats.norm.cdf(float(par[n]))])
-            out[p] = float(draw(prior, np.clip(u, 1e-12, 1 - 1e-12), value, whole)[0])
-        return out
+            return raw
+        u = np.clip(stats.norm.cdf(raw), 1e-12, 1 - 1e-12)
+        cols = [
+            draw(prior, u[:, j], value, whole)
+            for j, (prior, value, whole) in enumerate(self.latent)
+        ]
+        return np.column_stack(cols) if cols else raw
 
     def __call__(self, par: Any) -> dict[str, float]:
-        """Simulate the window; a failure gives far-off statistics and a failures row."""
-        seed = int(np.random.randint(0, 2**31 - 1))  # noqa: NPY002 (pyabc seeds the global)
-        try:
-            model = EscalationModel(
-                self.sc, replications=self.R, seed=seed, overrides=self.overrides(par)
-            ).run()
-            return statistics_of(model.window, self.targets)
-        except Exception as exc:  # recorded, not fatal: the particle is rejected
-            self._record(par, seed, exc)
-            return {t.key: FAILED for t in self.targets}
+        """Simulate the window (inside a batch: the statistics simulated with it)."""
+        stats = submit(par) if in_batch() else self.simulate([(par, new_seed())])[0]
+        return self.packed(stats)
 
-    def _record(self, par: Any, seed: int, exc: Exception) -> None:
+    def packed(self, stats: dict[str, float]) -> dict[str, Any]:
+        """What pyabc compares: the distance's statistics divided by their scales."""
+        if self.pack is None:
+            return stats
+        return {SCALED: np.array([stats[k] / scale for k, scale in self.pack])}
+
+    def simulate(self, requests: list[tuple[Any, int]]) -> list[dict[str, float]]:
+        """Statistics of (particle, seed) requests, one engine call per part.
+
+        Failures are recorded and get far-off statistics (the particles are rejected).
+        """
+        if not requests:
+            return []
+        values = self.value_matrix([par for par, _ in requests])
+        seeds = [seed for _, seed in requests]
+        parts = split(list(range(len(requests))), self.parts)
+        chunks = [(values[idx], [seeds[i] for i in idx]) for idx in parts]
+        started = time.perf_counter()
+        if self.runner is None:
+            results = [self.run_chunk(chunk) for chunk in chunks]
+        else:
+            results = self.runner([(self, chunk) for chunk in chunks])
+        self.engine_seconds += time.perf_counter() - started
+        self.calls += [(len(chunk[1]), self.R) for chunk in chunks]
+        flat = [r for part in results for r in part]
+        self.simulated += len(flat)
+        out = []
+        for row, seed, r in zip(values, seeds, flat, strict=True):
+            if isinstance(r, Failure):
+                self._record(row, seed, r)
+                r = {t.key: FAILED for t in self.targets}
+            out.append(r)
+        return out
+
+    def run_chunk(self, chunk: tuple[np.ndarray, list[int]]) -> list[Any]:
+        """One vectorised engine call over a chunk of (values, seeds)."""
+        values, seeds = chunk
+        return simulate_window(self.sc, self.paths, self.targets, self.R, values, seeds)
+
+    def _record(self, row: np.ndarray, seed: int, failure: Failure) -> None:
         if self.failures is None:
             return
-        row = {
+        line = {
             "seed": seed,
-            "error": f"{type(exc).__name__}: {exc}",
-            "parameters": self.values(par),
-            "traceback": traceback.format_exc(),
+            "error": failure.error,
+            "parameters": {p: float(v) for p, v in zip(self.paths, row, strict=True)},
+            "traceback": failure.traceback,
         }
         with self.failures.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row) + "\n")
+            fh.write(json.dumps(line) + "\n")
 
 
 def latent_of(cal: Calibration) -> list[tuple[Any, float, bool]]:
@@ -261,19 +406,6 @@ def quiet_pyabc() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def make_sampler(workers: int, scheduler: str | None) -> Any:
-    """Single core (reproducible), local processes, or a Dask cluster."""
-    from pyabc import sampler
-
-    if scheduler is not None:
-        from distributed import Client
-
-        return sampler.DaskDistributedSampler(dask_client=Client(scheduler), batch_size=4)
-    if workers <= 1:
-        return sampler.SingleCoreSampler()
-    return sampler.MulticoreEvalParallelSampler(n_procs=workers)
-
-
 def generations_done(db: Path) -> int:
     """Generations stored in a history database (0 if none)."""
     if not db.exists():
@@ -286,40 +418,38 @@ def generations_done(db: Path) -> int:
     return int(n)
 
 
-class GenerationProgress:
-    """A line per finished generation with the elapsed time and an ETA (polls the DB)."""
+def _run_job(job: tuple[WindowSimulator, tuple[np.ndarray, list[int]]]) -> list[Any]:
+    sim, chunk = job
+    return sim.run_chunk(chunk)
 
-    def __init__(self, db: Path, total: int, done: int, enabled: bool, stream: Any) -> None:
-        self.db, self.total, self.first = db, total, done
-        self.enabled, self.stream = enabled, stream
-        self.started = time.perf_counter()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
 
-    def __enter__(self) -> GenerationProgress:
-        if self.enabled:
-            self._thread.start()
-        return self
+def make_runner(workers: int, scheduler: str | None, stack: ExitStack) -> tuple[Runner | None, int]:
+    """Where a batch's engine calls run: here, in local processes, or on a Dask cluster.
 
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self.enabled:
-            self._thread.join()
+    Returns the runner and the number of parts a batch is split into (one per worker).
+    """
+    if scheduler is not None:
+        from distributed import Client
 
-    def _watch(self) -> None:
-        seen = self.first
-        while not self._stop.wait(1.0):
-            n = generations_done(self.db)
-            if n > seen:
-                seen = n
-                elapsed = time.perf_counter() - self.started
-                per = elapsed / max(n - self.first, 1)
-                left = per * (self.total - n)
-                self.stream.write(
-                    f"progress: generation {n}/{self.total}  elapsed {elapsed:,.0f} s  "
-                    f"ETA {left:,.0f} s\n"
-                )
-                self.stream.flush()
+        client = stack.enter_context(Client(scheduler))
+        parts = max(1, len(client.scheduler_info().get("workers", {})))
+
+        def on_dask(jobs: list[Any]) -> list[list[Any]]:
+            return client.gather(client.map(_run_job, jobs, pure=False))
+
+        return on_dask, parts
+    if workers <= 1:
+        return None, 1
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+
+    def on_pool(jobs: list[Any]) -> list[list[Any]]:
+        return list(pool.map(_run_job, jobs))
+
+    return on_pool, workers
 
 
 def run_abc(
@@ -334,65 +464,141 @@ def run_abc(
     replications: int = REPLICATIONS,
     progress: bool = True,
     stream: Any = None,
+    screen: bool = True,
 ) -> Any:
-    """Run (or continue) ABC-SMC into ``out/calibration.db``; return the pyabc History."""
+    """Run (or continue) ABC-SMC into ``out/calibration.db``; return the pyabc History.
+
+    With ``screen`` (the default) only the parameters that the window's statistics can
+    inform are calibrated (:mod:`~escalation_sim.run.calibrate_screen`; the screening is
+    kept in ``out/screening.csv``) and ``cal`` is narrowed to them in place, so that
+    :func:`posterior_frame` writes those columns; the others keep their priors.
+
+    Particles are proposed in batches and simulated in one engine call per batch and
+    worker (:mod:`~escalation_sim.run.abc_batch`), so the result depends on ``seed``
+    only, not on ``workers`` or a Dask ``scheduler``, and a calibration killed and
+    continued ends as an uninterrupted one (each generation reseeds with (seed, t)).
+    """
+    import sys
+
     import pyabc
 
     quiet_pyabc()
     db = out / DB_NAME
+    done = generations_done(db)
     # ABC runs on standard normal scores z of each parameter (value = prior quantile of
     # Phi(z)): the prior is exactly ours, and no proposal ever has prior density zero.
-    prior = pyabc.Distribution(**{n: pyabc.RV("norm", 0, 1) for n in cal.names})
-    model = WindowSimulator(
-        cal.scenario,
-        cal.paths,
-        cal.names,
-        cal.integer,
-        cal.targets,
-        replications,
-        out / FAILURES_NAME,
-        latent_of(cal),
-    )
-    np.random.seed(seed)  # noqa: NPY002 (pyabc draws from numpy's global generator)
-    scales = fixed_scales(out, cal, model, prior)
-    abc = pyabc.ABCSMC(
-        model,
-        prior,
-        pyabc.PNormDistance(p=2, fixed_weights={k: 1 / v for k, v in scales.items()}),
-        population_size=population,
-        # one kernel per parameter: a joint 45-dimensional kernel is singular when the
-        # population is smaller than the number of parameters (a quick look's 30 particles)
-        transitions=pyabc.AggregatedTransition(
-            {n: pyabc.MultivariateNormalTransition() for n in cal.names}
-        ),
-        sampler=make_sampler(workers, scheduler),
-    )
-    done = generations_done(db)
-    if done:
-        abc.load(f"sqlite:///{db}", 1)
-    else:
-        abc.new(f"sqlite:///{db}", observed_statistics(cal.targets))
-    if generations > done:
-        import sys
-
-        with GenerationProgress(db, generations, done, progress, stream or sys.stderr):
-            history = abc.run(max_nr_populations=generations - done)
-    else:
-        history = abc.history
+    with ExitStack() as stack:
+        runner, parts = make_runner(workers, scheduler, stack)
+        model = WindowSimulator(
+            cal.scenario,
+            cal.paths,
+            cal.names,
+            cal.integer,
+            cal.targets,
+            replications,
+            out / FAILURES_NAME,
+            latent_of(cal),
+            runner=runner,
+            parts=parts,
+        )
+        scales, constant = fixed_scales(out, cal, model, seed)
+        if screen:
+            narrow(cal, model, screening(out, cal, model, scales, constant, seed))
+        prior = standard_normal_prior(cal.names)
+        model.pack = [(t.key, scales[t.key]) for t in cal.targets if t.key not in constant]
+        reporter = Reporter(generations, done, stream or sys.stderr, progress)
+        sampler = make_batch_sampler(model.simulate, reporter, seed)
+        abc = pyabc.ABCSMC(
+            model,
+            prior,
+            pyabc.PNormDistance(p=2),
+            population_size=population,
+            model_prior=single_model_prior(),
+            # a diagonal kernel: a full covariance is singular when the population is
+            # smaller than the number of parameters (a quick look's 30 particles)
+            transitions=diagonal_normal_transition(),
+            sampler=sampler,
+        )
+        if done:
+            abc.load(f"sqlite:///{db}", 1)
+        else:
+            abc.new(f"sqlite:///{db}", model.packed(observed_statistics(cal.targets)))
+        history = (
+            abc.run(max_nr_populations=generations - done) if generations > done else abc.history
+        )
+    history.batches = list(sampler.batches)  # type: ignore[attr-defined]
+    history.particles_simulated = model.simulated  # type: ignore[attr-defined]
+    history.engine_seconds = model.engine_seconds  # type: ignore[attr-defined]
+    history.engine_calls = list(model.calls)  # type: ignore[attr-defined]
     return history
 
 
-def fixed_scales(out: Path, cal: Calibration, model: Any, prior: Any) -> dict[str, float]:
-    """Each statistic's prior-predictive standard deviation (floored), stored once."""
+def fixed_scales(
+    out: Path, cal: Calibration, model: WindowSimulator, seed: int
+) -> tuple[dict[str, float], list[str]]:
+    """Each statistic's prior-predictive SD (floored) and the constant statistics, stored.
+
+    Constant statistics (the prior cannot move them) are left out of the distance: they
+    only add a constant to it.
+    """
     path = out / "scales.json"
     if path.exists():
-        return {k: float(v) for k, v in json.loads(path.read_text()).items()}
-    sims = pd.DataFrame([model(prior.rvs()) for _ in range(SCALE_DRAWS)])
+        stored = json.loads(path.read_text())
+        if "scales" not in stored:  # written before constant statistics were recorded
+            return {k: float(v) for k, v in stored.items()}, []
+        return {k: float(v) for k, v in stored["scales"].items()}, list(stored["constant"])
+    rng = np.random.default_rng([seed, 3])
+    names = model.names
+    z = rng.standard_normal((SCALE_DRAWS, len(names)))
+    requests = [
+        (dict(zip(names, row, strict=True)), int(s))
+        for row, s in zip(z, rng.integers(0, 2**31 - 1, SCALE_DRAWS), strict=True)
+    ]
+    sims = pd.DataFrame(model.simulate(requests))
     scales = {t.key: max(float(sims[t.key].std()), SCALE_FLOOR) for t in cal.targets}
+    constant = constant_statistics(sims[[t.key for t in cal.targets]])
     from escalation_sim.store.files import atomic_write_json
 
-    atomic_write_json(path, scales)
-    return scales
+    atomic_write_json(path, {"scales": scales, "constant": constant})
+    return scales, constant
+
+
+def screening(
+    out: Path,
+    cal: Calibration,
+    model: WindowSimulator,
+    scales: dict[str, float],
+    constant: list[str],
+    seed: int,
+) -> pd.DataFrame:
+    """The parameter screening of this calibration (computed once, kept in screening.csv)."""
+    path = out / SCREENING_NAME
+    if path.exists():
+        return pd.read_csv(path)
+
+    def simulate(values: np.ndarray, seeds: Sequence[int]) -> list[dict[str, float]]:
+        started = time.perf_counter()
+        rows = simulate_window(model.sc, cal.paths, cal.targets, SCREEN_REPLICATIONS, values, seeds)
+        model.engine_seconds += time.perf_counter() - started
+        model.calls.append((len(seeds), SCREEN_REPLICATIONS))
+        return or_failed(rows, cal.targets)
+
+    table = screen(cal.paths, latent_of(cal), simulate, scales, constant, seed)
+    from escalation_sim.store.files import atomic_write_bytes
+
+    atomic_write_bytes(path, table.to_csv(index=False).encode())
+    return table
+
+
+def narrow(cal: Calibration, model: WindowSimulator, table: pd.DataFrame) -> None:
+    """Keep only the screened-in parameters in ``cal`` and ``model`` (in their order)."""
+    keep = set(table.loc[table["calibrated"].astype(bool), "parameter"])
+    idx = [j for j, p in enumerate(cal.paths) if p in keep]
+    cal.paths = [cal.paths[j] for j in idx]
+    cal.names = [cal.names[j] for j in idx]
+    cal.integer = [cal.integer[j] for j in idx]
+    model.paths, model.names, model.integer = cal.paths, cal.names, cal.integer
+    model.latent = latent_of(cal)
 
 
 def posterior_frame(history: Any, cal: Calibration) -> pd.DataFrame:
@@ -405,53 +611,3 @@ def posterior_frame(history: Any, cal: Calibration) -> pd.DataFrame:
         u = np.clip(stats.norm.cdf(df[n].to_numpy(float)), 1e-12, 1 - 1e-12)
         frame[p] = draw(prior, u, value, whole)
     return frame
-
-
-def prior_sample(cal: Calibration, n: int, seed: int) -> pd.DataFrame:
-    """``n`` draws of every calibrated parameter from its prior (for the marginal figure)."""
-    u = np.random.default_rng(seed).random((n, len(cal.paths)))
-    return pd.DataFrame(
-        {
-            p: draw(cal.priors[p], u[:, j], cal.values[p], cal.integer[j])
-            for j, p in enumerate(cal.paths)
-        }
-    )
-
-
-def predictive_check(
-    cal: Calibration, posterior: pd.DataFrame, draws: int, replications: int, seed: int
-) -> pd.DataFrame:
-    """Window statistics simulated from ``draws`` posterior particles (by weight)."""
-    rng = np.random.default_rng(seed)
-    idx = rng.choice(len(posterior), size=draws, p=posterior["weight"].to_numpy())
-    model = WindowSimulator(
-        cal.scenario, cal.paths, cal.paths, cal.integer, cal.targets, replications, None
-    )
-    rows = []
-    for i in idx:
-        np.random.seed(int(rng.integers(2**31 - 1)))  # noqa: NPY002
-        rows.append(model(posterior.iloc[int(i)]))
-    return pd.DataFrame(rows)
-
-
-def ess_per_generation(history: Any) -> pd.DataFrame:
-    """Effective sample size and threshold of every generation."""
-    from pyabc.weighted_statistics import effective_sample_size
-
-    pops = history.get_all_populations()
-    rows = []
-    for t in pops["t"]:
-        if t < 0:
-            continue
-        _, w = history.get_distribution(m=0, t=int(t))
-        eps = float(pops.loc[pops["t"] == t, "epsilon"].iloc[0])
-        samples = int(pops.loc[pops["t"] == t, "samples"].iloc[0])
-        rows.append(
-            {
-                "generation": int(t),
-                "ess": float(effective_sample_size(w)),
-                "epsilon": eps,
-                "samples": samples,
-            }
-        )
-    return pd.DataFrame(rows)

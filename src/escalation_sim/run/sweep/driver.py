@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from escalation_sim.config.experiment import Experiment
+from escalation_sim.run.ensemble import Ensemble
 from escalation_sim.run.sweep.adaptive import next_round
 from escalation_sim.run.sweep.consolidate import (
     _consolidate,
@@ -46,6 +47,7 @@ class SweepReport:
     ran_runs: int = 0
     resumed: bool = False
     points: pd.DataFrame | None = None  # per design point: n, k and P(outcome) (complete only)
+    ensemble: pd.DataFrame | None = None  # per design point: both intervals (--parameters)
 
 
 def _say(stream: TextIO | None) -> Callable[[str], None]:
@@ -68,11 +70,14 @@ def run_sweep(
     stream: TextIO | None = None,
     command: str = "",
     again: str | None = None,
+    ensemble: Ensemble | None = None,
 ) -> SweepReport:
     """Run (or resume) a sweep into ``out``; return a report.
 
     ``again`` is the command that continues this sweep (``--resume`` is
-    appended in the message printed on Ctrl-C).
+    appended in the message printed on Ctrl-C). With an ``ensemble`` (made with
+    :func:`~escalation_sim.run.sweep.plan.with_ensemble`) every replication draws its
+    parameters.
 
     Raises :class:`SweepError` when the folder cannot be used (held by a live
     sweep, made from another experiment, not a sweep) and
@@ -80,7 +85,7 @@ def run_sweep(
     """
     stream = stream if stream is not None else sys.stderr
     log = _say(stream)
-    plan = expand(exp)
+    plan = expand(exp, ensemble)
     store = Store(out)
     resume = resume or retry_failed
     started = time.perf_counter()
@@ -388,7 +393,7 @@ def _report(
     done = store.done(tasks.values())
     failures = store.failures()
     failed = sorted(int(t) for t in failures["task"]) if len(failures) else []
-    points = None
+    points = ensemble = None
     runs_path = table_path(store.out, "runs")
     if status == "complete" and runs_path.exists():
         outcome = plan.adaptive.outcome if plan.adaptive else "armed_incident"
@@ -396,6 +401,11 @@ def _report(
         g = table.groupby("design_point")[outcome]
         points = pd.DataFrame({"n": g.size(), "k": g.sum().astype(int)})
         points["outcome"] = outcome
+        if plan.ensemble is not None:
+            from escalation_sim.analysis.ensemble import OUTCOMES, ensemble_table
+
+            cols = ["design_point", "draw", *(c for c, _ in OUTCOMES.values())]
+            ensemble = ensemble_table(pq.read_table(runs_path, columns=cols).to_pandas())
     return SweepReport(
         out=store.out,
         status=status,
@@ -407,4 +417,5 @@ def _report(
         ran_runs=ran,
         resumed=resumed,
         points=points,
+        ensemble=ensemble,
     )

@@ -252,6 +252,7 @@ def sweep_manifest(plan: Plan, command: str) -> dict[str, Any]:
         rounds=[{"round": 0, "tasks": [t.id for t in plan.tasks]}],
         tasks=[t.to_json() for t in plan.tasks],
         status="running",
+        **({"ensemble": plan.ensemble.describe()} if plan.ensemble is not None else {}),
     )
 
 

@@ -12,6 +12,7 @@ from escalation_sim.config.experiment import MODEL_LEVEL, Adaptive, Experiment
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine.randomness import BLOCK_SIZE, block_seed
 from escalation_sim.io.scenario_file import scenario_variant
+from escalation_sim.run.ensemble import Ensemble
 
 MAX_POINTS_PER_TASK = 16  # each design point in a model keeps a ~7 MB daily histogram
 ROUND_TO = BLOCK_SIZE  # adaptive rounds grow a design point to whole blocks
@@ -105,6 +106,7 @@ class Plan:
     point_variant: tuple[int, ...]
     tasks: tuple[Task, ...]  # all tasks (fixed replications) or round 0 (adaptive)
     scenarios: tuple[Scenario, ...] = field(repr=False, default=())
+    ensemble: Ensemble | None = field(repr=False, default=None)  # sweep --parameters
 
     @property
     def adaptive(self) -> Adaptive | None:
@@ -181,8 +183,18 @@ def pack(
     return tasks
 
 
-def expand(exp: Experiment) -> Plan:
-    """Design points, variants and (round-0) tasks of an experiment: a pure function."""
+def expand(exp: Experiment, ensemble: Ensemble | None = None) -> Plan:
+    """Design points, variants and (round-0) tasks of an experiment: a pure function.
+
+    With an ``ensemble`` (``sweep --parameters``) each replication also draws the
+    parameters the ensemble holds; ``exp.ensemble`` must record that ensemble's digest.
+    """
+    if (ensemble is None) != (exp.ensemble is None) or (
+        ensemble is not None
+        and exp.ensemble is not None
+        and exp.ensemble.get("digest") != ensemble.digest()
+    ):
+        raise ValueError("the experiment's ensemble record does not match the ensemble given")
     points = design_points(exp)
     level = [p for p in exp.paths if p in MODEL_LEVEL]
     variant_index: dict[tuple[Any, ...], int] = {}
@@ -196,7 +208,9 @@ def expand(exp: Experiment) -> Plan:
     first = reps.min if isinstance(reps, Adaptive) else reps
     units = [u for d in range(len(points)) for u in _units(exp.seed, d, 0, first)]
     tasks = pack(units, 0, 0, tuple(point_variant), exp.task_size)
-    return Plan(exp, tuple(points), variants, tuple(point_variant), tuple(tasks), scenarios)
+    return Plan(
+        exp, tuple(points), variants, tuple(point_variant), tuple(tasks), scenarios, ensemble
+    )
 
 
 def complete_points(plan: Plan, task: Task) -> list[int]:
@@ -208,3 +222,17 @@ def complete_points(plan: Plan, task: Task) -> list[int]:
     for u in task.units:
         n[u.design_point] += u.runs
     return [d for d, k in n.items() if k == reps]
+
+
+def with_ensemble(exp: Experiment, spec: str, per_draw: int) -> tuple[Experiment, Ensemble]:
+    """``sweep --parameters spec``: the experiment recording the ensemble, and the ensemble.
+
+    The swept (and model-level) parameters are not drawn; a bad posterior file raises
+    InputError here, before anything is written. The record enters the experiment's
+    hash, so ``--resume`` refuses a sweep started with other draws.
+    """
+    from escalation_sim.run.ensemble import make_ensemble
+
+    ens = make_ensemble(spec, exp.scenario, exp.seed, per_draw, exclude=[*exp.paths, *MODEL_LEVEL])
+    record = {"per_draw": per_draw, "digest": ens.digest()}
+    return exp.model_copy(update={"ensemble": record}), ens

@@ -21,6 +21,7 @@ from escalation_sim.config.scenario import Scenario, content_hash
 from escalation_sim.engine.model import EscalationModel
 from escalation_sim.engine.randomness import BLOCK_SIZE, Block
 from escalation_sim.engine.records import DailySummary
+from escalation_sim.run.ensemble import Ensemble
 from escalation_sim.run.sweep.plan import Plan, Task, Unit, complete_points
 
 
@@ -38,6 +39,7 @@ class TaskPayload:
     values: dict[int, dict[str, Any]]  # design point -> swept values
     keep_traces: int
     complete: list[int] = field(default_factory=list)  # points with all their runs here
+    ensemble: Ensemble | None = None  # sweep --parameters: each replication's drawn values
 
 
 @dataclass
@@ -95,9 +97,18 @@ def _npz(arrays: dict[str, np.ndarray]) -> bytes:
     return buf.getvalue()
 
 
-def _arrays(payload: TaskPayload, sizes: list[tuple[int, int]]) -> dict[str, np.ndarray]:
-    """Per-replication override arrays for ``sizes`` [(design point, replications)]."""
+def _arrays(
+    payload: TaskPayload, sizes: list[tuple[int, int]], replications: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Per-replication override arrays for ``sizes`` [(design point, replications)].
+
+    With an ensemble, ``replications`` are the design-point replication indices of the
+    model's rows: each row also gets its drawn parameter values.
+    """
     out = {}
+    if payload.ensemble is not None:
+        assert replications is not None
+        out.update(_drawn(payload.ensemble, replications))
     for path in payload.overrides:
         kind = payload.kinds[path]
         out[path] = np.concatenate(
@@ -107,6 +118,17 @@ def _arrays(payload: TaskPayload, sizes: list[tuple[int, int]]) -> dict[str, np.
             ]
         )
     return out
+
+
+def _drawn(ens: Ensemble, replications: np.ndarray) -> dict[str, np.ndarray]:
+    """The ensemble's parameter values of the given replication indices, by path."""
+    vals = ens.values_at(replications)
+    return {p: vals[:, j] for j, p in enumerate(ens.paths)}
+
+
+def _model_replications(units: Sequence[Unit]) -> np.ndarray:
+    """Design-point replication index of each row of a model over ``units``' blocks."""
+    return np.concatenate([u.block * BLOCK_SIZE + np.arange(u.stop) for u in units])
 
 
 Segments = list[tuple[int | None, int]]
@@ -144,6 +166,10 @@ def _runs_frame(payload: TaskPayload, runs: pd.DataFrame) -> pd.DataFrame:
     for name in runs.columns:
         if name not in ("replication", "seed", "block_position"):
             cols[name] = runs[name].to_numpy()
+    if payload.ensemble is not None:  # the draw and its values, as run --parameters has them
+        ens = payload.ensemble
+        cols["draw"] = cols["replication"] // ens.per_draw
+        cols.update(_drawn(ens, cols["replication"]))
     return pd.DataFrame(cols)
 
 
@@ -184,7 +210,7 @@ def _kept_sample(payload: TaskPayload, sc: Scenario) -> tuple[bytes | None, byte
         EscalationModel(
             sc,
             blocks=[Block(u.seed, k) for u, k in kept],
-            overrides=_arrays(payload, sizes),
+            overrides=_arrays(payload, sizes, np.concatenate([np.arange(k) for _, k in kept])),
             keep_traces=sum(k for _, k in sizes),
         )
         .run()
@@ -221,7 +247,9 @@ def _compute(payload: TaskPayload) -> TaskOutput:
     model = EscalationModel(
         sc,
         blocks=[Block(u.seed, u.stop) for u in units],
-        overrides=_arrays(payload, [(u.design_point, u.stop) for u in units]),
+        overrides=_arrays(
+            payload, [(u.design_point, u.stop) for u in units], _model_replications(units)
+        ),
         groups=[n for _, n in segments],
     )
     per_day = payload.task.runs / sc.days
@@ -291,4 +319,5 @@ def _payload(plan: Plan, task: Task) -> TaskPayload:
         values={d: plan.points[d] for d in task.design_points},
         keep_traces=exp.keep_traces,
         complete=complete_points(plan, task),
+        ensemble=plan.ensemble,
     )
