@@ -168,7 +168,7 @@ def observed_statistics(targets: list[Target]) -> dict[str, float]:
 def window_statistics(window: Any, targets: list[Target], particles: int) -> list[dict[str, float]]:
     """:func:`statistics_of` of each of ``particles`` equal consecutive replication groups."""
     arrays = {
-        "arrivals": window.arrivals,
+        "entries": window.entries,
         "pushbacks": window.pushbacks,
         "sanctions_packages": window.packages,
         "armed_incidents": window.armed,
