@@ -48,6 +48,12 @@ def add_run(sub: argparse._SubParsersAction) -> None:
         help="keep daily traces and event logs of the first N replications",
     )
     add_parameters_option(p)
+    p.add_argument(
+        "--series",
+        action="store_true",
+        help="also keep every replication's daily flows per border and sanctioner over the "
+        "forecast (series.parquet): what `escalation-sim score` compares with a record",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_run)
 
@@ -112,6 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             keep_traces=args.keep_traces,
             on_progress=progress.update,
             ensemble=ensemble,
+            series=args.series,
         )
         progress.close()
         wall = time.perf_counter() - started
@@ -124,6 +131,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             replications=args.replications,
             keep_traces=args.keep_traces,
+            series=args.series,
             config=scenario.model_dump(mode="json"),
             wall_seconds=round(wall, 3),
             **({"ensemble": ensemble.describe()} if ensemble is not None else {}),
