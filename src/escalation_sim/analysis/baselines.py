@@ -5,7 +5,8 @@ What a forecaster without the model would say, scored on the same items:
 * flows (arrivals, pushbacks) per border: a log-linear trend in the daily rate fitted to
   the border's periods before the forecast date (each period's total with its length as
   exposure, at its midpoint), negative binomial (statsmodels ``NegativeBinomial``, the
-  dispersion estimated) with three periods or more, else a constant Poisson rate; a
+  dispersion estimated; a Poisson GLM when that fit does not converge) with three periods
+  or more, else a constant Poisson rate; a
   border without an earlier period has no baseline;
 * events (armed incidents per border, sanctions packages per sanctioner): a constant
   daily hazard (k + 1/2) / T from the k occurrences in the T days observed before the
@@ -73,7 +74,7 @@ def fit_trend(record: ObservedRecord, column: str, forecast: dt.date) -> Fit | N
     latest = max(r.end for r in rows)
     if len(rows) >= 3:
         mid = np.array([((r.start - forecast).days + (r.end - forecast).days) / 2 for r in rows])
-        fit = _negbin(y, days, mid)
+        fit = _negbin(y, days, mid) or _poisson(y, days, mid)
         if fit is not None:
             return Fit(fit[0], fit[1], fit[2], len(rows), latest)
     rate = max(y.sum(), 0.5) / days.sum()
@@ -95,6 +96,21 @@ def _negbin(y: np.ndarray, days: np.ndarray, mid: np.ndarray) -> tuple[float, fl
     if not res.mle_retvals.get("converged", False) or not np.isfinite([a, b, alpha]).all():
         return None
     return a, b, max(alpha, 0.0)
+
+
+def _poisson(y: np.ndarray, days: np.ndarray, mid: np.ndarray) -> tuple[float, float, float] | None:
+    """Poisson trend (no overdispersion to estimate, or the NB fit failed)."""
+    import statsmodels.api as sm
+
+    x = sm.add_constant(mid, has_constant="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = sm.GLM(y, x, family=sm.families.Poisson(), exposure=days).fit()
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+    a, b = (float(v) for v in res.params)
+    return (a, b, 0.0) if np.isfinite([a, b]).all() else None
 
 
 def fit_hazard(record: ObservedRecord, column: str, forecast: dt.date) -> Fit | None:

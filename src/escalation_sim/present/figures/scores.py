@@ -52,7 +52,7 @@ def plot_reliability(table: pd.DataFrame, bins: int = BINS) -> Figure:
         ax.plot(rel["forecast"], rel["observed"], "o-", color=KIND_COLOURS["event"], label="items")
         for _, r in rel.iterrows():
             ax.annotate(
-                f"n={r['items']}",
+                f"n={int(r['items'])}",
                 (r["forecast"], r["observed"]),
                 textcoords="offset points",
                 xytext=(4, 6),
@@ -89,7 +89,8 @@ def plot_pit(table: pd.DataFrame, bins: int = PIT_BINS) -> Figure:
         ax.text(x, c, str(int(c)), ha="center", va="bottom", fontsize=9)
     if len(pit):
         ax.axhline(len(pit) / bins, ls=":", color="grey", label="uniform (calibrated)")
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper left", fontsize=8)
+    ax.set_ylim(0, max(int(counts.max()) if len(pit) else 1, 1) * 1.3)
     ax.set_xlim(0, 1)
     ax.set_xlabel("PIT value (mid)")
     ax.set_ylabel("count items")
