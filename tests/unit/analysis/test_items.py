@@ -45,7 +45,7 @@ def test_a_zero_row_is_zero_on_every_day_of_its_overlap(tmp_path):
     assert (count.first, count.last, count.observed) == (F, L, 0)
     event = items["armed_incidents:A >= 1 by 2021-07-23"]
     assert event.kind == "event" and event.observed == 0
-    date = [i for i in items.values() if i.kind == "date"][0]
+    date = next(i for i in items.values() if i.kind == "date")
     assert date.censored and date.observed == 14  # days in the window: cut there
 
 
@@ -69,7 +69,7 @@ def test_complete_lists_know_the_days_without_a_package(tmp_path):
     items = by_key(window_items(rec, F, L, FRONT, SANC))
     assert items["sanctions_packages:EU 2021-07-10..2021-07-23"].observed == 2
     assert items["sanctions_packages:EU >= 1 by 2021-07-23"].observed == 1
-    date = [i for i in items.values() if i.kind == "date"][0]
+    date = next(i for i in items.values() if i.kind == "date")
     assert date.observed == 5 and not date.censored  # 15 July is day 5 from 10 July
 
 
