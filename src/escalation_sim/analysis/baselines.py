@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,7 +183,7 @@ class StatisticalBaseline:
         fit = self.fit(item.column)
         if fit is None:
             return None
-        key = sum(ord(c) for c in item.key)  # a stable per-item stream
+        key = zlib.crc32(item.key.encode())  # the item's own stream, whatever else is scored
         rng = np.random.default_rng([self.seed, key])
         return sample_item(fit, item, self.forecast, rng)
 

@@ -22,6 +22,7 @@ perfect, 0 no better than the baseline, negative worse); over several items it i
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -169,7 +170,7 @@ def item_skill_interval(
     members: np.ndarray,
     base_members: np.ndarray,
     y: float,
-    seed: int,
+    seed: int | list[int],
     resamples: int = ITEM_BOOTSTRAP,
 ) -> tuple[float, float]:
     """90% bootstrap interval of one item's skill, resampling both ensembles' members."""
@@ -238,7 +239,7 @@ def score_table(
 ) -> pd.DataFrame:
     """One row per item: forecast, observation, score, each baseline's score and skill."""
     rows = []
-    for i, item in enumerate(items):
+    for item in items:
         m = members(item)
         row = score_item(item, m)
         for name, base in baselines.items():
@@ -248,7 +249,8 @@ def score_table(
             row[f"{name}_skill"] = skill(float(row["score"]), bs)  # type: ignore[arg-type]
             lo = hi = float("nan")
             if b is not None and len(b) and np.isfinite(row[f"{name}_skill"]):
-                lo, hi = item_skill_interval(item.kind, m, b, item.observed, seed + i)
+                stream = [seed, zlib.crc32(item.key.encode())]  # the item's own resamples
+                lo, hi = item_skill_interval(item.kind, m, b, item.observed, stream)
             row[f"{name}_skill_low"], row[f"{name}_skill_high"] = lo, hi
         rows.append(row)
     return pd.DataFrame(rows)
