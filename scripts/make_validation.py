@@ -85,14 +85,14 @@ def item_lines(items: pd.DataFrame) -> str:
     """The count items of every origin: forecast, observation and the three scores."""
     rows = items[items["kind"] == "count"]
     head = (
-        f"{'origin':<10}  {'count item':<50}  {'model median [90%]':>22}  {'observed':>8}  "
+        f"{'origin':<10}  {'count item':<54}  {'model median [90%]':>22}  {'observed':>8}  "
         f"{'CRPS model':>10}  {'statistical':>11}  {'prior':>7}"
     )
     lines = [head]
     for _, r in rows.iterrows():
         forecast = f"{_n(r['median'])} [{_n(r['q05'])}, {_n(r['q95'])}]"
         lines.append(
-            f"{r['origin']:<10}  {r['item']:<50}  {forecast:>22}  {_n(r['observed']):>8}  "
+            f"{r['origin']:<10}  {r['item']:<54}  {forecast:>22}  {_n(r['observed']):>8}  "
             f"{_n(r['score']):>10}  {_n(r['statistical_score']):>11}  {_n(r['prior_score']):>7}"
         )
     return "\n".join(lines) + "\n"
