@@ -106,3 +106,24 @@ def test_other_folders_exit_2(tmp_path, capsys, folder):
     line = one_line_error(capsys)
     assert str(path) in line
     assert listing(tmp_path) == before
+
+
+@pytest.mark.parametrize(("latest", "code"), [("2021-07-10", 0), ("2021-07-15", 2)])
+def test_a_posterior_calibrated_after_the_forecast_date_is_refused(
+    run_dir, tmp_path, capsys, latest, code
+):
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "manifest.json").write_text(
+        json.dumps({"kind": "calibrate", "latest_observation_used": latest})
+    )
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest["ensemble"] = {"source": str(cal / "posterior.parquet"), "per_draw": 10}
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+    assert cli.main(["score", str(run_dir), str(RECORD)]) == code
+    if code == 2:
+        assert "calibrated on observations up to 2021-07-15" in one_line_error(capsys)
+        assert not (run_dir / "score.parquet").exists()
+    else:
+        info = json.loads((run_dir / "manifest.json").read_text())["score"]
+        assert info["forecast_latest_observation_used"] == latest

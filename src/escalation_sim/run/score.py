@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -38,6 +39,7 @@ class Scored:
     latest_observation_scored: dt.date
     baseline_latest_observation: dt.date | None
     baselines: list[str] = field(default_factory=list)
+    forecast_latest_observation: dt.date | None = None  # the posterior's calibration's
 
     def describe(self) -> dict[str, Any]:
         """What a manifest records of the scoring (dates as ISO text)."""
@@ -50,6 +52,9 @@ class Scored:
             "latest_observation_scored": str(self.latest_observation_scored),
             "baseline_latest_observation_used": None if base is None else str(base),
             "baselines": self.baselines,
+            "forecast_latest_observation_used": None
+            if self.forecast_latest_observation is None
+            else str(self.forecast_latest_observation),
             "overall": self.overall.to_dict(orient="records"),
         }
 
@@ -131,6 +136,7 @@ def score_results(
     """Score a run's results (with ``--series``) against the record, over its forecast window."""
     forecast = series_of(res)
     sc, first, last = forecast_window(res.config_of())
+    used = calibration_latest(res, first)
     base = None
     if prior is not None:
         base = series_of(prior, "--prior")
@@ -141,4 +147,33 @@ def score_results(
                 "the prior ensemble must cover the same window",
                 prior.path,
             )
-    return score_forecast(forecast, sc, record, last=last, seed=seed, prior=base)
+    scored = score_forecast(forecast, sc, record, last=last, seed=seed, prior=base)
+    scored.forecast_latest_observation = used
+    return scored
+
+
+def calibration_latest(res: Results, first: dt.date) -> dt.date | None:
+    """The latest observation behind a posterior ensemble's calibration, checked.
+
+    A run drawn from a posterior carries what its calibration saw: when the calibration's
+    manifest (next to the posterior file) says it used an observation on or after the
+    forecast date, the forecast knew part of what it is scored on (InputError).
+    """
+    from escalation_sim.store.results import read_manifest
+
+    source = (res.manifest.get("ensemble") or {}).get("source")
+    if not source or source == "prior":
+        return None
+    folder = Path(source).parent
+    manifest = read_manifest(folder) if folder.is_dir() else None
+    text = (manifest or {}).get("latest_observation_used")
+    if not text:
+        return None
+    used = dt.date.fromisoformat(str(text))
+    if used >= first:
+        raise InputError(
+            f"its posterior ({source}) was calibrated on observations up to {used}, not "
+            f"before its forecast date {first}: scoring it would reward leaked knowledge",
+            res.path,
+        )
+    return used
