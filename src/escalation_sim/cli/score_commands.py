@@ -229,6 +229,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         args.seed,
         args.workers,
     )
+    out.mkdir(parents=True, exist_ok=True)
+    _running_manifest(args, out, sc, digest)  # a killed backtest continues from here
     started = time.perf_counter()
 
     def told(r: Any) -> None:
@@ -237,6 +239,21 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
     results = backtest(sc, record, origins, out, settings, told, progress=not args.quiet)
     return _write_backtest(args, out, sc, results, digest, time.perf_counter() - started)
+
+
+def _running_manifest(args: argparse.Namespace, out: Path, sc: Any, digest: str) -> None:
+    from escalation_sim.store.results import new_manifest, write_manifest
+
+    write_manifest(
+        out,
+        new_manifest(
+            "backtest",
+            scenario=sc.name,
+            observed_file=str(args.observed),
+            inputs_hash=digest,
+            status="running",
+        ),
+    )
 
 
 def _write_backtest(
@@ -271,6 +288,7 @@ def _write_backtest(
         origins=[r.describe() for r in results],
         overall=total.to_dict(orient="records"),
         wall_seconds=round(wall, 1),
+        status="complete",
     )
     write_manifest(out, manifest)
     print(format_backtest(per_origin, total))

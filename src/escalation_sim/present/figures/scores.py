@@ -103,13 +103,14 @@ def plot_backtest(per_origin: pd.DataFrame, overall: pd.DataFrame) -> Figure:
     fig = Figure(figsize=(6.5, 4), layout="constrained")
     ax = fig.subplots()
     ax.axhline(0, color="black", lw=0.8)
-    for kind, colour in KIND_COLOURS.items():
+    for k, (kind, colour) in enumerate(KIND_COLOURS.items()):
         sub = per_origin[per_origin["kind"] == kind].sort_values("origin")
         ok = np.isfinite(sub["skill"].to_numpy(float))
         if not ok.any():
             continue
         sub = sub[ok]
-        x = pd.to_datetime(sub["origin"])
+        # dodged by 16 hours per kind so that equal skills stay visible
+        x = pd.to_datetime(sub["origin"]) + pd.Timedelta(hours=16 * (k - 1))
         err = np.vstack([sub["skill"] - sub["skill_low"], sub["skill_high"] - sub["skill"]]).astype(
             float
         )
