@@ -46,6 +46,9 @@ def test_score_writes_the_table_figures_and_records_them(run_dir, capsys):
     assert info["forecast_from"] == "2021-07-15" and info["items"] == len(table)
     assert info["baseline_latest_observation_used"] < "2021-07-15"
     assert "arrivals:Lithuania 2021-07-28..2021-08-06" in out and "overall skill" in out
+    dates = table[table["kind"] == "date"]
+    held = int(dates["covered90"].sum())
+    assert f"the 90% interval {held} of {len(dates)}" in out
     assert cli.main(["report", str(run_dir)]) == 0
     assert "Forecast scores" in (run_dir / "report.html").read_text()
 

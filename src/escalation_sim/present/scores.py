@@ -81,6 +81,19 @@ def overall_lines(overall: pd.DataFrame) -> list[str]:
     return out
 
 
+def coverage_line(table: pd.DataFrame) -> str | None:
+    """How often the date items' central 50% and 90% intervals held the observation."""
+    dates = table[table["kind"] == "date"]
+    if dates.empty:
+        return None
+    c50, c90 = int(dates["covered50"].sum()), int(dates["covered90"].sum())
+    n = len(dates)
+    return (
+        f"  first-occurrence dates: the 50% interval held {c50} of {n}, "
+        f"the 90% interval {c90} of {n}"
+    )
+
+
 def format_scores(table: pd.DataFrame, overall: pd.DataFrame, title: str) -> str:
     """The score table as aligned text, then the overall skill lines and the note."""
     rows = table_rows(table)
@@ -96,6 +109,9 @@ def format_scores(table: pd.DataFrame, overall: pd.DataFrame, title: str) -> str
             lines.append("  " + "  ".join("-" * w for w in widths))
     lines.append("overall skill:")
     lines += overall_lines(overall)
+    cover = coverage_line(table)
+    if cover:
+        lines.append(cover)
     lines.append(NOTE)
     return "\n".join(lines)
 
@@ -114,7 +130,9 @@ def scores_html(table: pd.DataFrame, overall: pd.DataFrame, about: str) -> str:
         + "</tr>"
         for r in rows[1:]
     )
-    lines = "".join(f"<li>{html.escape(x.strip())}</li>" for x in overall_lines(overall))
+    cover = coverage_line(table)
+    shown = overall_lines(overall) + ([cover] if cover else [])
+    lines = "".join(f"<li>{html.escape(x.strip())}</li>" for x in shown)
     return (
         f'<p class="lead">{html.escape(about)}</p>'
         f'<div class="scroll tall"><table><thead><tr>{head}</tr></thead>'
