@@ -105,7 +105,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("results") / scenario.name
     ensemble = ensemble_of(args, scenario)  # a bad posterior file stops here: nothing written
     try:
-        check_fits(args.replications, args.keep_traces, out, f"{args.replications:,} replications")
+        ahead = scenario.days - scenario.forecast_day if args.series else 0
+        what = f"{args.replications:,} replications"
+        check_fits(args.replications, args.keep_traces, out, what, ahead)
     except DoesNotFit as exc:
         raise UsageError(str(exc)) from None
     with ResultsWriter(out, "run", command_line()) as writer:
