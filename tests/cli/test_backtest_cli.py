@@ -55,6 +55,8 @@ def test_bad_origins_and_folders_exit_2(tmp_path, capsys):
     for origins, expected in (
         ("2021-07-40", "--origins: expected dates"),
         ("2021-06-10", "not after the scenario's start"),
+        ("2021-06-16", "no observation lies inside the calibration window"),
+        ("2021-07-15,2021-09-01", "no observation with a model output lies in the forecast"),
     ):
         argv = [
             "backtest",

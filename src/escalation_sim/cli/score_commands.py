@@ -209,14 +209,14 @@ def _check_out(out: Path, digest: str) -> None:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Check everything, run every origin, write the items, skill table, figure, manifest."""
-    from escalation_sim.run.backtest import Settings, backtest, origin_scenario
+    from escalation_sim.run.backtest import Settings, backtest, check_origin
 
     _check(args)
     origins = parse_origins(args.origins)
     sc = load(args.scenario)
     record = load_observed(args.observed)
-    for o in origins:  # every origin checked before any work
-        origin_scenario(sc, o, args.horizon)
+    for o in origins:  # every origin checked before anything is written
+        check_origin(sc, record, o, args.horizon)
     out = args.out if args.out is not None else Path("results") / f"backtest_{sc.name}"
     digest = _digest(args)
     _check_out(out, digest)

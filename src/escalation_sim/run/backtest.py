@@ -27,7 +27,7 @@ from escalation_sim.io.errors import InputError
 from escalation_sim.run.calibrate import POSTERIOR_NAME, posterior_frame, prepare, run_abc
 from escalation_sim.run.ensemble import make_ensemble
 from escalation_sim.run.scenario import run_scenario
-from escalation_sim.run.score import PRIOR, STATISTICAL, Scored, score_forecast
+from escalation_sim.run.score import PRIOR, STATISTICAL, Scored, items_for, score_forecast
 from escalation_sim.store.files import atomic_write_parquet
 
 FORECAST_REPLICATIONS = 200  # per origin and ensemble: 20 parameter draws of 10
@@ -77,6 +77,17 @@ def origin_scenario(sc: Scenario, origin: dt.date, horizon: int) -> Scenario:
     data["days"] = (origin - sc.start).days + horizon
     data["events"] = [e.model_dump(mode="json") for e in sc.events if known(e)]
     return Scenario.model_validate(data)
+
+
+def check_origin(sc: Scenario, record: ObservedRecord, origin: dt.date, horizon: int) -> None:
+    """Everything an origin needs, checked before any work (InputError if it lacks some).
+
+    The scenario cut at the origin, rows before it that calibration can use, and rows
+    after it to score.
+    """
+    osc = origin_scenario(sc, origin, horizon)
+    prepare(osc, cut_record(record, origin))
+    items_for(osc, record, origin, origin + dt.timedelta(days=horizon - 1))
 
 
 @dataclass
