@@ -5,10 +5,14 @@ Prints, for R = 1, 100, 1000, 10000 replications advanced in lockstep by one mod
 median of several repeats; then the peak memory (max RSS) of `escalation-sim run`
 with 100,000 replications in a fresh process.
 
-Targets (one core of the 2-core machine): >= 2,000 runs/s at R = 10,000;
+Targets (one core of the 2-core machine): >= 5,000 runs/s at R = 10,000 (issue 10);
 `run` with 100,000 replications under 1 GB peak memory.
 
-    python benchmarks/bench_engine.py [--repeats 5] [--skip-memory]
+``--against DIR`` also times the engine of another source tree (e.g. main, exported with
+``git archive main | tar -x -C DIR``) at R = 10,000, in fresh processes alternating with
+this tree's, so that both see the same machine load (an A/B in the same run).
+
+    python benchmarks/bench_engine.py [--repeats 5] [--skip-memory] [--against DIR]
 """
 
 from __future__ import annotations
@@ -89,12 +93,48 @@ def peak_memory_of_run(replications: int) -> tuple[float, float]:
     return peak / 1024, wall
 
 
+_TIME_ONE = """
+import os, sys, time
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+from escalation_sim.engine.model import EscalationModel
+from escalation_sim.io.scenario_file import load
+sc = load(sys.argv[1]); start = time.perf_counter()
+EscalationModel(sc, replications=int(sys.argv[2]), seed=int(sys.argv[3])).run().result()
+print(time.perf_counter() - start)
+"""
+
+
+def time_tree(src: Path, scenario: Path, replications: int, seed: int) -> float:
+    """Seconds of one engine run (build, days, results) of the source tree ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    cmd = [sys.executable, "-c", _TIME_ONE, str(scenario), str(replications), str(seed)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def a_b(other: Path, repeats: int, replications: int = 10_000) -> None:
+    """Median runs/s of this tree and of ``other`` at R = ``replications``, interleaved."""
+    mine, theirs = [], []
+    for i in range(repeats):
+        mine.append(time_tree(ROOT / "src", SCENARIO, replications, i))
+        theirs.append(
+            time_tree(other / "src", other / "scenarios" / SCENARIO.name, replications, i)
+        )
+    for label, times in (("this tree", mine), (f"{other}", theirs)):
+        med = statistics.median(times)
+        runs = ", ".join(f"{replications / t:,.0f}" for t in times)
+        print(f"A/B R={replications}: {label}: median {replications / med:,.0f} runs/s ({runs})")
+
+
 def main() -> None:
     """Print the table of speeds and the memory figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--against", type=Path, help="another source tree to time (A/B)")
     args = parser.parse_args()
+    if args.against is not None:
+        a_b(args.against, args.repeats)
     days = load(SCENARIO).days
     print(f"default scenario, {days} days; median of {args.repeats} repeats")
     print(f"{'R':>7} {'median s':>9} {'runs/s':>9} {'us/rep-day':>11}")

@@ -5,7 +5,11 @@ claim tests' design) and prints each claim measure with its paired interval; the
 the sanctions-relief effect on Minsk's provocations with each channel switched off
 in both arms (belief: ``nothing_to_lose`` = 0; war atmosphere: ``war_atmosphere`` = 0).
 
-    python scripts/measure_model_changes.py [--replications 2000] [--seed 1]
+    python scripts/measure_model_changes.py [--replications 2000] [--seed 1] [--only patron]
+
+``--only patron`` prints only how P(armed incident) answers Moscow's parameters (issue 9
+item 4): its stake, its interest in Minsk's dependence (0 = the former fixed veto) and its
+horizon, one at a time, and the share of vetoes made where NATO's posture is high.
 """
 
 from __future__ import annotations
@@ -31,6 +35,19 @@ HEADLINE = (
     "final_reputation",
     "final_belief",
     "mean_tension",
+    "nonlethal_clashes",
+    "arrivals",
+    # the route (issue 10)
+    "attempts",
+    "pushbacks",
+    "entries",
+    "stranded_peak",
+    "force_against_migrants",
+    "humanitarian_deaths",
+    "returned",
+    "route_pressure_day",
+    "attempts_peak_day",
+    "attempts_peak_to_final",
 )
 
 
@@ -43,8 +60,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=("patron", "crisis"), help="print one section only")
     args = parser.parse_args()
     n, seed = args.replications, args.seed
+    if args.only == "patron":
+        patron_section(load(SCENARIOS / BASE), n, seed)
+        return
+    if args.only == "crisis":
+        crisis_section(load(SCENARIOS / BASE), n, seed)
+        return
 
     def runs(sc: Scenario):
         return run_scenario(sc, n, seed, keep_traces=0).runs
@@ -55,6 +79,10 @@ def main() -> None:
     for col in HEADLINE:
         if col in base:
             print(f"  {col:26s} {base[col].mean():.4g}")
+    for name in (a.name for a in base_sc.actors_of("frontline")):
+        cols = [f"{k}_{name}" for k in ("attempts", "pushbacks", "entries", "arrivals")]
+        if cols[0] in base:
+            print(f"  {name:12s} " + "  ".join(f"{c} {base[c].mean():,.0f}" for c in cols))
     for claim in CLAIMS:
         if not claim.measures:
             continue
@@ -88,6 +116,92 @@ def main() -> None:
             c = runs(with_mechanisms(relief_sc, **{name: value}))
             effect = paired_mean(b["provocations"], c["provocations"], "Minsk provocations")
             print(f"relief, {name} = {value}: {'holds' if effect.holds() else 'SHORT'}: {effect}")
+
+
+PATRON_VALUES = (
+    ("patron_restraint", (0.0, 0.25, 0.5, 0.75, 1.0)),
+    ("patron_interest", (0.0, 0.01, 0.03, 0.09, 1.0)),
+    ("patron_horizon", (14.0, 30.0, 60.0)),
+)
+
+
+def patron_section(base_sc: Scenario, n: int, seed: int) -> None:
+    """P(armed incident) and vetoes as each patron parameter varies (others at default)."""
+    print(f"patron (N={n}, seed {seed}): P(armed incident), vetoes, provocations per run")
+    for name, values in PATRON_VALUES:
+        for value in values:
+            r = run_scenario(with_mechanisms(base_sc, **{name: value}), n, seed, keep_traces=0)
+            runs = r.runs
+            print(
+                f"  {name} = {value:g}: P(armed) {runs['armed_incident'].mean():.3f}, "
+                f"vetoes {runs['restraint_interventions'].mean():.1f}, "
+                f"provocations {runs['provocations'].mean():.1f}"
+            )
+
+
+WEEK = 7
+
+
+def crisis_section(base_sc: Scenario, n: int, seed: int) -> None:
+    """The crisis arc: the daily clash hazard over time, and the weeks around an incident.
+
+    With every replication's traces and event log kept: the mean daily clash hazard on the
+    first day, at its peak and on the last day; the share of runs whose hazard ends below
+    half its own peak; events in the week before and after each run's first armed incident
+    (escalating, rung > 0, and de-escalating, rung < 0); and the same with crisis talks off.
+    """
+    for label, sc in (
+        ("default", base_sc),
+        ("crisis_talks = 0", with_mechanisms(base_sc, crisis_talks=0.0)),
+    ):
+        res = run_scenario(sc, n, seed, keep_traces=n)
+        tr, ev, runs = res.traces, res.events, res.runs
+        hazard = tr.pivot(index="day", columns="replication", values="clash_hazard")
+        mean = hazard.mean(axis=1)
+        ends_low = (hazard.iloc[-1] < 0.5 * hazard.max()).mean()
+        print(
+            f"crisis ({label}, N={n}, seed {seed}): mean daily clash hazard day 0 "
+            f"{mean.iloc[0]:.4f}, peak {mean.max():.4f} (day {int(mean.idxmax())}), "
+            f"last day {mean.iloc[-1]:.4f}; runs ending below half their own peak "
+            f"{ends_low:.3f}; crises {runs['crises'].mean():.2f}, talks "
+            f"{runs['crisis_talks'].mean():.2f}, crisis days {runs['crisis_days'].mean():.1f}, "
+            f"P(armed) {runs['armed_incident'].mean():.3f}"
+        )
+        first = runs.loc[runs["armed_incident"], ["replication", "first_armed_incident_day"]]
+        print(
+            f"  first armed incidents with no troop move at that border in the 14 days before: "
+            f"{no_build_up(ev, first):.3f}"
+        )
+        ev = ev.merge(first, on="replication")
+        rel = ev["day"] - ev["first_armed_incident_day"]
+        moves = ev["actor"] != "all"  # scheduled-event notes are not moves
+        for name, when in (
+            ("before", (rel >= -WEEK) & (rel < 0)),
+            ("after", (rel > 0) & (rel <= WEEK)),
+        ):
+            k = len(first)
+            up = (when & moves & (ev["rung"] > 0)).sum() / k
+            down = (when & moves & (ev["rung"] < 0)).sum() / k
+            print(
+                f"  week {name} the first armed incident: {up:.1f} escalating, "
+                f"{down:.2f} de-escalating events per run"
+            )
+
+
+def no_build_up(ev, first) -> float:
+    """Share of first armed incidents with no troop move at that border in the 14 days before."""
+    armed = ev[ev["move"] == "armed_incident"].merge(first, on="replication")
+    armed = armed[armed["day"] == armed["first_armed_incident_day"]]
+    armed = armed.drop_duplicates("replication")
+    border = armed["target"].str.split("-").str[-1]
+    troops = ev[ev["move"] == "troops_to_border"]
+    none = 0
+    for rep, day, b in zip(armed["replication"], armed["day"], border, strict=True):
+        t = troops[
+            (troops["replication"] == rep) & (troops["day"] >= day - 14) & (troops["day"] < day)
+        ]
+        none += not ((t["target"] == b) | (t["actor"] == b)).any()
+    return none / max(len(armed), 1)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import escalation_sim as es
-from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.engine.agents import Frontline, Instigator, Sanctioner
+from escalation_sim.engine.patron import Patron
 from escalation_sim.io.flat import resolve_scenario, with_parameters
 from escalation_sim.run.scenario import run_scenario
 

@@ -66,7 +66,14 @@ def shows(p: Paired) -> None:
 
 
 # Measures the model does not reproduce, with what was measured; never tuned to pass.
-SHORT_OF_THE_CLAIM: dict[tuple[str, int], str] = {}
+SHORT_OF_THE_CLAIM: dict[tuple[str, int], str] = {
+    ("sanctions_relief.yaml", 1): (
+        "Issues 9 and 10 merged: with crossings counted from the record the border stays "
+        "tense and Minsk's provocations fall only "
+        "1.1% (55.18 -> 54.56, d = -0.08, p = 5e-124, N = 2,000): significant, short of the "
+        "5% / d = 0.2 minimum (docs/ODD.md section 10)"
+    ),
+}
 
 
 def _cases() -> list:
@@ -92,12 +99,13 @@ def test_every_counterfactual_file_has_a_claim():
 
 
 def test_common_random_numbers_pair_the_replications(base_runs):
-    # no_exercise changes nothing about migration, and with common random numbers the
-    # arrivals of each pair are then identical, replication by replication.
+    # no_exercise changes nothing before 10 September (exact there: see the Zapad test
+    # below); after it the route answers posture and threat (issue 10), so the arrivals
+    # of a pair differ, but with common random numbers they stay closely paired.
     other = runs_of("no_exercise")
     assert (other["replication"] == base_runs["replication"]).all()
     assert (other["seed"] == base_runs["seed"]).all()
-    np.testing.assert_array_equal(other["arrivals"], base_runs["arrivals"])
+    assert np.corrcoef(other["arrivals"], base_runs["arrivals"])[0, 1] > 0.8
 
 
 def test_with_benefit_of_the_doubt_minsk_is_not_blamed_beyond_what_it_caused(base_runs):

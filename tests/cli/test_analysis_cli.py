@@ -121,7 +121,9 @@ def test_compare_detects_a_supply_cut_and_draws_overlays(tmp_path: Path, capsys)
     assert "paired" in text and "A = fixture_base" in text and "B = fixture_supply_cut" in text
     d = pd.read_csv(out / "differences.csv").set_index("metric")
     arrivals = d.loc["arrivals"]
-    assert arrivals["difference"] < -5000  # 90% fewer people reach the border after 20 August
+    # origin states cut 90% of the route from 20 August, reached with cut_lag (30 days):
+    # about half as many people reach the border over the fixture's 60 days (~10,000 in A)
+    assert arrivals["difference"] < -3000
     assert arrivals["high"] < 0 and bool(arrivals["detected"])
     for metric in ("armed_incident", "nonlethal_clash", "max_rung", "sanctions_packages"):
         assert d.loc[metric, "low"] <= d.loc[metric, "difference"] <= d.loc[metric, "high"]

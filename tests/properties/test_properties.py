@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escalation_sim import cli
-from escalation_sim.engine import rules
+from escalation_sim.engine import route_rules, rules
 from escalation_sim.engine.model import EscalationModel
 from tests.support import BASE, with_changes
 
@@ -33,11 +33,12 @@ def test_probabilities_stay_in_unit_interval(a, b, c, d, e, scale, f):
     assert in_unit(rules.provocation_probability(c, a, e, d))
     assert in_unit(rules.clash_probability(scale, a, b, c))
     assert in_unit(rules.armed_probability(b, a))
-    assert in_unit(rules.pushback_rate(a, scale, c))
+    assert in_unit(route_rules.pushback_rate(a, scale, c, d))
     assert in_unit(rules.update_threat(a, scale * 6, d, c, e))
     assert in_unit(rules.update_support(a, b, c, d, e, f))
     assert in_unit(rules.update_reputation(a, scale, scale, c, d))
-    assert in_unit(rules.pushback_incident_probability(a * 1000, 1 + scale))
+    assert in_unit(route_rules.force_probability(a * 1000, 1 + scale, 1 + scale))
+    assert in_unit(route_rules.death_probability(a * 1000, b))
     p = rules.perceive(a * 6, b, c, scale)
     assert np.all((p >= 0) & (p <= 6))
 

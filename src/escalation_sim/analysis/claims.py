@@ -103,11 +103,26 @@ CLAIMS: tuple[Claim, ...] = (
     ),
     Claim(
         "supply_cut.yaml",
-        "Flights to Minsk suspended from day 1: fewer arrivals",
+        "Origin states and carriers cut the route from day 1: fewer arrivals and attempts",
         "Iraq has now canceled flights to Minsk ... and the flow of migrants into Lithuania "
         "has stopped",
-        (mean_of("arrivals", "migrant arrivals"),),
+        (
+            mean_of("arrivals", "migrant arrivals"),
+            mean_of("attempts", "crossing attempts"),
+        ),
         False,
+    ),
+    Claim(
+        "route_closed_early.yaml",
+        "The EU presses origin states and carriers from day 1: fewer attempts, fewer clashes",
+        "Thanks to international diplomatic efforts, Iraq has now canceled flights to Minsk",
+        (
+            mean_of("attempts", "crossing attempts"),
+            mean_of("force_against_migrants", "force against migrants"),
+            armed(),
+            clash(),
+        ),
+        True,
     ),
     Claim(
         "pragmatic_partner.yaml",

@@ -49,7 +49,22 @@ def headline_numbers(runs: pd.DataFrame) -> dict[str, float]:
         "caused_share": float(caused),
         "blame_gap": float(blamed - caused),
         "restraint_interventions_mean": float(runs["restraint_interventions"].mean()),
+        **_route_shape(runs),
     }
+
+
+def _route_shape(runs: pd.DataFrame) -> dict[str, float]:
+    """The flow's shape across replications: the peak day's 5-95% range, peak-to-final ratio.
+
+    NaN for results written before the route kept them (issue 10).
+    """
+    out = {}
+    for col, key in (("attempts_peak_day", "peak_day"), ("attempts_peak_to_final", "peak_ratio")):
+        x = runs[col] if col in runs else pd.Series([np.nan])
+        out[f"{key}_median"] = float(x.median())
+        out[f"{key}_q05"] = float(x.quantile(0.05))
+        out[f"{key}_q95"] = float(x.quantile(0.95))
+    return out
 
 
 def outcome_table(groups: Sequence[Group]) -> pd.DataFrame:

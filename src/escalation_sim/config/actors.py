@@ -113,8 +113,18 @@ class FrontlineConfig(ActorConfig):
         0,
         1,
         "share",
-        "Share of the migrant flow directed at this border.",
+        "Weight of this border in the route's split at equal ease of crossing and no steering "
+        "(geography, roads); the split itself is an outcome.",
         "See scenario comments.",
+    )
+    grievance: float = parameter(
+        0.0,
+        0,
+        5,
+        "weight",
+        "Minsk's standing grievance against this state, beyond perceived threat: it steers the "
+        "migrant flow there (with the route's steering weight).",
+        "See scenario comments (article: 'support for the Belarusian opposition').",
     )
     capacity: float = parameter(
         4000.0,

@@ -68,7 +68,10 @@ class Exercise(EventBase):
 
 
 class SupplyCut(EventBase):
-    """Migrant supply falls (e.g. flights to Minsk suspended)."""
+    """Origin states or carriers cut the route (e.g. flights to Minsk suspended).
+
+    The cut reaches ``1 - factor`` of the route with the route's lag (``cut_lag``).
+    """
 
     type: Literal["supply_cut"]
     start: dt.date
@@ -78,7 +81,7 @@ class SupplyCut(EventBase):
         0,
         1,
         "share",
-        "Multiplier on migrant supply while the cut lasts.",
+        "Share of the route left once the cut has taken effect (reached with cut_lag).",
         "Assumption.",
         prior=uniform(0.1, 0.4, "Share of the supply left after a cut; x0.5..x2 of the default."),
     )
@@ -90,6 +93,18 @@ class SupplyCut(EventBase):
         return self
 
 
+class RoutePressure(EventBase):
+    """A sanctioner presses origin states and carriers to cut the route from a date on.
+
+    The same move the sanctioner makes by itself once crossings pass ``press_trigger``;
+    the cut then approaches ``cut_max`` with ``cut_lag``, at ``press_cost`` a day.
+    """
+
+    type: Literal["route_pressure"]
+    start: dt.date
+    actor: str
+
+
 class SanctionsRound(EventBase):
     """A sanctioner adopts a package on a fixed date, whatever the model says."""
 
@@ -99,11 +114,13 @@ class SanctionsRound(EventBase):
 
 
 Event = Annotated[
-    CrisisMeeting | Exercise | SupplyCut | SanctionsRound, Field(discriminator="type")
+    CrisisMeeting | Exercise | SupplyCut | RoutePressure | SanctionsRound,
+    Field(discriminator="type"),
 ]
 
 EVENT_ROLES = {
     "crisis_meeting": "sanctioner",
     "sanctions_round": "sanctioner",
+    "route_pressure": "sanctioner",
     "exercise": "patron",
 }

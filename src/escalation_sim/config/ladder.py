@@ -33,14 +33,33 @@ RUNGS: tuple[Rung, ...] = (
 N_RUNGS = len(RUNGS)
 MAX_RUNG = N_RUNGS - 1
 
+# De-escalating rungs below 0 (the crisis arc, ODD 7.11): the more negative, the more a move
+# gives up. Another kind of de-escalating move takes one of these rungs (or a new one here).
+RUNGS_BELOW_ZERO: tuple[Rung, ...] = (
+    Rung(-1, "talks", "talks", "#B8E0B0"),
+    Rung(-2, "military de-escalation", "withdraw", "#6FBF73"),
+    Rung(-3, "concessions", "concede", "#2E7D32"),
+)
+MIN_RUNG = RUNGS_BELOW_ZERO[-1].level
+
+
+def rung_info(level: int) -> Rung:
+    """The rung of ``level``, escalating (0..6) or de-escalating (below 0)."""
+    if level < 0:
+        return RUNGS_BELOW_ZERO[-level - 1]
+    return RUNGS[level]
+
 
 def rung_label(level: int) -> str:
     """``"2 hybrid pressure"``: the level and its name, as legends show it."""
-    return f"{level} {RUNGS[level].name}"
+    return f"{level} {rung_info(level).name}"
 
 
 class Move(NamedTuple):
-    """A move: its rung and its Goldstein score as GDELT codes the CAMEO event."""
+    """A move: its rung and its Goldstein score as GDELT codes the CAMEO event.
+
+    Cooperative moves score above 0 on Goldstein's scale, conflictual ones below.
+    """
 
     rung: int
     goldstein: float
@@ -49,7 +68,10 @@ class Move(NamedTuple):
 
 MOVES: dict[str, Move] = {
     "conciliatory_gesture": Move(0, 4.0, "03 express intent to cooperate"),
-    "ease_sanctions": Move(0, 7.0, "085 ease economic sanctions, boycott, embargo"),
+    "ease_sanctions": Move(-3, 7.0, "085 ease economic sanctions, boycott, embargo"),
+    "crisis_talks": Move(-1, 7.0, "046 engage in negotiation (crisis meeting, consultations)"),
+    "mediation": Move(-1, 5.0, "045 mediate"),
+    "withdraw_forces": Move(-2, 9.0, "087 de-escalate military engagement"),
     "rhetoric": Move(1, -4.4, "130 threaten, not specified below"),
     "denounce_and_call_for_sanctions": Move(1, -2.0, "111 criticize or denounce"),
     "escort_migrants_to_line": Move(2, -5.0, "174 expel or deport individuals"),
@@ -58,6 +80,10 @@ MOVES: dict[str, Move] = {
     "national_measures": Move(2, -7.5, "144 obstruct passage, block (fence, transit ban)"),
     "impose_sanctions": Move(2, -8.0, "163 impose embargo, boycott or sanctions"),
     "troops_to_border": Move(3, -7.2, "15 exhibit military posture"),
+    "reinforce_posture": Move(3, -7.2, "15 exhibit military posture (forces already there)"),
+    "force_against_migrants": Move(2, -9.0, "175 use tactics of violent repression"),
+    "repatriation": Move(-3, 7.0, "084 return, release persons (the route given up)"),
+    "press_origin_states": Move(0, 3.0, "02 appeal (to origin states and carriers)"),
     "ambiguous_incident": Move(2, -5.0, "unverified shots, trespass, a death abroad"),
     "nonlethal_clash": Move(4, -9.0, "18 assault (water cannon, warning shots)"),
     "armed_incident": Move(5, -10.0, "19 fight with conventional weapons"),

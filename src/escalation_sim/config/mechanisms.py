@@ -8,19 +8,21 @@ from escalation_sim.config.base import FrozenModel, beta, log_uniform, parameter
 
 
 class Migration(FrozenModel):
-    """Mechanism 9: instrumentalised migration through the instigator's valve."""
+    """Mechanism 9: the migrant route, Minsk's lever, with its own frictions and limits."""
 
     supply: float = parameter(
         150.0,
         0,
         100_000,
         "persons/day",
-        "Migrants who can reach the instigator's border per day when the valve is fully open "
-        "(bounded by flights from origin countries).",
-        "Assumption: order of magnitude of July-August 2021 crossings (Lithuania ~4,000 in "
-        "July; Poland and Latvia rising in August).",
+        "Migrants the route brings into Belarus per day when Minsk's valve is fully open and "
+        "no origin state or carrier has cut it (flights, visas, tour operators).",
+        "See scenario comments (set from the early-August 2021 crossings of the record).",
         prior=log_uniform(
-            75, 300, "Lithuania saw ~4,000 arrivals in July (~130/day); x0.5..x2 of the default."
+            0.5,
+            2.0,
+            "Route capacity known to a factor of two; x0.5..x2 of the scenario value.",
+            relative=True,
         ),
     )
     valve_response: float = parameter(
@@ -28,10 +30,178 @@ class Migration(FrozenModel):
         0,
         1,
         "share",
-        "How far the instigator opens the valve (towards 1) for each sanctions package it "
-        "perceives, and closes it for each easing.",
+        "How far Minsk opens the route (towards 1) for each sanctions package it perceives, "
+        "and closes it for each easing and each time Moscow presses it after an exchange of "
+        "fire.",
         "Article: Minsk 'deliberately opened the floodgates' in response to sanctions.",
         prior=beta(2, 8, "Each package opens the valve a little; mean 0.2."),
+    )
+    dispatch: float = parameter(
+        0.2,
+        0.001,
+        1,
+        "1/day",
+        "Share of the people waiting in Belarus whom Minsk's services bring to the line each "
+        "day (hotels in Minsk, then escorts to the border).",
+        "Article: Vilnius shows 'Belarusian border guards escorting migrants' to the line. "
+        "Rate assumed: a few days to a week between landing and the border.",
+        prior=log_uniform(0.1, 0.4, "Stays of about 2.5 to 10 days; x0.5..x2 of the default."),
+    )
+    retry: float = parameter(
+        0.3,
+        0,
+        1,
+        "1/day",
+        "Share of the people stranded at a border (pushed back) who try to cross again each "
+        "day: the repeat attempts border guards count again.",
+        "Assumption: pushed-back groups are sent back to the line by Belarusian guards "
+        "(article: escorts to the line).",
+        prior=log_uniform(0.15, 0.6, "Unmeasured; x0.5..x2 of the default."),
+    )
+    stranded_clearance: float = parameter(
+        0.05,
+        0,
+        1,
+        "1/day",
+        "Share of the people stranded at a border who go back into Belarus each day (to "
+        "Minsk, where repatriation flights leave).",
+        "Article: Iraq 'started taking back Iraqis stranded in Belarus'. Rate is an assumption.",
+        prior=log_uniform(0.025, 0.1, "Stranded people leave within one to six weeks."),
+    )
+    repatriation: float = parameter(
+        0.1,
+        0,
+        1,
+        "1/day at a full cut",
+        "Daily probability of a repatriation flight from Minsk, times the share of the route "
+        "origin states have cut (states that cut the route also take their citizens back).",
+        "Article: Iraq 'started taking back Iraqis stranded in Belarus'. Rate assumed.",
+        prior=log_uniform(0.05, 0.2, "Unmeasured; x0.5..x2 of the default."),
+    )
+    flight_size: float = parameter(
+        300.0,
+        1,
+        10_000,
+        "persons",
+        "People a repatriation flight takes home (at most all who wait in Belarus).",
+        "Assumption: one airliner.",
+        prior=uniform(150, 450, "A mid-size to a wide-body airliner."),
+    )
+    waiting: float = parameter(
+        0.0,
+        0,
+        1e6,
+        "persons",
+        "People waiting in Belarus on day 0 to be brought to a border.",
+        "See scenario comments.",
+        prior=uniform(0.5, 1.5, "The stock in Minsk was not counted.", relative=True),
+    )
+    initial_cut: float = parameter(
+        0.0,
+        0,
+        1,
+        "share",
+        "Share of the route that origin states and carriers have already cut on day 0.",
+        "See scenario comments (Iraq suspended flights to Minsk in early August 2021).",
+        prior=uniform(0.5, 1.5, "Iraq's share of the route, unmeasured.", relative=True),
+    )
+    cut_max: float = parameter(
+        0.8,
+        0,
+        1,
+        "share",
+        "Share of the route the sanctioner's pressure on origin states and carriers can cut "
+        "(overland and indirect routes remain).",
+        "Assumption (article: after Iraq cancelled flights 'the flow of migrants into "
+        "Lithuania has stopped').",
+        prior=uniform(0.6, 0.95, "Most, never all, of the route runs through flights."),
+    )
+    cut_lag: float = parameter(
+        30.0,
+        1,
+        365,
+        "days",
+        "Mean delay before pressure on origin states and carriers cuts the route (time "
+        "constant of the cut's approach to its target).",
+        "Assumption: weeks between EU contacts with Baghdad in July 2021 and Iraq's suspension "
+        "of flights in early August (article: 'Thanks to international diplomatic efforts').",
+        prior=log_uniform(15, 60, "Two weeks to two months; x0.5..x2 of the default."),
+    )
+    press_trigger: float = parameter(
+        600.0,
+        1,
+        100_000,
+        "crossing attempts/day",
+        "Smoothed daily crossing attempts (all borders) at which the sanctioner starts pressing "
+        "origin states and carriers to cut the route (a move of its toolbox; kept up once "
+        "started).",
+        "Assumption: twice the early-August 2021 level (~250-300 attempts a day: Lithuania "
+        "~700 pushbacks on 3-6 August and ~100 detained a day, Latvia 283 on 6-10 August; "
+        "record) at which the EU had pressed only Iraq (initial_cut).",
+        prior=log_uniform(300, 1200, "Unmeasured; x0.5..x2 of the default."),
+    )
+    press_cost: float = parameter(
+        1.0,
+        0,
+        100,
+        "cost units/day",
+        "Diplomatic cost to the sanctioner of each day it presses origin states and carriers "
+        "(aid, visa and trade concessions); an outcome, route_pressure_cost.",
+        "Assumption: a unit of account, one per day of pressure.",
+        prior=log_uniform(0.5, 2.0, "A unit of account; x0.5..x2 of the default."),
+    )
+    share_lag: float = parameter(
+        14.0,
+        1,
+        365,
+        "days",
+        "Mean delay with which the flow's split between borders follows a change in where "
+        "crossing is easier or where Minsk steers it.",
+        "Assumption: the flow shifted from Lithuania to Poland within weeks of Lithuania's "
+        "pushbacks (article: Poland 'now also reporting increased numbers').",
+        prior=log_uniform(7, 28, "One to four weeks."),
+    )
+    ease_sensitivity: float = parameter(
+        3.0,
+        0,
+        20,
+        "per unit of difficulty",
+        "How strongly the flow avoids a border where crossing is hard: a border's weight is "
+        "times exp(-sensitivity x difficulty), difficulty = pushback rate + posture weight x "
+        "posture.",
+        "Assumption (article: pushbacks in Lithuania, and Poland and Latvia report more).",
+        prior=log_uniform(1.5, 6, "Unmeasured; x0.5..x2 of the default."),
+    )
+    posture_weight: float = parameter(
+        0.5,
+        0,
+        5,
+        "difficulty per posture",
+        "Weight of a frontline state's force posture in how hard crossing there looks.",
+        "Assumption.",
+        prior=log_uniform(0.25, 1.0, "Unmeasured; x0.5..x2 of the default."),
+    )
+    steering: float = parameter(
+        1.0,
+        0,
+        10,
+        "weight",
+        "How far Minsk steers the flow to the neighbours it is most hostile to: a border's "
+        "weight is times 1 + steering x (grievance + perceived threat from it).",
+        "Article: the crisis answers the neighbours' 'support for the Belarusian opposition "
+        "and Western sanctions'. Weight assumed.",
+        prior=log_uniform(0.5, 2.0, "Unmeasured; x0.5..x2 of the default."),
+    )
+    fence_step: float = parameter(
+        0.05,
+        0,
+        1,
+        "share",
+        "Share of the remaining crossings a frontline state's national measures (fences, "
+        "transit bans; its rung-2 move) block from then on.",
+        "Article/record: Lithuania started a border barrier and pushbacks in summer 2021. "
+        "Size assumed.",
+        prior=log_uniform(0.025, 0.1, "Unmeasured; x0.5..x2 of the default."),
     )
     pushback_pressure: float = parameter(
         0.3,
@@ -47,19 +217,20 @@ class Migration(FrozenModel):
         0,
         1,
         "1/day",
-        "Daily decay of domestic pressure from admitted arrivals.",
+        "Daily decay of domestic pressure from admitted arrivals and stranded people.",
         "Assumption.",
         prior=log_uniform(0.01, 0.04, "Half-lives of about 17 to 70 days."),
     )
-    stranded_clearance: float = parameter(
-        0.05,
+    stranded_pressure: float = parameter(
+        0.02,
         0,
         1,
-        "1/day",
-        "Share of migrants stranded between the lines who leave each day (return flights, "
-        "asylum, repatriation).",
-        "Article: Iraq 'started taking back Iraqis stranded in Belarus'. Rate is an assumption.",
-        prior=log_uniform(0.025, 0.1, "Stranded people leave within one to six weeks."),
+        "pressure per (capacity x day)",
+        "Domestic pressure a frontline state feels per day from people stranded at its border, "
+        "per reception capacity of them (camps in the forest, NGOs, media).",
+        "Assumption: equals the pressure decay, so a settled stranded camp weighs as much as "
+        "as many people admitted.",
+        prior=log_uniform(0.01, 0.04, "Unmeasured; x0.5..x2 of the default."),
     )
     posture_pressure: float = parameter(
         0.1,
@@ -71,14 +242,48 @@ class Migration(FrozenModel):
         prior=log_uniform(0.05, 0.2, "Unmeasured; x0.5..x2 of the default."),
     )
     pushback_incident_scale: float = parameter(
-        500.0,
+        1000.0,
         1,
         100_000,
         "persons",
-        "Pushbacks that make a perceived hostile incident likely: P(incident) = "
-        "1 - exp(-pushbacks / scale).",
-        "Article: Minsk accused Lithuanian guards of force during pushbacks. Scale assumed.",
-        prior=log_uniform(250, 1000, "Unmeasured scale; x0.5..x2 of the default."),
+        "Pushbacks that make force against migrants likely: P(force at a border today) = "
+        "1 - exp(-pushbacks x friction / scale), friction = 1 + stranded / stranded_hazard.",
+        "Record/article: Minsk accused Lithuanian guards of force ('rubber bullets', a man "
+        "'beaten to death') a few times in 3-12 August 2021, with ~175 pushbacks a day: "
+        "about one day in five at that load.",
+        prior=log_uniform(500, 2000, "Unmeasured scale; x0.5..x2 of the default."),
+    )
+    stranded_hazard: float = parameter(
+        1000.0,
+        1,
+        1e6,
+        "persons",
+        "Stranded people at a border that double its clash hazard between forces (friction: "
+        "guards of both sides face the same groups).",
+        "Article: 'a real risk of unintended armed incidents' at a border crowded with "
+        "migrants. Scale assumed.",
+        prior=log_uniform(500, 2000, "Unmeasured scale; x0.5..x2 of the default."),
+    )
+    death_rate: float = parameter(
+        1e-4,
+        0,
+        1,
+        "1/(person x day)",
+        "Daily hazard of a humanitarian death per person stranded at a border (cold, "
+        "exhaustion); at most one counted per border and day.",
+        "Article: 'an Iraqi allegedly beaten to death'. Rate assumed.",
+        prior=log_uniform(5e-5, 2e-4, "Unmeasured; x0.5..x2 of the default."),
+    )
+    death_blame: float = parameter(
+        0.5,
+        0,
+        6,
+        "rungs",
+        "Reputational cost of a humanitarian death blamed on Minsk, in perceived rungs: it "
+        "adds death_blame / 6 to the hostility the frontline states attribute to it (a "
+        "death blamed on the frontline state is counted, deaths_blamed_on_frontline).",
+        "Assumption (article: each side blames the other for the migrants' fate).",
+        prior=uniform(0.25, 1.0, "Unmeasured."),
     )
 
 
@@ -401,17 +606,43 @@ class Mechanisms(FrozenModel):
         "Assumption.",
         prior=log_uniform(0.015, 0.06, "Unmeasured; x0.5..x2 of the default."),
     )
-    # 8. Patron restraint
+    # 8. Patron restraint: a decision weighing the risk of being dragged in (eqs. 20a-20c)
     patron_restraint: float = parameter(
         0.5,
         0,
         1,
         "probability",
-        "Probability that the patron talks the instigator out of a move of rung 3 or above, "
-        "and share of the instigator's posture it pulls back after an armed incident.",
+        "Moscow's stake in not being dragged into a clash with NATO: the highest "
+        "probability that it talks the instigator out of a move of rung 3 or above, "
+        "reached when the risk of a clash dwarfs its interest in Minsk's dependence; "
+        "also the most it presses for a pull-back after an armed incident.",
         "Article: Moscow's unwillingness to get embroiled 'could just be the only factor "
         "exercising any restraint'.",
         prior=beta(2, 2, "The article: Moscow may restrain; how much is unknown."),
+    )
+    patron_interest: float = parameter(
+        0.03,
+        0,
+        1,
+        "probability",
+        "Moscow's interest in Minsk's confrontation with the West (the dependence it "
+        "brings), in units of risk: the risk of a clash at a border within its horizon "
+        "at which it restrains half as often as its stake allows. The interest shrinks "
+        "as sanctions isolate Minsk (already dependent, nothing more to gain); 0 means "
+        "any risk at all makes it restrain fully.",
+        "Article: Minsk 'depends ever more on Moscow'; Moscow 'could' restrain. "
+        "Assumption: indifferent at about a 3% chance of a clash within a month.",
+        prior=log_uniform(0.01, 0.09, "Unmeasured; x1/3..x3 of the default."),
+    )
+    patron_horizon: float = parameter(
+        30.0,
+        1,
+        365,
+        "days",
+        "Horizon over which Moscow weighs the risk of a clash at a border that a move "
+        "(or an incident) has made more likely.",
+        "Assumption: the weeks ahead (Zapad 2021 was a month away on 12 August 2021).",
+        prior=uniform(14, 60, "Two weeks to two months."),
     )
     patron_cushion: float = parameter(
         0.5,
@@ -421,6 +652,38 @@ class Mechanisms(FrozenModel):
         "Share of sanctions pain that the patron's economic support absorbs.",
         "Assumption: Russian loans and energy subsidies in 2020-2021.",
         prior=beta(2, 2, "Russian support absorbs part of the pain; the share is unknown."),
+    )
+    # 11. Crisis arc (ODD 7.11, eqs. 21a-21b)
+    crisis_length: int = parameter(
+        30,
+        1,
+        365,
+        "days",
+        "Days a crisis regime lasts at a border after a clash there (blamed or not) if no "
+        "talks end it sooner; a new clash prolongs it.",
+        "Assumption: the August-November 2021 crisis saw weeks of crisis diplomacy.",
+        prior=uniform(14, 60, "Two weeks to two months."),
+    )
+    crisis_talks: float = parameter(
+        0.1,
+        0,
+        1,
+        "1/day",
+        "Daily probability, during a crisis at its border, that the frontline state (after "
+        "crisis meetings and NATO consultations) seeks talks; 0 means no crisis diplomacy.",
+        "Article: EU interior ministers' crisis meeting (18 Aug), NATO consultations; "
+        "assumption: about one attempt in ten days.",
+        prior=log_uniform(0.03, 0.3, "Unmeasured; x1/3..x3 of the default."),
+    )
+    withdrawal: float = parameter(
+        0.3,
+        0,
+        1,
+        "share",
+        "Share of both sides' posture at the border and of their threat from each other "
+        "shed when talks are held (forces withdrawn from the line).",
+        "Assumption.",
+        prior=beta(3, 7, "Partial withdrawals; mean 0.3."),
     )
     # 9. Migration
     migration: Migration = Field(default_factory=Migration)

@@ -21,14 +21,15 @@ class Quantity:
 
     meaning: str
     kind: str  # "count" (persons or acts over the period) or "event" (1 = it happened)
-    output: str | None  # per-actor model output ("arrivals" -> arrivals per border), or None
+    output: str | None  # per-actor model output ("entries" -> entries per border), or None
 
 
 QUANTITIES: dict[str, Quantity] = {
     "arrivals": Quantity(
-        "Irregular crossings from Belarus detained (admitted) by a frontline state.",
+        "Irregular crossings from Belarus detained (admitted) by a frontline state: the model's "
+        "irregular entries (attempts not turned back), as border guards count them.",
         "count",
-        "arrivals",
+        "entries",
     ),
     "pushbacks": Quantity(
         "People turned back to Belarus at the border by a frontline state.", "count", "pushbacks"

@@ -277,33 +277,3 @@ class Sanctioner(mesa.Agent):
         """Counter-sanctions against a sanctioner count as hostility it attributes (face value)."""
         rung = ladder.MOVES["counter_sanctions"].rung / ladder.MAX_RUNG
         model.sanc.hostility += counter * F32(rung) * (1 - model.mechanisms.forgiveness)
-
-
-class Patron(mesa.Agent):
-    """Moscow: the only restraint on Minsk's impulsivity; cushions sanctions; stages exercises."""
-
-    model: AgentModel
-
-    def __init__(self, model: AgentModel, name: str) -> None:
-        super().__init__(model)
-        self.name = name
-
-    def step(self) -> None:
-        """Mesa step (ODD step 3): review the instigator's moves of today."""
-        self.review(self.model.moves, self.model.u["patron"])
-
-    def review(self, moves: InstigatorMoves, u: np.ndarray) -> None:
-        """Talk the instigator down from any move that risks a clash with NATO (rung >= 3)."""
-        risky = moves.rung >= 3
-        stop = risky & (u < self.model.mechanisms.patron_restraint)
-        moves.rung[stop] = 1
-        moves.restrained[:] = stop
-
-    def pull_back(self, instigator: Instigator, armed: np.ndarray) -> None:
-        """After an exchange of fire, press the instigator to pull forces back."""
-        keep = 1 - self.model.mechanisms.patron_restraint
-        instigator.posture = np.where(armed, instigator.posture * keep, instigator.posture)
-
-    def cushion(self) -> float | np.ndarray:
-        """Share of sanctions pain its economic support absorbs."""
-        return self.model.mechanisms.patron_cushion

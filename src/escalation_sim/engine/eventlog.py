@@ -58,6 +58,13 @@ class LogRow:
     perceived: str | None
     reason: str | Callable[[LastSeen, Today, int, int], str]
     blamed: str | None = None
+    # (field, move, other): where the field is false, ``move`` is logged as ``other``
+    unless: tuple[str, str, str] | None = None
+
+
+# A rung-3 move where that side's forces already stand militarised raises posture a step;
+# it is not a new deployment.
+_REINFORCE = ("troops_to_border", "reinforce_posture")
 
 
 # In this order, per border and then per sanctioner, after the day's scheduled events.
@@ -70,6 +77,7 @@ EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
             ladder.INSTIGATOR_MOVE_BY_RUNG,
             "seen_move",
             _why_instigator,
+            unless=("deploy_m", *_REINFORCE),
         ),
         LogRow(
             "moves.covert",
@@ -104,14 +112,15 @@ EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
             ladder.FRONTLINE_MOVE_BY_RUNG,
             "seen_f",
             _why_frontline,
+            unless=("deploy_f", *_REINFORCE),
         ),
         LogRow(
             "pb_incident",
             "{frontline}",
-            "{instigator}",
-            "pushback",
+            "migrants",
+            "force_against_migrants",
             "seen_pb",
-            "migration pushbacks",
+            "pushbacks and people stranded at the border",
         ),
         LogRow(
             "clash_rung",
@@ -121,6 +130,48 @@ EVENT_ROWS: dict[str, tuple[LogRow, ...]] = {
             "seen_clash_f",
             "incident hazard (posture x mutual threat)",
             blamed="blamed_clash",
+        ),
+        LogRow(
+            "mediated",
+            "{patron}",
+            "{instigator}-{frontline}",
+            "mediation",
+            None,
+            "armed incident: risk of being dragged in (eq. 20c)",
+        ),
+        LogRow(
+            "talks",
+            "{frontline}",
+            "{instigator}",
+            "crisis_talks",
+            None,
+            "crisis after a clash: talks sought and accepted (7.11)",
+        ),
+        LogRow(
+            "talks",
+            "{frontline}",
+            "{instigator}",
+            "withdraw_forces",
+            None,
+            "agreed at crisis talks",
+        ),
+        LogRow(
+            "talks",
+            "{instigator}",
+            "{frontline}",
+            "withdraw_forces",
+            None,
+            "agreed at crisis talks",
+        ),
+    ),
+    "route": (
+        LogRow(
+            "flight",
+            "origin states",
+            "{instigator}",
+            "repatriation",
+            None,
+            "a repatriation flight takes people home from Belarus",
         ),
     ),
     "sanctioner": (
@@ -187,6 +238,31 @@ def log_day(
             _log_rows(
                 log, row, d, tk, kept_labels, seen, i, len(dyads), {**names, "frontline": state}
             )
+    for i, state in enumerate(dyads):
+        if tk.death[i].any():
+            j = np.nonzero(tk.death[i])[0]
+            why = [
+                "humanitarian death (blamed on " + ("the instigator)" if b else f"{state})")
+                for b in tk.death_blamed[i][j]
+            ]
+            log.add(kept_labels[j], d, "border", state, "humanitarian death", 0, 0.0, None, why)
+    for row in EVENT_ROWS["route"]:
+        _log_rows(log, row, d, tk, kept_labels, seen, 0, 1, names)
+    if sanctioners and tk.pressed.any():
+        j = np.nonzero(tk.pressed)[0]
+        move = ladder.MOVES["press_origin_states"]
+        why = "crossings passed its trigger, or scheduled"
+        log.add(
+            kept_labels[j],
+            d,
+            sanctioners[0],
+            "origin states",
+            "press_origin_states",
+            move.rung,
+            move.goldstein,
+            None,
+            why,
+        )
     for s, sanctioner in enumerate(sanctioners):
         for row in EVENT_ROWS["sanctioner"]:
             where = {**names, "sanctioner": sanctioner}
@@ -213,6 +289,10 @@ def _log_rows(
         moves = [row.move] * j.size
     else:  # the move by the rung marked
         moves = [row.move[int(r)] for r in marks[j]]
+    if row.unless is not None:
+        field, move, other = row.unless
+        keep = row_of(tk, field, i, n)[j]
+        moves = [other if m == move and not k else m for m, k in zip(moves, keep, strict=True)]
     log.add(
         kept_labels[j],
         d,

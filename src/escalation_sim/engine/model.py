@@ -31,12 +31,13 @@ import mesa
 import numpy as np
 
 from escalation_sim.config import ladder
-from escalation_sim.config.ladder import MOVES
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.engine import rules
-from escalation_sim.engine.agents import Frontline, Instigator, Patron, Sanctioner
+from escalation_sim.engine.agents import Frontline, Instigator, Sanctioner
+from escalation_sim.engine.crisis import Crisis, CrisisDay
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, series_frame, traces_frame
+from escalation_sim.engine.patron import Patron
 from escalation_sim.engine.randomness import (
     DYAD_SLOTS,
     Block,
@@ -44,15 +45,18 @@ from escalation_sim.engine.randomness import (
     model_blocks,
 )
 from escalation_sim.engine.records import (
+    BORDER_COUNTS,
     SERIES_NAMES,
     DailySummary,
     EventLog,
     WindowSeries,
+    add_goldstein,
     empty_totals,
 )
 from escalation_sim.engine.reporters import MODEL_REPORTERS
 from escalation_sim.engine.result import ModelResult
-from escalation_sim.engine.rules import F32, FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
+from escalation_sim.engine.route import Route
+from escalation_sim.engine.rules import F32
 from escalation_sim.engine.state import (
     FrontlinePerception,
     FrontState,
@@ -193,7 +197,7 @@ class EscalationModel(mesa.Model):
         self.frontline = [Frontline(self, a.name, i) for i, a in enumerate(frontline)]
         self.sanctioners = [Sanctioner(self, a.name, i) for i, a in enumerate(sanctioners)]
         patrons = sc.actors_of("patron")
-        self.patron = Patron(self, patrons[0].name) if patrons else None
+        self.patron = Patron(self, patrons[0].name, self.instigator) if patrons else None
 
     def _init_state(self) -> None:
         """The frontline states' and sanctioners' shared arrays at day 0."""
@@ -222,6 +226,8 @@ class EscalationModel(mesa.Model):
             last_decision=np.full((S, R), -10_000, np.int32),
         )
         self.last_armed = np.full((F, R), -10_000, np.int32)
+        self.crisis = Crisis(F, R)
+        self.route = Route(self)  # the migrant route's stocks and split (ODD 7.9)
 
     def _init_slots(self) -> None:
         """Rows of the day's uniforms by purpose: per border, per sanctioner, one gesture."""
@@ -231,7 +237,8 @@ class EscalationModel(mesa.Model):
         self._slots["pm_sanctions"] = slice(base, base + S)
         self._slots["counter"] = slice(base + S, base + 2 * S)
         self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
-        self._n_uniform = base + 2 * S + 1
+        self._slots["flight"] = slice(base + 2 * S + 1, base + 2 * S + 2)
+        self._n_uniform = base + 2 * S + 2
 
     # ------------------------------------------------------------------ randomness
     def _draw(self) -> dict[str, np.ndarray]:
@@ -263,6 +270,7 @@ class EscalationModel(mesa.Model):
         self.series = WindowSeries.empty(ahead, F, self.S, R) if record_series else None
         self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
         self.trace_rungs = np.zeros((days, F, K), np.int8)
+        self.trace_border = np.zeros((days, len(BORDER_COUNTS), F, K), F32)
         self.log = EventLog()
 
     # ------------------------------------------------------------------ the day
@@ -273,11 +281,11 @@ class EscalationModel(mesa.Model):
         flow = self._instrumentalised_migration(u)
         moves, rung_f = self._decisions(u)
         incidents = self._incidents(u, moves, rung_f)
-        by_front = self._frontline_perception(u, moves, incidents)
+        by_front = self._frontline_perception(u, moves, incidents, flow)
         by_inst = self._instigator_perception(u, rung_f, flow, incidents, due)
         level_total = self._war_atmosphere()
-        self._relaxation()
-        self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total)
+        crisis = self._crisis_arc_and_relaxation(u, incidents)
+        self._records(moves, rung_f, due, flow, incidents, by_front, by_inst, level_total, crisis)
         self.day += 1
         self.running = self.day < self.config.days  # Mesa's run_model stops at the horizon
         self.datacollector.collect(self)
@@ -292,22 +300,8 @@ class EscalationModel(mesa.Model):
         return SanctionsDue(new, eased, new.sum(axis=0), eased.sum(axis=0))
 
     def _instrumentalised_migration(self, u: dict[str, np.ndarray]) -> MigrationFlow:
-        """Step 2: flow through the valve, pushbacks (at yesterday's pressure), stranded."""
-        mig, front, fp = self.mechanisms.migration, self.front, self.front_params
-        valve = self.instigator.valve
-        expected = mig.supply * self.schedule.supply[self.day] * valve * fp["migrant_share"]
-        arrived = rules.arrivals(expected, rules.standard_normal(u["z1"], u["z2"]))
-        pushed = arrived * rules.pushback_rate(
-            fp["pushback"], front.pressure, mig.pushback_pressure
-        )
-        front.stranded = front.stranded * (1 - mig.stranded_clearance) + pushed
-        front.pressure = (
-            front.pressure * (1 - mig.pressure_decay) + (arrived - pushed) / fp["capacity"]
-        )
-        pb_incident = u["pb_incident"] < rules.pushback_incident_probability(
-            pushed, mig.pushback_incident_scale
-        )
-        return MigrationFlow(arrived, pushed, pb_incident)
+        """Step 2: the migrant route's day (``route``): flows, pushbacks, stranded, deaths."""
+        return self.route.step(u, self.day)
 
     def _decisions(self, u: dict[str, np.ndarray]) -> tuple[InstigatorMoves, np.ndarray]:
         """Step 3: simultaneous decisions on yesterday's perceptions; rung >= 3 raises posture.
@@ -328,8 +322,14 @@ class EscalationModel(mesa.Model):
             self.agents_by_type[Patron].do("step")
         self.agents_by_type[Frontline].do("step")
         moves, rung_f = self.moves, self.rung_f
+        # A rung-3 move is a new deployment only where that side's forces were not yet militarised
+        self._deploy = (
+            inst.posture < mech.militarised_posture,
+            front.posture < mech.militarised_posture,
+        )
         inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
         front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
+        self.route.after_decisions(rung_f)
         return moves, rung_f
 
     def _incidents(
@@ -344,7 +344,8 @@ class EscalationModel(mesa.Model):
         posture_m = np.minimum(inst.posture + self.schedule.exercise_posture[d], 1)  # at the line
         posture_f = front.posture
         hostility = F32(0.5) * (inst.threat + front.threat)
-        p_clash = rules.clash_probability(mech.incident_hazard, posture_m, posture_f, hostility)
+        scale = mech.incident_hazard * self.route.friction  # stranded people add friction
+        p_clash = rules.clash_probability(scale, posture_m, posture_f, hostility)
         clash = u["clash"] < p_clash
         armed = clash & (u["armed"] < rules.armed_probability(mech.armed_escalation, hostility))
         if np.max(mech.max_deliberate_rung) >= 4:  # counterfactual only: force chosen on purpose
@@ -360,7 +361,8 @@ class EscalationModel(mesa.Model):
         inst.posture = np.minimum(inst.posture + mech.posture_step * clash, 1)
         front.posture = np.minimum(front.posture + mech.posture_step * clash, 1)
         if self.patron is not None:
-            self.patron.pull_back(inst, armed)
+            self.patron.mediate(armed)
+        self.route.after_incidents(armed)
         return Incidents(
             amb_bg=amb_bg,
             blamed_bg=blamed_bg,
@@ -377,7 +379,7 @@ class EscalationModel(mesa.Model):
         )
 
     def _frontline_perception(
-        self, u: dict[str, np.ndarray], moves: InstigatorMoves, inc: Incidents
+        self, u: dict[str, np.ndarray], moves: InstigatorMoves, inc: Incidents, flow: MigrationFlow
     ) -> FrontlinePerception:
         """Step 5: the frontline reads the instigator's day; sanctioners and reputation follow."""
         d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
@@ -391,25 +393,28 @@ class EscalationModel(mesa.Model):
         seen_amb = np.where(
             inc.blamed_bg | inc.blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0
         )
+        # Every clash is perceived; one not blamed on the instigator is hostile from an
+        # unknown author: it raises threat but is neither attributed nor answered (7.11).
         seen_clash_f = np.where(
-            inc.blamed_clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
+            inc.clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
         )
         parts = (
             rules.hostile_only(seen_move),
             np.where(gesture_hostile, seen_gesture, 0),
             rules.hostile_only(seen_amb),
-            rules.hostile_only(seen_clash_f),
+            rules.hostile_only(np.where(inc.blamed_clash, seen_clash_f, 0)),
         )
         sum_f = parts[0] + parts[1] + parts[2] + parts[3]
         max_f = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], parts[3]))
+        unknown = rules.hostile_only(np.where(inc.blamed_clash, 0, seen_clash_f))
         front.threat = rules.update_threat(
-            front.threat, sum_f, gesture_kind, mech.threat_gain, mech.threat_decay
+            front.threat, sum_f + unknown, gesture_kind, mech.threat_gain, mech.threat_decay
         )
         if self.schedule.exercise_threat[d] > 0:  # fears that the exercise covers an attack
             front.threat = np.minimum(front.threat + self.schedule.exercise_threat[d], 1)
             max_f = np.maximum(max_f, 3)
         front.unanswered = max_f.astype(F32)
-        attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG
+        attributed = sum_f.sum(axis=0) / ladder.MAX_RUNG + flow.death_hostility
         if self.S:
             Sanctioner.attribute_and_decide(self, d, attributed)
         inst.reputation = rules.update_reputation(
@@ -464,13 +469,15 @@ class EscalationModel(mesa.Model):
         self.instigator.update_domestic(pain)
         return level_total
 
-    def _relaxation(self) -> None:
-        """Step 8: forces relax towards their baselines (frontline: raised by domestic pressure)."""
+    def _crisis_arc_and_relaxation(self, u: dict[str, np.ndarray], inc: Incidents) -> CrisisDay:
+        """Step 8: crisis talks and withdrawal (7.11); forces relax towards their baselines."""
         mech, inst, front = self.mechanisms, self.instigator, self.front
+        crisis = self.crisis.day(u, inc.clash, mech, inst, front, self.patron)
         inst.posture = rules.relax_posture(inst.posture, inst.params["posture"], mech.posture_decay)
         pressure = mech.migration.posture_pressure * front.pressure
         base_f = np.minimum(self.front_params["posture"] + pressure, 1)
         front.posture = rules.relax_posture(front.posture, base_f, mech.posture_decay)
+        return crisis
 
     def _records(
         self,
@@ -482,6 +489,7 @@ class EscalationModel(mesa.Model):
         by_front: FrontlinePerception,
         by_inst: InstigatorPerception,
         level_total: np.ndarray,
+        crisis: CrisisDay,
     ) -> None:
         """Step 9: today's rung per border; accumulators, daily summaries, traces and log."""
         # The phases' outputs in one record of the day, with the rung at each border.
@@ -490,24 +498,27 @@ class EscalationModel(mesa.Model):
             moves=moves,
             rung_f=rung_f,
             level_total=level_total,
+            deploy_m=self._deploy[0],
+            deploy_f=self._deploy[1],
             **vars(due),
             **vars(flow),
             **vars(inc),
             **vars(by_front),
             **vars(by_inst),
+            **vars(crisis),
         )
         d, tot = self.day, self.totals
         overall = t.rung.max(axis=0)
         stranded = self.front.stranded.sum(axis=0)
         tension = t.hostility.mean(axis=0)
         if d >= self.forecast_day:  # outcomes count from the forecast date
-            self._add_outcomes(t, overall, stranded)
-            self._add_goldstein(t)
+            self._add_outcomes(t, overall)
+            add_goldstein(self.totals, t)
             tot.tension_sum += tension
             if self.series is not None:
-                self.series.add_day(d - self.forecast_day, t.arrived, t.pushed, t.new, t.armed)
+                self.series.add_day(d - self.forecast_day, t.entered, t.pushed, t.new, t.armed)
         elif self.window is not None:  # the calibration window: what observations compare with
-            self.window.add_day(d, t.arrived, t.pushed, t.new, t.armed)
+            self.window.add_day(d, t.entered, t.pushed, t.new, t.armed)
         inst = self.instigator
         values = np.stack(
             [
@@ -521,17 +532,22 @@ class EscalationModel(mesa.Model):
                 t.posture_f.mean(axis=0),
                 t.posture_m.mean(axis=0),
                 inst.valve,
+                self.route.in_belarus,
+                t.attempts.sum(axis=0),
+                self.route.cut,
             ]
         ).astype(F32)
         rungs = np.vstack([overall[None, :], t.rung])
+        counts = np.stack([t.attempts, t.pushed, t.entered, self.front.stranded])  # (4, F, R)
         for daily, g in zip(self.daily_by_group, self._group_slices, strict=True):
-            daily.add_day(d, rungs[:, g], values[:, g])
+            daily.add_day(d, rungs[:, g], values[:, g], counts[..., g])
         if self.keep:
             self.trace_values[d] = values[:, self._kept]
+            self.trace_border[d] = counts[..., self._kept]
             self.trace_rungs[d] = t.rung[:, self._kept]
             self._log_day(d, t)
 
-    def _add_outcomes(self, t: Today, overall: np.ndarray, stranded: np.ndarray) -> None:
+    def _add_outcomes(self, t: Today, overall: np.ndarray) -> None:
         """Add the day's incidents, moves, packages and migration to the run's totals."""
         d, tot = self.day, self.totals
         nonlethal = t.clash & ~t.armed
@@ -544,10 +560,7 @@ class EscalationModel(mesa.Model):
         tot.days3 += overall >= 3
         tot.new_packages += t.new_r.astype(np.int32)
         tot.eased += t.eased_r.astype(np.int32)
-        tot.arrivals += t.arrived
-        tot.pushbacks += t.pushed
-        np.maximum(tot.stranded_peak, stranded, out=tot.stranded_peak)
-        np.maximum(tot.stranded_peak_f, self.front.stranded, out=tot.stranded_peak_f)
+        self.route.add_outcomes(tot, t, d)
         tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
         covert = t.moves.covert.sum(axis=0, dtype=np.int32)
         tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
@@ -560,23 +573,10 @@ class EscalationModel(mesa.Model):
         tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
         tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
         tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
-
-    def _add_goldstein(self, t: Today) -> None:
-        """Add the day's Goldstein scores: per border, and of the sanctions moves."""
-        gold = (
-            INSTIGATOR_GOLDSTEIN[t.moves.rung]
-            + FRONTLINE_GOLDSTEIN[t.rung_f]
-            + t.pb_incident * MOVES["pushback"].goldstein
-            + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
-            + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
-            + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
-        )
-        self.totals.goldstein += gold
-        self.totals.goldstein_other += (
-            t.new_r * MOVES["impose_sanctions"].goldstein
-            + t.eased_r * MOVES["ease_sanctions"].goldstein
-            + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
-        )
+        tot.crises += t.opened.sum(axis=0, dtype=np.int32)
+        tot.crisis_days += t.in_crisis.sum(axis=0, dtype=np.int32)
+        tot.talks += t.talks.sum(axis=0, dtype=np.int32)
+        tot.mediations += t.mediated.sum(axis=0, dtype=np.int32)
 
     def _log_day(self, d: int, t: Today) -> None:
         """Event-log rows of the kept replications (the table in ``eventlog``)."""
@@ -587,7 +587,10 @@ class EscalationModel(mesa.Model):
             self._kept_labels,
             self._last_seen,
             self.schedule.notes.get(d, []),
-            {"instigator": self.instigator.name},
+            {
+                "instigator": self.instigator.name,
+                "patron": self.patron.name if self.patron is not None else "patron",
+            },
             self.dyads,
             self.sanctioner_names,
         )
@@ -606,6 +609,7 @@ class EscalationModel(mesa.Model):
             traces = traces_frame(
                 self.trace_values,
                 self.trace_rungs,
+                self.trace_border,
                 self._kept_labels,
                 self.dyads,
                 self.config.start,

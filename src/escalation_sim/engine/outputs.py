@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from escalation_sim.engine.randomness import Block
-from escalation_sim.engine.records import SERIES_NAMES
+from escalation_sim.engine.records import BORDER_COUNTS, SERIES_NAMES
+from escalation_sim.engine.route_rules import peak_to_final
 from escalation_sim.engine.state import SanctionState
 
 
@@ -28,12 +29,14 @@ class RecordedModel(Protocol):
     dyads: Sequence[str]
     totals: Any  # the run's accumulators (SimpleNamespace of arrays)
     instigator: Any  # the instigator agent (reputation, support, valve)
+    route: Any  # the migrant route (its cut)
     sanc: SanctionState
 
 
 def traces_frame(
     trace_values: np.ndarray,
     trace_rungs: np.ndarray,
+    trace_border: np.ndarray,
     kept_labels: np.ndarray,
     dyads: Sequence[str],
     start: dt.date,
@@ -48,6 +51,9 @@ def traces_frame(
         cols[name] = trace_values[:, s, :].T.ravel()
     for i, name in enumerate(dyads):
         cols[f"rung_{name}"] = trace_rungs[:, i, :].T.ravel()
+    for k, what in enumerate(BORDER_COUNTS):
+        for i, name in enumerate(dyads):
+            cols[f"{what}_{name}"] = trace_border[:, k, i, :].T.ravel()
     return pd.DataFrame(cols)
 
 
@@ -73,8 +79,20 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "sanctions_eased": tot.eased,
         "sanctions_level_final": model.sanc.level.sum(axis=0),
         "arrivals": tot.arrivals.sum(axis=0).round(),
+        "attempts": tot.attempts.sum(axis=0).round(),
         "pushbacks": tot.pushbacks.sum(axis=0).round(),
+        "entries": tot.entries.sum(axis=0).round(),
         "stranded_peak": tot.stranded_peak.astype(float).round(),
+        "attempts_peak_day": tot.attempts_peak_day.astype(float),
+        "attempts_peak_to_final": peak_to_final(tot.attempts_peak, tot.attempts_final),
+        "returned": tot.returned.round(),
+        "force_against_migrants": tot.force_migrants.sum(axis=0),
+        "humanitarian_deaths": tot.deaths.sum(axis=0),
+        "deaths_blamed_on_instigator": tot.deaths_blamed,
+        "deaths_blamed_on_frontline": tot.deaths.sum(axis=0) - tot.deaths_blamed,
+        "route_pressure_day": tot.first_press.astype(float),
+        "route_pressure_cost": tot.press_cost,
+        "final_route_cut": model.route.cut.astype(float),
         "ambiguous_incidents": tot.ambiguous,
         "blamed_on_instigator": tot.blamed,
         "caused_by_instigator": tot.caused,
@@ -85,6 +103,10 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "frontline_responses": tot.responses,
         "counter_sanctions": tot.counter_sanctions,
         "restraint_interventions": tot.interventions,
+        "crises": tot.crises,
+        "crisis_days": tot.crisis_days,
+        "crisis_talks": tot.talks,
+        "patron_mediations": tot.mediations,
         "final_reputation": inst.reputation.astype(float),
         "final_domestic_support": inst.support.astype(float),
         "final_valve": inst.valve.astype(float),
@@ -95,7 +117,11 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
     for i, name in enumerate(model.dyads):
         cols[f"max_rung_{name}"] = tot.max_rung[i]
         cols[f"arrivals_{name}"] = tot.arrivals[i].round()
+        cols[f"attempts_{name}"] = tot.attempts[i].round()
         cols[f"pushbacks_{name}"] = tot.pushbacks[i].round()
+        cols[f"entries_{name}"] = tot.entries[i].round()
+        cols[f"humanitarian_deaths_{name}"] = tot.deaths[i]
+        cols[f"force_against_migrants_{name}"] = tot.force_migrants[i]
         cols[f"stranded_peak_{name}"] = tot.stranded_peak_f[i].astype(float).round()
         cols[f"goldstein_{name}"] = tot.goldstein[i]
     return pd.DataFrame(cols)
@@ -121,13 +147,14 @@ def series_frame(model: SeriesModel) -> pd.DataFrame:
     is compared with the sum of its column over the row's days.
     """
     s = model.series
-    days = s.arrivals.shape[0]
+    days = s.entries.shape[0]
     cols: dict[str, Any] = {
         "replication": np.repeat(np.arange(model.R) + model.offset, days),
         "day": np.tile(np.arange(days) + model.forecast_day, model.R).astype(np.int32),
     }
     for i, name in enumerate(model.dyads):
-        cols[f"arrivals:{name}"] = s.arrivals[:, i, :].T.ravel()
+        # the record's "arrivals" are the detained, i.e. irregular entries (ODD 7.9)
+        cols[f"arrivals:{name}"] = s.entries[:, i, :].T.ravel()
         cols[f"pushbacks:{name}"] = s.pushbacks[:, i, :].T.ravel()
         cols[f"armed_incidents:{name}"] = s.armed[:, i, :].T.ravel().astype(np.int8)
     for j, name in enumerate(model.sanctioner_names):

@@ -34,8 +34,12 @@ DYAD_SLOTS = (
     "pm_move",
     "pm_pushback",
     "pm_clash",
-    "z1",  # two uniforms per border give one standard normal (Box-Muller) for arrivals
+    "z1",  # two uniforms give one standard normal (Box-Muller); row 0: the route's inflow
     "z2",
+    "talks_seek",  # the crisis arc: the frontline seeks talks, the instigator accepts
+    "talks_accept",
+    "death",  # a humanitarian death at the border (the route)
+    "death_blame",  # ... blamed on the instigator
 )
 
 

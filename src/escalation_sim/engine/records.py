@@ -18,7 +18,9 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from escalation_sim.config.ladder import N_RUNGS
+from escalation_sim.config.ladder import MOVES, N_RUNGS
+from escalation_sim.engine.rules import FRONTLINE_GOLDSTEIN, INSTIGATOR_GOLDSTEIN
+from escalation_sim.engine.state import Today
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 N_BINS = 1000  # resolution: 0.001 on [0, 1]; 1.6% relative for counts
@@ -37,7 +39,12 @@ SERIES: dict[str, str] = {
     "frontline_posture": "unit",  # mean frontline force posture
     "instigator_posture": "unit",  # mean instigator force posture (exercise included)
     "valve": "unit",  # migrant valve opening
+    "in_belarus": "count",  # people waiting in Belarus to be brought to a border
+    "attempts": "count",  # crossing attempts today (repeats included), all borders
+    "route_cut": "unit",  # share of the route origin states and carriers have cut
 }
+# Per border and day, as border guards count them (daily means in the summary).
+BORDER_COUNTS = ("attempts", "pushbacks", "entries", "stranded")
 SERIES_NAMES = list(SERIES)
 _IS_COUNT = np.array([SERIES[s] in ("count", "int") for s in SERIES_NAMES])
 _IS_INT = np.array([SERIES[s] == "int" for s in SERIES_NAMES])
@@ -70,6 +77,7 @@ class DailySummary:
     rung_counts: np.ndarray  # (days, 1 + F, 7) int64: overall max rung, then each border
     hist: np.ndarray  # (days, n_series, N_BINS) int32
     sums: np.ndarray  # (days, n_series) float64: exact daily means = sums / replications
+    border: np.ndarray | None = None  # (days, len(BORDER_COUNTS), F) float64 sums, if kept
 
     @classmethod
     def empty(cls, start: dt.date, dyads: list[str], days: int) -> DailySummary:
@@ -80,10 +88,16 @@ class DailySummary:
             np.zeros((days, 1 + len(dyads), N_RUNGS), np.int64),
             np.zeros((days, len(SERIES), N_BINS), np.int32),
             np.zeros((days, len(SERIES)), np.float64),
+            np.zeros((days, len(BORDER_COUNTS), len(dyads)), np.float64),
         )
 
-    def add_day(self, day: int, rungs: np.ndarray, values: np.ndarray) -> None:
-        """Count one day: ``rungs`` (1 + F, R) ints 0..6, ``values`` (n_series, R)."""
+    def add_day(
+        self, day: int, rungs: np.ndarray, values: np.ndarray, border: np.ndarray | None = None
+    ) -> None:
+        """Count one day: ``rungs`` (1 + F, R) ints 0..6, ``values`` (n_series, R).
+
+        ``border``: (len(BORDER_COUNTS), F, R) per-border counts of the day.
+        """
         k = rungs.shape[0]
         flat = (np.arange(k)[:, None] * N_RUNGS + rungs).ravel()
         self.rung_counts[day] += np.bincount(flat, minlength=k * N_RUNGS).reshape(k, N_RUNGS)
@@ -91,6 +105,8 @@ class DailySummary:
         flat = (np.arange(n)[:, None] * N_BINS + to_bins(values)).ravel()
         self.hist[day] += np.bincount(flat, minlength=n * N_BINS).reshape(n, N_BINS)
         self.sums[day] += values.sum(axis=1, dtype=np.float64)
+        if border is not None and self.border is not None:
+            self.border[day] += border.sum(axis=-1, dtype=np.float64)
 
     def merge(self, other: DailySummary) -> DailySummary:
         """Sum of two summaries over disjoint replications."""
@@ -100,6 +116,7 @@ class DailySummary:
             self.rung_counts + other.rung_counts,
             self.hist + other.hist,
             self.sums + other.sums,
+            None if self.border is None or other.border is None else self.border + other.border,
         )
 
     @property
@@ -144,6 +161,10 @@ class DailySummary:
             cols[f"{name}_mean"] = self.sums[:, s] / n
             for j, q in enumerate(QUANTILES):
                 cols[f"{name}_q{round(q * 100):02d}"] = qv[:, s, j]
+        if self.border is not None:
+            for k, what in enumerate(BORDER_COUNTS):
+                for i, who in enumerate(self.dyads):
+                    cols[f"{what}_{who}_mean"] = self.border[:, k, i] / n
         frame = pd.DataFrame(cols)
         frame["date"] = pd.to_datetime(frame["date"])
         return frame
@@ -230,13 +251,13 @@ class EventLog:
 
 @dataclass
 class WindowSeries:
-    """Daily per-border flows, packages and armed incidents over the calibration window.
+    """Daily per-border counts, packages and armed incidents over the calibration window.
 
     Only scenarios that start before their forecast date have a window; observed
     records are compared with these days (outcomes count from the forecast date on).
     """
 
-    arrivals: np.ndarray  # (days, F, R) float32 persons admitted
+    entries: np.ndarray  # (days, F, R) float32 irregular entries (detained, as counted)
     pushbacks: np.ndarray  # (days, F, R) float32 persons turned back
     packages: np.ndarray  # (days, S, R) int16 packages adopted
     armed: np.ndarray  # (days, F, R) bool exchanges of fire
@@ -252,10 +273,10 @@ class WindowSeries:
         )
 
     def add_day(
-        self, day: int, arrived: np.ndarray, pushed: np.ndarray, new: np.ndarray, armed: np.ndarray
+        self, day: int, entered: np.ndarray, pushed: np.ndarray, new: np.ndarray, armed: np.ndarray
     ) -> None:
         """Record window day ``day``."""
-        self.arrivals[day], self.pushbacks[day] = arrived, pushed
+        self.entries[day], self.pushbacks[day] = entered, pushed
         self.packages[day], self.armed[day] = new, armed
 
     def merge(self, other: WindowSeries) -> WindowSeries:
@@ -283,7 +304,18 @@ def empty_totals(F: int, R: int) -> SimpleNamespace:
         new_packages=z.copy(),
         eased=z.copy(),
         arrivals=np.zeros((F, R), np.float64),
+        attempts=np.zeros((F, R), np.float64),
         pushbacks=np.zeros((F, R), np.float64),
+        entries=np.zeros((F, R), np.float64),
+        force_migrants=np.zeros((F, R), np.int32),
+        deaths=np.zeros((F, R), np.int32),
+        deaths_blamed=z.copy(),
+        returned=np.zeros(R, np.float64),
+        press_cost=np.zeros(R, np.float64),
+        first_press=nan.copy(),
+        attempts_peak=np.zeros(R, np.float32),
+        attempts_peak_day=nan.copy(),
+        attempts_final=np.zeros(R, np.float64),
         stranded_peak=np.zeros(R, np.float32),
         stranded_peak_f=np.zeros((F, R), np.float32),
         first_package=nan.copy(),
@@ -297,7 +329,32 @@ def empty_totals(F: int, R: int) -> SimpleNamespace:
         retaliations=z.copy(),
         responses=z.copy(),
         counter_sanctions=z.copy(),
+        crises=z.copy(),
+        crisis_days=z.copy(),
+        talks=z.copy(),
+        mediations=z.copy(),
         goldstein=np.zeros((F, R), np.float64),
         goldstein_other=np.zeros(R, np.float64),
         tension_sum=np.zeros(R, np.float64),
+    )
+
+
+def add_goldstein(totals: SimpleNamespace, t: Today) -> None:
+    """Add the day's Goldstein scores: per border, and of the sanctions moves."""
+    gold = (
+        INSTIGATOR_GOLDSTEIN[t.moves.rung]
+        + FRONTLINE_GOLDSTEIN[t.rung_f]
+        + t.pb_incident * MOVES["force_against_migrants"].goldstein
+        + (t.blamed_bg | t.blamed_cov) * MOVES["ambiguous_incident"].goldstein
+        + np.where(t.clash_rung > 0, INSTIGATOR_GOLDSTEIN[t.clash_rung], 0)
+        + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
+        + t.talks * (MOVES["crisis_talks"].goldstein + 2 * MOVES["withdraw_forces"].goldstein)
+        + t.mediated * MOVES["mediation"].goldstein
+    )
+    totals.goldstein += gold
+    totals.goldstein_other += (
+        t.new_r * MOVES["impose_sanctions"].goldstein
+        + t.eased_r * MOVES["ease_sanctions"].goldstein
+        + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
+        + t.flight * MOVES["repatriation"].goldstein
     )

@@ -207,6 +207,57 @@ def armed_probability(escalation: ArrayLike, hostility: ArrayLike) -> Array:
     return np.clip(np.asarray(escalation, F32) * np.asarray(hostility, F32), 0, 1).astype(F32)
 
 
+# ----------------------------------------------------------------- 8. patron restraint
+def patron_risk(
+    scale: ArrayLike,
+    posture_m: ArrayLike,
+    posture_f: ArrayLike,
+    hostility: ArrayLike,
+    horizon: ArrayLike,
+) -> Array:
+    """Risk Moscow weighs (eq. 20a): P(a clash at this border within its horizon).
+
+    The clash hazard of eq. 9 at the given postures (the instigator's after its
+    move) and mutual threat, held for ``horizon`` days.
+    """
+    # 1 - (1 - p)^H with 1 - p = exp(-rate) (eq. 9): one exponential.
+    rate = (
+        np.asarray(scale, F32)
+        * np.asarray(posture_m, F32)
+        * np.asarray(posture_f, F32)
+        * np.asarray(hostility, F32)
+    )
+    return (-np.expm1(-np.asarray(horizon, F32) * rate)).astype(F32)
+
+
+def patron_restraint(
+    stake: ArrayLike, risk: ArrayLike, interest: ArrayLike, isolation: ArrayLike
+) -> Array:
+    """How hard Moscow restrains (eq. 20b): its stake, scaled by risk against its interest.
+
+    ``stake * risk / (risk + interest * (1 - isolation))``: nothing when there is no
+    risk, its full stake when the risk dwarfs what Minsk's confrontation with the
+    West is worth to it; that worth shrinks as sanctions isolate Minsk (``isolation``
+    = packages in force / the sanctioners' room, 0..1).
+    """
+    r = np.asarray(risk, F32)
+    worth = np.asarray(interest, F32) * (1 - np.clip(np.asarray(isolation, F32), 0, 1))
+    denom = r + worth
+    share = np.divide(r, denom, out=np.zeros(np.broadcast(r, denom).shape, F32), where=denom > 0)
+    return (np.asarray(stake, F32) * share).astype(F32)
+
+
+# ----------------------------------------------------------------- 11. crisis arc
+def talks_acceptance(restraint_: ArrayLike, mediation: ArrayLike) -> Array:
+    """P(the instigator accepts talks in a crisis) (eq. 21a).
+
+    It accepts by its own restraint (eq. 3) or under Moscow's mediation (eq. 20b):
+    ``1 - (1 - restraint)(1 - mediation)``.
+    """
+    r, m = np.asarray(restraint_, F32), np.asarray(mediation, F32)
+    return (1 - (1 - r) * (1 - m)).astype(F32)
+
+
 def relax_posture(posture: ArrayLike, baseline: ArrayLike, decay: ArrayLike) -> Array:
     """Posture relaxes towards its baseline (eq. 11)."""
     p = np.asarray(posture, F32)
@@ -250,28 +301,11 @@ def sanctions_pain(level: ArrayLike, per_package: ArrayLike, cushion: ArrayLike)
 
 
 # ----------------------------------------------------------------- 9. migration
-def pushback_rate(base: ArrayLike, pressure: ArrayLike, per_pressure: ArrayLike) -> Array:
-    """Share of arrivals a frontline state pushes back (eq. 14), rising with pressure."""
-    return np.clip(
-        np.asarray(base, F32) + np.asarray(per_pressure, F32) * np.asarray(pressure, F32), 0, 1
-    ).astype(F32)
-
-
-def arrivals(expected: ArrayLike, z: ArrayLike) -> Array:
-    """Arrivals, Gaussian approximation of a Poisson count (eq. 15), never negative."""
-    mu = np.asarray(expected, F32)
-    return np.maximum(mu + np.sqrt(mu) * np.asarray(z, F32), 0).astype(F32)
-
-
+# The route's arithmetic is in ``route_rules`` (eqs. 14-22); its standard normal is here.
 def standard_normal(u1: ArrayLike, u2: ArrayLike) -> Array:
     """Standard normal deviates from two uniforms in [0, 1) (Box-Muller)."""
     radius = np.sqrt(-2 * np.log1p(-np.asarray(u1, F32)))  # log(1 - u1): finite for u1 < 1
     return (radius * np.cos(2 * np.pi * np.asarray(u2, F32))).astype(F32)
-
-
-def pushback_incident_probability(pushbacks: ArrayLike, scale: ArrayLike) -> Array:
-    """P(pushbacks produce a hostile incident the instigator perceives) (eq. 16)."""
-    return (-np.expm1(-np.asarray(pushbacks, F32) / np.asarray(scale, F32))).astype(F32)
 
 
 def hostile_only(seen: ArrayLike) -> Array:

@@ -17,7 +17,13 @@ import numpy as np
 from pydantic import BaseModel
 
 from escalation_sim.config.base import field_bounds
-from escalation_sim.config.events import CrisisMeeting, Exercise, SanctionsRound, SupplyCut
+from escalation_sim.config.events import (
+    CrisisMeeting,
+    Exercise,
+    RoutePressure,
+    SanctionsRound,
+    SupplyCut,
+)
 from escalation_sim.config.scenario import Scenario, parameter_fields
 from escalation_sim.engine.rules import F32
 
@@ -69,11 +75,19 @@ class SanctionsDue:
 
 @dataclass
 class MigrationFlow:
-    """Step 2's output: today's migrant flow at each border, (F, R) arrays."""
+    """Step 2's output: today's route, per border (F, R) or per replication (R,)."""
 
-    arrived: np.ndarray
-    pushed: np.ndarray
-    pb_incident: np.ndarray  # bool: pushbacks produced an incident the instigator perceives
+    arrived: np.ndarray  # (F, R) people brought to the line from inside Belarus
+    attempts: np.ndarray  # (F, R) crossing attempts, repeats included
+    pushed: np.ndarray  # (F, R) attempts turned back (pushbacks)
+    entered: np.ndarray  # (F, R) irregular entries (attempts not turned back)
+    pb_incident: np.ndarray  # (F, R) bool: force used against migrants at the border
+    death: np.ndarray  # (F, R) bool: a humanitarian death at the border
+    death_blamed: np.ndarray  # (F, R) bool: ... blamed on the instigator
+    returned: np.ndarray  # (R,) people flown home from Belarus today
+    flight: np.ndarray  # (R,) bool: a repatriation flight today
+    pressed: np.ndarray  # (R,) bool: the sanctioner starts pressing origin states today
+    death_hostility: np.ndarray  # (R,) hostility attributed to the instigator for deaths
 
 
 @dataclass
@@ -126,9 +140,17 @@ class Today:
     rung: np.ndarray  # rung per border
     moves: InstigatorMoves
     rung_f: np.ndarray  # frontline answers
-    arrived: np.ndarray
+    arrived: np.ndarray  # the route (see MigrationFlow)
+    attempts: np.ndarray
     pushed: np.ndarray
+    entered: np.ndarray
     pb_incident: np.ndarray
+    death: np.ndarray
+    death_blamed: np.ndarray
+    returned: np.ndarray
+    flight: np.ndarray
+    pressed: np.ndarray
+    death_hostility: np.ndarray
     amb_bg: np.ndarray  # ambiguous incidents not caused by the instigator
     blamed_bg: np.ndarray
     blamed_cov: np.ndarray
@@ -142,6 +164,8 @@ class Today:
     new_r: np.ndarray  # (R,) packages adopted, all sanctioners
     eased_r: np.ndarray  # (R,) packages eased, all sanctioners
     level_total: np.ndarray  # (R,) packages in force, all sanctioners
+    deploy_m: np.ndarray  # (F, R) bool: the instigator's forces there were not yet militarised
+    deploy_f: np.ndarray  # (F, R) bool: the frontline's forces there were not yet militarised
     counter: np.ndarray  # (S, R) counter-sanctions
     p_any: np.ndarray  # (R,) P(a clash somewhere today)
     hostility: np.ndarray  # mutual perceived threat per border
@@ -157,13 +181,19 @@ class Today:
     seen_pb: np.ndarray
     seen_clash_m: np.ndarray
     seen_s: np.ndarray
+    # the crisis arc (step 8): talks held, Moscow's mediation, crisis in force, opened
+    talks: np.ndarray
+    mediated: np.ndarray
+    in_crisis: np.ndarray
+    opened: np.ndarray
 
 
 @dataclass
 class Schedule:
     """Scenario events turned into per-day arrays."""
 
-    supply: np.ndarray  # (days,) multiplier on migrant supply
+    cut_target: np.ndarray  # (days,) share of the route origin states and carriers cut
+    route_pressure: np.ndarray  # (days,) bool: a sanctioner presses them (from a date on)
     exercise_posture: np.ndarray  # (days,) instigator posture added at every border
     exercise_threat: np.ndarray  # (days,) frontline threat added (first day of a window)
     meeting: np.ndarray  # (S, days) bool: a crisis meeting (decision outside the cadence)
@@ -198,7 +228,8 @@ def build_schedule(sc: Scenario) -> Schedule:
     """Turn a scenario's dated events into per-day arrays."""
     days = sc.days
     sanctioners = [a.name for a in sc.actors_of("sanctioner")]
-    supply = np.ones(days, F32)
+    cut_target = np.zeros(days, F32)
+    route_pressure = np.zeros(days, bool)
     ex_posture = np.zeros(days, F32)
     ex_threat = np.zeros(days, F32)
     meeting = np.zeros((len(sanctioners), days), bool)
@@ -209,8 +240,13 @@ def build_schedule(sc: Scenario) -> Schedule:
         if isinstance(ev, SupplyCut):
             a = sc.day_of(ev.start)
             b = days if ev.end is None else sc.day_of(ev.end) + 1
-            supply[a:b] *= ev.factor
-            notes.setdefault(a, []).append(("scenario", f"supply cut to {ev.factor:.0%}"))
+            cut_target[a:b] = np.maximum(cut_target[a:b], 1 - ev.factor)
+            what = f"origin states and carriers cut the route to {ev.factor:.0%}"
+            notes.setdefault(a, []).append(("origin states", what))
+        elif isinstance(ev, RoutePressure):
+            a = sc.day_of(ev.start)
+            route_pressure[a:] = True
+            notes.setdefault(a, []).append((ev.actor, "presses origin states and carriers"))
         elif isinstance(ev, Exercise):
             a, b = sc.day_of(ev.start), sc.day_of(ev.end) + 1
             ex_posture[a:b] += ev.posture_boost
@@ -225,7 +261,9 @@ def build_schedule(sc: Scenario) -> Schedule:
             notes.setdefault(d, []).append((ev.actor, "crisis meeting"))
         elif isinstance(ev, SanctionsRound):
             rounds[sanctioners.index(ev.actor), sc.day_of(ev.date)] = True
-    return Schedule(supply, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes)
+    return Schedule(
+        cut_target, route_pressure, ex_posture, ex_threat, meeting, meeting_factor, rounds, notes
+    )
 
 
 def check_overrides(sc: Scenario, overrides: Mapping[str, Any]) -> None:
@@ -312,14 +350,11 @@ def rung_per_border(
 ) -> np.ndarray:
     """Today's rung at each border (ODD section 2.3), (F, R) int8.
 
-    The highest of the day's moves and incidents and the standing rung (3 where
-    either side's posture is militarised, else 2 where migrants arrived).
+    The highest of the day's moves and incidents (force against migrants is rung 2) and
+    the standing rung (3 where either side's posture is militarised). Arrivals alone are
+    not a hostile act: a border-day with migrants but no hostile move is not rung 2.
     """
-    standing = np.where(
-        np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture,
-        3,
-        np.where(flow.arrived >= 1, 2, 0),
-    )
+    standing = np.where(np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture, 3, 0)
     ambiguous_here = (inc.amb_bg | moves.covert) * 2
     return np.maximum.reduce(
         [moves.rung, rung_f, inc.clash_rung, standing, flow.pb_incident * 2, ambiguous_here]

@@ -52,8 +52,22 @@ def format_summary(summary: dict[str, float], title: str = "") -> str:
         f"blamed {s['blamed_share']:.3f} vs caused {s['caused_share']:.3f} "
         f"of ambiguous incidents",
         f"  patron interventions (mean)  {s['restraint_interventions_mean']:>10.2f}",
+        *_route_lines(s),
     ]
     return "\n".join(line for line in lines if line)
+
+
+def _route_lines(s: dict[str, float]) -> list[str]:
+    """The flow's shape: peak day of crossing attempts and peak-to-final ratio (if known)."""
+    day, ratio = s.get("peak_day_median", float("nan")), s.get("peak_ratio_median", float("nan"))
+    if day != day:  # NaN: results from before the route kept them
+        return []
+    return [
+        f"  peak day of attempts         {day:>10.0f}   "
+        f"90% range {s['peak_day_q05']:.0f} - {s['peak_day_q95']:.0f}",
+        f"  peak-to-final attempts       {ratio:>10.2f}   "
+        f"90% range {s['peak_ratio_q05']:.2f} - {s['peak_ratio_q95']:.2f}",
+    ]
 
 
 def share_text(x: float) -> str:

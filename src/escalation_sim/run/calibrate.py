@@ -1,8 +1,9 @@
 """ABC-SMC calibration of a scenario's priors on the observed record of its window (pyabc).
 
 The scenario must start before its ``forecast_from``: the days between are the calibration
-window. Each observed row that lies inside the window and has a model output (arrivals and
-pushbacks per border, packages per sanctioner, armed incidents per border) is one summary
+window. Each observed row that lies inside the window and has a model output (irregular
+entries, i.e. the detained "arrivals" border guards report, and pushbacks per border,
+packages per sanctioner, armed incidents per border) is one summary
 statistic: log(1 + the mean over ``replications`` replications of the simulated total over
 the row's days). pyabc's adaptive p-norm distance scales every statistic by its spread in
 each generation (scaled distances). The history database ``calibration.db`` in the results
@@ -67,7 +68,7 @@ class Target:
     """One summary statistic: a window row the model can reproduce."""
 
     key: str
-    output: str  # arrivals | pushbacks | sanctions_packages | armed_incidents
+    output: str  # entries | pushbacks | sanctions_packages | armed_incidents
     index: int  # the actor's row among frontline states or sanctioners
     first: int  # window day of the row's first day
     last: int  # window day of its last day (inclusive)
@@ -124,7 +125,7 @@ def window_scenario(sc: Scenario) -> Scenario:
 def statistics_of(window: Any, targets: list[Target]) -> dict[str, float]:
     """log(1 + mean simulated total) of every target (the window's WindowSeries)."""
     arrays = {
-        "arrivals": window.arrivals,
+        "entries": window.entries,
         "pushbacks": window.pushbacks,
         "sanctions_packages": window.packages,
         "armed_incidents": window.armed,

@@ -7,7 +7,7 @@ import pytest
 
 from escalation_sim.engine.agents import Frontline, Sanctioner
 from escalation_sim.engine.model import EscalationModel
-from escalation_sim.engine.state import Incidents
+from escalation_sim.engine.state import Incidents, MigrationFlow
 from tests.support import with_changes
 
 R = 4
@@ -69,6 +69,35 @@ def test_patron_talks_minsk_down_from_militarised_moves(model):
     model.patron.review(moves, np.array([[0.1, 0.9, 0.1, 0.9]] * 3, np.float32))
     np.testing.assert_array_equal(moves.rung[0], [1, 3, 1, 3])
     np.testing.assert_array_equal(moves.restrained[0], [True, False, True, False])
+
+
+def test_patron_restrains_more_where_the_risk_of_a_clash_is_higher(model):
+    patron, front = model.patron, model.front
+    inst = model.instigator
+    inst.posture[:] = 0.3
+    inst.threat[:] = front.threat[:] = 0.3
+    front.posture[:] = 0.2
+    front.posture[1] = 0.9  # NATO forces massed at the second border
+    pressure = patron.restraint(inst.posture)
+    assert np.all(pressure[1] > pressure[0])
+    assert np.all(pressure <= model.mechanisms.patron_restraint)
+    # Calm on both sides: hardly any risk, hardly any restraint.
+    inst.threat[:] = front.threat[:] = 0.01
+    assert np.all(patron.restraint(inst.posture) < pressure[0])
+
+
+def test_patron_mediates_only_where_fire_was_exchanged(model):
+    inst = model.instigator
+    inst.posture[:] = 0.6
+    inst.threat[:] = 0.5
+    armed = np.zeros((model.F, R), bool)
+    armed[2, :2] = True
+    model.patron.mediate(armed)
+    assert np.all(inst.posture[2, :2] < 0.6) and np.all(inst.threat[2, :2] < 0.5)
+    assert np.all(inst.posture[:2] == np.float32(0.6)) and np.all(
+        inst.posture[2, 2:] == np.float32(0.6)
+    )
+    assert model.patron.mediated.sum() == 2
 
 
 def test_frontline_answers_in_kind_unless_forgiving(base):
@@ -169,3 +198,47 @@ def test_an_easing_is_evidence_that_restraint_pays_and_a_package_after_calm_is_n
     prior = inst.belief.copy()
     inst.learn(np.array([1, 1, 0, 0], np.int16), np.array([0, 0, 1, 1], np.int16), _incidents(R))
     assert (inst.belief[:2] < prior[:2]).all() and (inst.belief[2:] > prior[2:]).all()
+
+
+def test_an_unblamed_clash_is_felt_as_hostile_from_an_unknown_author(base):
+    from escalation_sim.engine.model import EscalationModel as M
+
+    m = M(with_changes(base, perception_noise=0.0), replications=R, seed=3)
+    before = m.front.threat.copy()
+    hostility_before = m.sanc.hostility.copy()
+    z = np.zeros((m.F, R), bool)
+    clash = z.copy()
+    clash[0] = True
+    inc = Incidents(
+        amb_bg=z,
+        blamed_bg=z,
+        blamed_cov=z,
+        posture_m=m.front.posture,
+        posture_f=m.front.posture,
+        hostility=m.front.threat,
+        p_any=np.zeros(R, np.float32),
+        clash=clash,
+        armed=z,
+        conflict=z,
+        clash_rung=np.where(clash, 4, 0).astype(np.int8),
+        blamed_clash=z,
+    )
+    moves = m.instigator.decide(uniforms(m))
+    f0 = np.zeros((m.F, R), np.float32)
+    r0 = np.zeros(R, np.float32)
+    no_route = MigrationFlow(f0, f0, f0, f0, z, z, z, r0, r0 > 0, r0 > 0, r0)  # nothing at the line
+    m._frontline_perception(uniforms(m), moves, inc, no_route)
+    assert np.all(m.front.threat[0] > before[0])  # felt at that border
+    assert np.all(m.front.unanswered[0] < 4)  # but no author to answer
+    np.testing.assert_array_equal(m.sanc.hostility, hostility_before)  # nor to sanction
+
+
+def test_a_patron_with_no_stake_does_not_mediate(base):
+    from escalation_sim.engine.model import EscalationModel as M
+
+    m = M(with_changes(base, patron_restraint=0.0), replications=R, seed=3)
+    m.instigator.posture[:] = 0.6
+    armed = np.ones((m.F, R), bool)
+    m.patron.mediate(armed)
+    assert not m.patron.mediated.any()
+    assert np.all(m.instigator.posture == np.float32(0.6))

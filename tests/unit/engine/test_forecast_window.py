@@ -27,11 +27,11 @@ def test_outcomes_plus_window_equal_the_whole_run():
     whole = run_scenario(_with(sc, forecast_from=None), 300, seed=5, keep_traces=0)
     split = run_scenario(sc, 300, seed=5, keep_traces=0, chunk_blocks=1)
     w = split.window
-    assert whole.window is None and w.arrivals.shape == (sc.forecast_day, 3, 300)
+    assert whole.window is None and w.entries.shape == (sc.forecast_day, 3, 300)
     for i, name in enumerate(["Lithuania", "Poland", "Latvia"]):
-        before = w.arrivals[:, i].sum(axis=0)
+        before = w.entries[:, i].sum(axis=0)  # counted like the authorities: entries
         np.testing.assert_allclose(
-            before + split.runs[f"arrivals_{name}"], whole.runs[f"arrivals_{name}"], atol=1.0
+            before + split.runs[f"entries_{name}"], whole.runs[f"entries_{name}"], atol=1.0
         )
     armed = w.armed.sum(axis=(0, 1))
     np.testing.assert_array_equal(

@@ -153,7 +153,9 @@ def test_outcome_columns_and_invariants(base):
     assert (r.loc[r["armed_incident"], "max_rung"] >= 5).all()
     assert (r["blamed_on_instigator"] <= r["ambiguous_incidents"]).all()
     assert (r["caused_by_instigator"] <= r["ambiguous_incidents"]).all()
-    assert (r["pushbacks"] <= r["arrivals"]).all()
+    assert (r["pushbacks"] <= r["attempts"]).all()
+    np.testing.assert_allclose(r["pushbacks"] + r["entries"], r["attempts"], atol=2)
+    assert (r["arrivals"] <= r["attempts"] + 1).all()  # repeat attempts come on top of arrivals
     assert r["days_rung3_plus"].between(0, base.days).all()
     assert len(res.traces) == 20 * base.days
     assert set(res.events["replication"]) <= set(range(20))
@@ -198,3 +200,42 @@ def test_event_log_table_names_ladder_moves_and_fields_of_the_day():
             if field is not None:
                 head, _, tail = field.partition(".")
                 assert head in today and (not tail or tail in moves), (row, field)
+
+
+def test_per_replication_patron_and_crisis_parameters_equal_separate_runs(short):
+    """The patron and the crisis arc weigh only some replications: each keeps its own values."""
+    lo_values = {
+        "incident_hazard": 0.02,
+        "patron_restraint": 0.3,
+        "patron_interest": 0.01,
+        "patron_horizon": 20.0,
+        "crisis_talks": 0.05,
+        "withdrawal": 0.2,
+    }
+    hi_values = {
+        "incident_hazard": 0.2,
+        "patron_restraint": 0.9,
+        "patron_interest": 0.2,
+        "patron_horizon": 60.0,
+        "crisis_talks": 0.5,
+        "withdrawal": 0.6,
+    }
+    seeds = (block_seed(5, 0), block_seed(5, 1))
+    arms = [
+        runs(
+            short.model_copy(update={"mechanisms": short.mechanisms.model_copy(update=values)}),
+            blocks=[Block(seed, 30)],
+        )
+        for values, seed in ((lo_values, seeds[0]), (hi_values, seeds[1]))
+    ]
+    both = runs(
+        short,
+        blocks=[Block(seeds[0], 30), Block(seeds[1], 30)],
+        overrides={
+            f"mechanisms.{k}": np.repeat([lo_values[k], hi_values[k]], 30) for k in lo_values
+        },
+    )
+    cols = [c for c in both.columns if c != "replication"]
+    pd.testing.assert_frame_equal(both.iloc[:30][cols].reset_index(drop=True), arms[0][cols])
+    pd.testing.assert_frame_equal(both.iloc[30:][cols].reset_index(drop=True), arms[1][cols])
+    assert arms[1]["crisis_talks"].sum() > 0 and arms[1]["patron_mediations"].sum() > 0

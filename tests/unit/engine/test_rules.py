@@ -133,15 +133,9 @@ def test_relax_posture_and_support():
 
 
 def test_migration_rules():
-    assert rules.pushback_rate(0.5, 2.0, 0.3) == pytest.approx(1.0, rel=1e-5)
-    assert rules.pushback_rate(0.5, 1.0, 0.3) == pytest.approx(0.8, rel=1e-5)
-    assert rules.arrivals(100.0, 0.0) == pytest.approx(100, rel=1e-5)
-    assert rules.arrivals(100.0, -20.0) == 0
-    assert rules.arrivals(100.0, 1.0) == pytest.approx(110, rel=1e-5)
-    assert rules.pushback_incident_probability(0.0, 500) == 0
-    assert rules.pushback_incident_probability(500.0, 500) == pytest.approx(
-        1 - np.exp(-1), rel=1e-5
-    )
+    # the route's rules are in route_rules (tests/unit/engine/test_route_rules.py)
+    assert rules.standard_normal(0.0, 0.0) == pytest.approx(0.0, abs=1e-6)
+    assert rules.standard_normal(1 - np.exp(-0.5), 0.0) == pytest.approx(1.0, rel=1e-5)
 
 
 def test_goldstein_scores_match_the_brief():
@@ -152,7 +146,7 @@ def test_goldstein_scores_match_the_brief():
     assert ladder.MOVES["armed_incident"][1] == -10.0
     assert ladder.MOVES["ease_sanctions"][1] == 7.0
     for name, move in ladder.MOVES.items():
-        assert 0 <= move.rung <= ladder.MAX_RUNG, name
+        assert ladder.MIN_RUNG <= move.rung <= ladder.MAX_RUNG, name
 
 
 def test_deliberate_goldstein_arrays_are_read_from_the_move_table():
@@ -187,3 +181,36 @@ def test_relief_line_is_a_share_of_the_trigger_rate():
         [[20 / 90], [0.5]],
         rtol=1e-6,
     )
+
+
+def test_patron_risk_grows_with_posture_hostility_and_horizon():
+    base = rules.patron_risk(0.03, 0.4, 0.4, 0.3, 30)
+    assert 0 < base < 1
+    assert rules.patron_risk(0.03, 0.6, 0.4, 0.3, 30) > base  # Minsk's posture at the line
+    assert rules.patron_risk(0.03, 0.4, 0.8, 0.3, 30) > base  # NATO's posture at the border
+    assert rules.patron_risk(0.03, 0.4, 0.4, 0.6, 30) > base  # mutual threat
+    assert rules.patron_risk(0.03, 0.4, 0.4, 0.3, 60) > base  # a longer horizon
+    assert rules.patron_risk(0.03, 0.0, 0.4, 0.3, 30) == 0  # no forces at the line: no risk
+    # Held for H days: 1 - (1 - p)^H with p the daily clash probability (eq. 9).
+    p = rules.clash_probability(0.03, 0.4, 0.4, 0.3)
+    assert base == pytest.approx(1 - (1 - p) ** 30, rel=1e-4)
+
+
+def test_patron_restraint_weighs_risk_against_interest():
+    # No risk: no restraint; risk equal to its (unshrunk) interest: half its stake.
+    assert rules.patron_restraint(0.8, 0.0, 0.03, 0.0) == 0
+    assert rules.patron_restraint(0.8, 0.03, 0.03, 0.0) == pytest.approx(0.4)
+    # Rising with risk towards the stake, falling with its interest in Minsk's dependence.
+    risks = np.array([0.01, 0.03, 0.1, 0.5], np.float32)
+    p = rules.patron_restraint(0.8, risks, 0.03, 0.0)
+    assert np.all(np.diff(p) > 0) and p[-1] < 0.8
+    assert rules.patron_restraint(0.8, 0.03, 0.09, 0.0) < rules.patron_restraint(
+        0.8, 0.03, 0.01, 0.0
+    )
+    # Isolation shrinks its interest (Minsk already depends on it): more restraint.
+    assert rules.patron_restraint(0.8, 0.03, 0.03, 0.5) > rules.patron_restraint(
+        0.8, 0.03, 0.03, 0.0
+    )
+    # Without any interest it restrains at its full stake whenever there is risk (the old veto).
+    assert rules.patron_restraint(0.5, 1e-4, 0.0, 0.0) == pytest.approx(0.5)
+    assert rules.patron_restraint(0.0, 0.5, 0.03, 0.0) == 0

@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 
 from escalation_sim.analysis.daily import ScheduledEvent, scenario_events
 from escalation_sim.analysis.stories import pick_story, story_events
-from escalation_sim.config.ladder import FORCE_BY_RUNG, RUNGS, rung_label
+from escalation_sim.config.ladder import FORCE_BY_RUNG, rung_info, rung_label
 from escalation_sim.present.figures.style import (
     _axes,
     _date_axis,
@@ -94,7 +94,7 @@ LABEL_BAND = 3.2  # lanes' worth of room above the lanes for the incident labels
 def _draw_moves(ax: Axes, ev: pd.DataFrame) -> np.ndarray:
     """Scatter the moves by kind and rung colour; return which rows are incidents."""
     x = pd.to_datetime(ev["date"]).to_numpy()
-    colors = [RUNGS[int(r)].color for r in ev["rung"]]
+    colors = [rung_info(int(r)).color for r in ev["rung"]]
     is_inc = ev["move"].isin(list(FORCE_BY_RUNG.values())).to_numpy()
     is_amb = (ev["move"] == "ambiguous_incident").to_numpy()
     plain = ~is_inc & ~is_amb
@@ -126,7 +126,7 @@ def _mark_incidents(ax: Axes, incidents: pd.DataFrame, top: float) -> None:
     for _, row in incidents.iterrows():
         ax.axvline(
             row["date"],
-            color=RUNGS[int(row["rung"])].color,
+            color=rung_info(int(row["rung"])).color,
             linewidth=1.0,
             linestyle="-",
             alpha=0.7,
@@ -210,7 +210,7 @@ _MARKERS = {
 def _story_legend(ax: Axes, ev: pd.DataFrame, events: list[ScheduledEvent]) -> None:
     """Rung colours, marker kinds and scenario events that are drawn, outside the axes."""
     rungs, kinds = story_legend_entries(ev)
-    handles: list[Any] = [Patch(color=RUNGS[r].color) for r in rungs]
+    handles: list[Any] = [Patch(color=rung_info(r).color) for r in rungs]
     labels = [rung_label(r) for r in rungs]
     for kind in kinds:
         handles.append(Line2D([], [], linestyle="none", color="#666666", **_MARKERS[kind]))

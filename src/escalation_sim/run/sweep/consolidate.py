@@ -179,7 +179,12 @@ def _merged_daily(store: Store, plan: Plan, tids: list[int], d: int, npz: _Recen
     for tid in tids:
         z = npz(tid)
         piece = DailySummary(
-            sc.start, dyads, z[f"d{d}_rung_counts"], z[f"d{d}_hist"], z[f"d{d}_sums"]
+            sc.start,
+            dyads,
+            z[f"d{d}_rung_counts"],
+            z[f"d{d}_hist"],
+            z[f"d{d}_sums"],
+            z.get(f"d{d}_border"),
         )
         total = piece if total is None else total.merge(piece)
     assert total is not None

@@ -160,7 +160,7 @@ def _daily(
     for (d, _n), daily in zip(segments, by_group, strict=True):
         if d is None:
             continue
-        for name in ("rung_counts", "hist", "sums"):
+        for name in ("rung_counts", "hist", "sums", "border"):
             key = f"d{d}_{name}"
             value = getattr(daily, name)
             arrays[key] = arrays[key] + value if key in arrays else value
