@@ -20,9 +20,9 @@ def test_series_sum_to_the_runs_totals_over_the_forecast_days():
     assert len(s) == 30 * (sc.days - sc.forecast_day)
     assert s["day"].min() == sc.forecast_day and s["day"].max() == sc.days - 1
     per_rep = s.groupby("replication").sum()
-    for name in ("Lithuania", "Poland", "Latvia"):
+    for name in ("Lithuania", "Poland", "Latvia"):  # the record's arrivals: the detained
         np.testing.assert_allclose(
-            per_rep[f"arrivals:{name}"].to_numpy().round(), res.runs[f"arrivals_{name}"], atol=1
+            per_rep[f"arrivals:{name}"].to_numpy().round(), res.runs[f"entries_{name}"], atol=1
         )
     packages = per_rep[["sanctions_packages:EU", "sanctions_packages:US/UK/Canada"]].sum(axis=1)
     assert (packages.to_numpy() == res.runs["sanctions_packages"].to_numpy()).all()
