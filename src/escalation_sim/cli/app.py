@@ -23,6 +23,7 @@ from escalation_sim.cli.calibrate_commands import add_calibrate
 from escalation_sim.cli.discover_commands import add_discover, add_export
 from escalation_sim.cli.results_commands import add_analyze, add_compare, add_plot, add_report
 from escalation_sim.cli.scenario_commands import add_describe, add_events, add_run, add_validate
+from escalation_sim.cli.score_commands import add_backtest, add_score
 from escalation_sim.cli.sweep_commands import add_plan, add_status, add_sweep
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.cli.view_commands import add_view
@@ -45,6 +46,8 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_export,
     add_view,
     add_calibrate,
+    add_score,
+    add_backtest,
 ]
 
 

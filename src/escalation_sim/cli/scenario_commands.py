@@ -48,6 +48,12 @@ def add_run(sub: argparse._SubParsersAction) -> None:
         help="keep daily traces and event logs of the first N replications",
     )
     add_parameters_option(p)
+    p.add_argument(
+        "--series",
+        action="store_true",
+        help="also keep every replication's daily flows per border and sanctioner over the "
+        "forecast (series.parquet): what `escalation-sim score` compares with a record",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=cmd_run)
 
@@ -99,7 +105,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = args.out if args.out is not None else Path("results") / scenario.name
     ensemble = ensemble_of(args, scenario)  # a bad posterior file stops here: nothing written
     try:
-        check_fits(args.replications, args.keep_traces, out, f"{args.replications:,} replications")
+        ahead = scenario.days - scenario.forecast_day if args.series else 0
+        what = f"{args.replications:,} replications"
+        check_fits(args.replications, args.keep_traces, out, what, ahead)
     except DoesNotFit as exc:
         raise UsageError(str(exc)) from None
     with ResultsWriter(out, "run", command_line()) as writer:
@@ -112,6 +120,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             keep_traces=args.keep_traces,
             on_progress=progress.update,
             ensemble=ensemble,
+            series=args.series,
         )
         progress.close()
         wall = time.perf_counter() - started
@@ -124,6 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             seed=args.seed,
             replications=args.replications,
             keep_traces=args.keep_traces,
+            series=args.series,
             config=scenario.model_dump(mode="json"),
             wall_seconds=round(wall, 3),
             **({"ensemble": ensemble.describe()} if ensemble is not None else {}),

@@ -36,7 +36,7 @@ from escalation_sim.engine import rules
 from escalation_sim.engine.agents import Frontline, Instigator, Sanctioner
 from escalation_sim.engine.crisis import Crisis, CrisisDay
 from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
-from escalation_sim.engine.outputs import runs_frame, traces_frame
+from escalation_sim.engine.outputs import runs_frame, series_frame, traces_frame
 from escalation_sim.engine.patron import Patron
 from escalation_sim.engine.randomness import (
     DYAD_SLOTS,
@@ -128,6 +128,7 @@ class EscalationModel(mesa.Model):
         replication_offset: int = 0,
         groups: Sequence[int] | None = None,
         keep: Sequence[int] | None = None,
+        record_series: bool = False,
         **parameters: Any,
     ) -> None:
         if seed is not None and rng is not None:
@@ -147,7 +148,7 @@ class EscalationModel(mesa.Model):
         self._init_agents(scenario, overrides)
         self._init_state()
         self._init_slots()
-        self._init_records()
+        self._init_records(record_series)
         self.datacollector = mesa.DataCollector(model_reporters=dict(MODEL_REPORTERS))
         self.datacollector.collect(self)
 
@@ -254,7 +255,7 @@ class EscalationModel(mesa.Model):
         return {name: out[s] for name, s in self._slots.items()}
 
     # ------------------------------------------------------------------ records
-    def _init_records(self) -> None:
+    def _init_records(self, record_series: bool = False) -> None:
         F, R, K, days = self.F, self.R, self.keep, self.config.days
         self.totals = empty_totals(F, R)
         self.daily_by_group = [
@@ -264,6 +265,9 @@ class EscalationModel(mesa.Model):
         self.window = (
             WindowSeries.empty(self.forecast_day, F, self.S, R) if self.forecast_day else None
         )
+        # the same series over the forecast days, per replication (what `score` compares)
+        ahead = days - self.forecast_day
+        self.series = WindowSeries.empty(ahead, F, self.S, R) if record_series else None
         self.trace_values = np.zeros((days, len(SERIES_NAMES), K), F32)
         self.trace_rungs = np.zeros((days, F, K), np.int8)
         self.trace_border = np.zeros((days, len(BORDER_COUNTS), F, K), F32)
@@ -511,6 +515,8 @@ class EscalationModel(mesa.Model):
             self._add_outcomes(t, overall)
             add_goldstein(self.totals, t)
             tot.tension_sum += tension
+            if self.series is not None:
+                self.series.add_day(d - self.forecast_day, t.entered, t.pushed, t.new, t.armed)
         elif self.window is not None:  # the calibration window: what observations compare with
             self.window.add_day(d, t.entered, t.pushed, t.new, t.armed)
         inst = self.instigator
@@ -615,4 +621,5 @@ class EscalationModel(mesa.Model):
             traces=traces,
             events=self.log.to_frame(self.config.start),
             window=self.window,
+            series=None if self.series is None else series_frame(self),
         )

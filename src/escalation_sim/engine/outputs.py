@@ -125,3 +125,38 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         cols[f"stranded_peak_{name}"] = tot.stranded_peak_f[i].astype(float).round()
         cols[f"goldstein_{name}"] = tot.goldstein[i]
     return pd.DataFrame(cols)
+
+
+class SeriesModel(Protocol):
+    """What the forecast-series frame reads of a model that has run."""
+
+    R: int
+    offset: int
+    forecast_day: int
+    dyads: Sequence[str]
+    sanctioner_names: Sequence[str]
+    config: Any
+    series: Any  # WindowSeries over the forecast days
+
+
+def series_frame(model: SeriesModel) -> pd.DataFrame:
+    """Observable flows of every replication over the forecast days, one row per (rep, day).
+
+    Columns ``quantity:actor`` use the observed records' vocabulary (arrivals, pushbacks
+    and armed_incidents per border, sanctions_packages per sanctioner), so a record's row
+    is compared with the sum of its column over the row's days.
+    """
+    s = model.series
+    days = s.entries.shape[0]
+    cols: dict[str, Any] = {
+        "replication": np.repeat(np.arange(model.R) + model.offset, days),
+        "day": np.tile(np.arange(days) + model.forecast_day, model.R).astype(np.int32),
+    }
+    for i, name in enumerate(model.dyads):
+        # the record's "arrivals" are the detained, i.e. irregular entries (ODD 7.9)
+        cols[f"arrivals:{name}"] = s.entries[:, i, :].T.ravel()
+        cols[f"pushbacks:{name}"] = s.pushbacks[:, i, :].T.ravel()
+        cols[f"armed_incidents:{name}"] = s.armed[:, i, :].T.ravel().astype(np.int8)
+    for j, name in enumerate(model.sanctioner_names):
+        cols[f"sanctions_packages:{name}"] = s.packages[:, j, :].T.ravel()
+    return pd.DataFrame(cols)

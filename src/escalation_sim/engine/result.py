@@ -19,6 +19,7 @@ class ModelResult:
     events: pd.DataFrame
     daily_by_group: list[DailySummary] | None = None  # one per group (sweep design point)
     window: WindowSeries | None = None  # the calibration window, if the scenario has one
+    series: pd.DataFrame | None = None  # per-replication flows of the forecast days, if asked
 
     def merge(self, other: ModelResult) -> ModelResult:
         """Combine results over disjoint replications (runs appended, summaries added).
@@ -48,6 +49,9 @@ class ModelResult:
             daily_by_group=by_group,
             window=self.window.merge(other.window)
             if self.window is not None and other.window is not None
+            else None,
+            series=pd.concat([self.series, other.series], ignore_index=True)
+            if self.series is not None and other.series is not None
             else None,
         )
 

@@ -414,6 +414,10 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
     if (res.kind == "sweep" and res.parameters) or "draw" in res.runs.columns:
         found, n_found = _discovery_section(res, fmt, dpi)
         sections.append(("discovery", "Scenario discovery", found))
+    scored = _scores_section(res, fmt, dpi)
+    if scored is not None:
+        sections.append(("scores", "Forecast scores", scored[0]))
+        n_found += scored[1]
     figures = []
     for name, draw in figures_for(res).items():
         uri = figure_data_uri(draw(), fmt, dpi)
@@ -436,6 +440,32 @@ def build_report(res: Results, fmt: str = "png", dpi: int = 100) -> tuple[str, i
         f"<h1>{_e(title)}</h1><nav>{nav}</nav>{body}</body></html>\n"
     )
     return doc, len(figures) + n_found
+
+
+def _scores_section(res: Results, fmt: str, dpi: int) -> tuple[str, int] | None:
+    """The scores ``escalation-sim score`` wrote into the folder, with its two figures."""
+    from escalation_sim.present.figures.scores import plot_pit, plot_reliability
+    from escalation_sim.present.scores import scores_html
+    from escalation_sim.store.results import SCORE
+
+    info = res.manifest.get("score")
+    if res.path is None or not isinstance(info, dict) or not (res.path / SCORE).is_file():
+        return None
+    table = pd.read_parquet(res.path / SCORE)
+    overall = pd.DataFrame(info.get("overall") or [])
+    if overall.empty:
+        return None
+    about = (
+        f"The forecast {info.get('forecast_from')} .. {info.get('horizon_end')} scored on "
+        f"{len(table)} items of {info.get('observed_file')} (latest observation scored "
+        f"{info.get('latest_observation_scored')}; the statistical baseline used observations "
+        f"up to {info.get('baseline_latest_observation_used')})."
+    )
+    figs = []
+    for name, draw in (("reliability", plot_reliability), ("pit", plot_pit)):
+        uri = figure_data_uri(draw(table), fmt, dpi)
+        figs.append(f'<figure><img src="{uri}" alt="{name}"></figure>')
+    return scores_html(table, overall, about) + "".join(figs), len(figs)
 
 
 def _discovery_section(res: Results, fmt: str, dpi: int) -> tuple[str, int]:

@@ -29,6 +29,7 @@ def run_scenario(
     chunk_blocks: int = CHUNK_BLOCKS,
     on_progress: Callable[[float], None] | None = None,
     ensemble: Ensemble | None = None,
+    series: bool = False,
 ) -> ModelResult:
     """Run ``replications`` replications of ``scenario`` from master seed ``seed``.
 
@@ -38,6 +39,8 @@ def run_scenario(
     inside a chunk too; the calls of a whole run add up to ``replications``.
     With an ``ensemble`` each replication runs with its own parameter vector; the
     runs table then has a ``draw`` column and one column per drawn parameter.
+    With ``series`` the result also holds every replication's daily flows per border and
+    sanctioner over the forecast days (``ModelResult.series``: what ``score`` compares).
     """
     blocks = make_blocks(seed, replications)
     result: ModelResult | None = None
@@ -51,6 +54,7 @@ def run_scenario(
             keep_traces=max(0, keep_traces - offset),
             replication_offset=offset,
             overrides=ensemble.overrides(offset, n) if ensemble is not None else None,
+            record_series=series,
         )
         days = scenario.days
         while model.day < days:  # EscalationModel.run(), a day at a time for the progress bar

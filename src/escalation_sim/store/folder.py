@@ -256,10 +256,17 @@ def save(out: Path, res: Results, files: Mapping[str, bytes] | None = None) -> l
         return writer.commit(res)
 
 
-def record_derived(out: Path, written: list[Path], command: str = "") -> None:
+def record_derived(
+    out: Path,
+    written: list[Path],
+    command: str = "",
+    fields: Mapping[str, Any] | None = None,
+) -> None:
     """Add files drawn from the results in ``out`` to its manifest's ``derived`` list.
 
-    Files outside ``out`` are not the folder's and are not recorded.
+    Files outside ``out`` are not the folder's and are not recorded. ``fields`` are
+    set in the manifest alongside (e.g. what ``score`` compared and the latest
+    observation it used); the next command that replaces the results drops them.
     """
     out = Path(out)
     root = out.resolve()
@@ -279,6 +286,7 @@ def record_derived(out: Path, written: list[Path], command: str = "") -> None:
             return
         derived = manifest.get("derived") if isinstance(manifest.get("derived"), list) else []
         manifest["derived"] = sorted({*derived, *rels})
+        manifest.update(fields or {})
         write_manifest(out, manifest)
 
 

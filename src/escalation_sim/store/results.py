@@ -29,7 +29,7 @@ from escalation_sim.store.files import atomic_write_json, git_commit, now_iso, v
 from escalation_sim.store.lock import describe, is_held, read_holder
 
 KINDS = ("run", "compare", "sweep")
-MANIFEST_KINDS = (*KINDS, "calibrate")  # a calibration's folder has a manifest, no runs table
+MANIFEST_KINDS = (*KINDS, "calibrate", "backtest")  # folders with a manifest, no runs table
 
 # ---------------------------------------------------------------------- file names
 TABLE_FILES = {
@@ -37,6 +37,7 @@ TABLE_FILES = {
     "daily": "daily.parquet",  # one row per day (and group): rung counts, quantiles, means
     "traces": "traces.parquet",  # daily state of the kept replications
     "events": "events.parquet",  # every move of the kept replications
+    "series": "series.parquet",  # daily flows per replication over the forecast (run --series)
 }
 TABLES = tuple(TABLE_FILES)
 MANIFEST = "manifest.json"
@@ -44,6 +45,8 @@ DIFFERENCES = "differences.csv"  # a comparison's paired differences
 FAILURES = "failures.parquet"  # a sweep's failed tasks
 FIGURES = "figures"  # drawn from a results folder by ``plot``
 REPORT = "report.html"  # drawn from a results folder by ``report``
+SCORE = "score.parquet"  # a run's forecast scored against a record, by ``score``
+SCORE_FIGURES = ("reliability", "pit")  # figures/<name>.png drawn by ``score``
 
 
 def table_path(out: Path, table: str) -> Path:
@@ -200,6 +203,7 @@ class Results:
     daily: pd.DataFrame | None = None
     traces: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
+    series: pd.DataFrame | None = None
     path: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -369,7 +373,14 @@ def bin_index(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------- save and load
 def from_model(result: ModelResult, manifest: dict[str, Any]) -> Results:
     """The results of one engine run, ready to save."""
-    return Results(manifest, result.runs, result.daily.to_frame(), result.traces, result.events)
+    return Results(
+        manifest,
+        result.runs,
+        result.daily.to_frame(),
+        result.traces,
+        result.events,
+        series=result.series,
+    )
 
 
 def _manifest_bytes(path: Path) -> bytes | None:
