@@ -591,8 +591,14 @@ def screening(
 
 
 def narrow(cal: Calibration, model: WindowSimulator, table: pd.DataFrame) -> None:
-    """Keep only the screened-in parameters in ``cal`` and ``model`` (in their order)."""
+    """Keep only the screened-in parameters in ``cal`` and ``model`` (in their order).
+
+    A short window may move no statistic by the threshold; the strongest parameter is then
+    calibrated alone, so that there is still a posterior (the others keep their priors).
+    """
     keep = set(table.loc[table["calibrated"].astype(bool), "parameter"])
+    if not keep and len(table):
+        keep = {table.sort_values("effect", ascending=False)["parameter"].iloc[0]}
     idx = [j for j, p in enumerate(cal.paths) if p in keep]
     cal.paths = [cal.paths[j] for j in idx]
     cal.names = [cal.names[j] for j in idx]

@@ -71,16 +71,18 @@ def test_a_particles_statistics_do_not_depend_on_its_batch(cal):
 def test_a_failing_particle_is_recorded_and_rejected_not_fatal(cal, tmp_path, monkeypatch):
     real = calmod.EscalationModel
 
+    j = cal.paths.index("mechanisms.migration.supply")
+    values = np.tile([v for _, v, _ in latent_of(cal)], (3, 1))
+    limit = 1.5 * values[0, j]  # the scenario's supply is the prior's centre (x0.5 .. x2)
+
     class Flaky(real):  # fails whenever a replication has a large supply
         def __init__(self, sc, **kw):
-            if (kw["overrides"]["mechanisms.migration.supply"] > 150).any():
+            if (kw["overrides"]["mechanisms.migration.supply"] > limit).any():
                 raise RuntimeError("injected failure")
             super().__init__(sc, **kw)
 
     monkeypatch.setattr(calmod, "EscalationModel", Flaky)
-    j = cal.paths.index("mechanisms.migration.supply")
-    values = np.tile([v for _, v, _ in latent_of(cal)], (3, 1))
-    values[1, j] = 200.0
+    values[1, j] = 2 * values[0, j]
     rows = simulate_window(
         window_scenario(cal.scenario), cal.paths, cal.targets, 2, values, [1, 2, 3]
     )
@@ -89,7 +91,7 @@ def test_a_failing_particle_is_recorded_and_rejected_not_fatal(cal, tmp_path, mo
     failures = tmp_path / "failures.jsonl"
     sim = simulator(cal, failures)
     z = {n: 0.0 for n in cal.names}
-    z[cal.names[j]] = 3.0  # the prior's far upper tail: supply > 150
+    z[cal.names[j]] = 3.0  # the prior's far upper tail: supply near x2 of the scenario's
     out = sim.simulate([({n: 0.0 for n in cal.names}, 1), (z, 2)])
     assert out[1] == {t.key: calmod.FAILED for t in cal.targets} and out[0] != out[1]
     (line,) = failures.read_text().splitlines()
