@@ -145,28 +145,16 @@ def window_scenario(sc: Scenario) -> Scenario:
     )
 
 
-def statistics_of(window: Any, targets: list[Target]) -> dict[str, float]:
-    """log(1 + mean simulated total) of every target (the window's WindowSeries)."""
-    arrays = {
-        "entries": window.entries,
-        "pushbacks": window.pushbacks,
-        "sanctions_packages": window.packages,
-        "armed_incidents": window.armed,
-    }
-    out = {}
-    for t in targets:
-        series = arrays[t.output][t.first : t.last + 1, t.index]
-        out[t.key] = float(np.log1p(series.sum(axis=0, dtype=np.float64).mean()))
-    return out
-
-
 def observed_statistics(targets: list[Target]) -> dict[str, float]:
     """The same statistics of the observed record."""
     return {t.key: float(np.log1p(t.observed)) for t in targets}
 
 
 def window_statistics(window: Any, targets: list[Target], particles: int) -> list[dict[str, float]]:
-    """:func:`statistics_of` of each of ``particles`` equal consecutive replication groups."""
+    """log(1 + mean simulated total) of every target, per replication group.
+
+    The window's WindowSeries holds ``particles`` equal consecutive groups.
+    """
     arrays = {
         "entries": window.entries,
         "pushbacks": window.pushbacks,
