@@ -14,8 +14,9 @@ from pydantic_core import PydanticCustomError
 from escalation_sim.config.actors import Actor
 from escalation_sim.config.base import FrozenModel, PlainName, parameter
 from escalation_sim.config.events import EVENT_ROLES, Event
-from escalation_sim.config.mechanisms import Mechanisms, Migration
+from escalation_sim.config.mechanisms import Mechanisms
 from escalation_sim.config.priors import Prior, prior_from, range_problem
+from escalation_sim.config.route import Migration
 
 
 class Scenario(FrozenModel):

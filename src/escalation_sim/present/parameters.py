@@ -14,8 +14,9 @@ from pydantic import BaseModel
 from escalation_sim.config.actors import FrontlineConfig, InstigatorConfig, SanctionerConfig
 from escalation_sim.config.base import field_bounds
 from escalation_sim.config.events import CrisisMeeting, Exercise, SupplyCut
-from escalation_sim.config.mechanisms import Mechanisms, Migration
+from escalation_sim.config.mechanisms import Mechanisms
 from escalation_sim.config.priors import prior_from
+from escalation_sim.config.route import Migration
 from escalation_sim.config.scenario import Scenario
 from escalation_sim.store.results import format_value
 
