@@ -109,18 +109,39 @@ def format_plan(
         f"({_fmt_time(t.cpu)} of CPU; {how}), about {_fmt_bytes(disk)} on disk"
         + (" for round 0" if a is not None else "")
     )
-    header = ["design_point", *exp.paths]
-    rows = [
-        [str(i), *(format_value(pt[p], 4) for p in exp.paths)] for i, pt in enumerate(plan.points)
-    ]
+    shown, hidden = _shown_paths(exp.paths)
+    header = ["design_point", *shown]
+    rows = [[str(i), *(format_value(pt[p], 4) for p in shown)] for i, pt in enumerate(plan.points)]
     if len(rows) > max_rows:
         half = max_rows // 2
         rows = [*rows[:half], ["..."] * len(header), *rows[-half:]]
     widths = [max(len(r[j]) for r in [header, *rows]) for j in range(len(header))]
-    lines.append("  design points:")
+    lines.append("  design points:" + _hidden_note(hidden))
     for r in [header, *rows]:
         lines.append("    " + "  ".join(c.rjust(widths[j]) for j, c in enumerate(r)))
     return "\n".join(lines)
+
+
+SHOWN_PATHS = 6  # parameters printed per design point; the rest are in manifest.json
+
+
+def _shown_paths(paths: list[str] | tuple[str, ...]) -> tuple[list[str], int]:
+    """The parameters to print per design point, and how many are left out.
+
+    A sensitivity design varies dozens of parameters: all of them on every line would
+    make the terminal summary unreadable, and every value is in the results folder.
+    """
+    return list(paths[:SHOWN_PATHS]), max(len(paths) - SHOWN_PATHS, 0)
+
+
+def _hidden_note(hidden: int) -> str:
+    """The note that tells where the parameters not printed are."""
+    if not hidden:
+        return ""
+    return (
+        f" (first {SHOWN_PATHS} parameters; {hidden} more not shown: "
+        "all are in the sweep's manifest.json)"
+    )
 
 
 def format_status(out: Path, st: dict[str, Any]) -> str:
@@ -175,15 +196,17 @@ def format_report(report: SweepReport, plan: Plan, max_rows: int = 20) -> str:
     if report.points is not None:
         pts = report.points
         outcome = str(pts["outcome"].iloc[0])
+        shown, hidden = _shown_paths(exp.paths)
         rows = []
         for d, r in pts.iterrows():
             lo_ci, hi_ci = wilson_interval(int(r["k"]), int(r["n"]))
-            params = ", ".join(f"{p}={format_value(plan.points[int(d)][p], 4)}" for p in exp.paths)
+            params = ", ".join(f"{p}={format_value(plan.points[int(d)][p], 4)}" for p in shown)
+            params += ", ..." if hidden else ""
             rows.append(
                 f"    {int(d):>5}  {r['k'] / r['n']:.3f} [{lo_ci:.3f}, {hi_ci:.3f}]  "
                 f"n={int(r['n']):,}  {params}"
             )
-        lines.append(f"  P({outcome}) per design point [95% Wilson CI]:")
+        lines.append(f"  P({outcome}) per design point [95% Wilson CI]:" + _hidden_note(hidden))
         if len(rows) > max_rows:
             half = max_rows // 2
             rows = [*rows[:half], "    ...", *rows[-half:]]
