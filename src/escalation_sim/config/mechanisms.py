@@ -406,5 +406,30 @@ class Mechanisms(FrozenModel):
         "Assumption.",
         prior=beta(3, 7, "Partial withdrawals; mean 0.3."),
     )
+    allied_deployment: float = parameter(
+        0.1,
+        0,
+        1,
+        "posture units",
+        "Posture an allied deployment adds at a frontline border when a clash there (a "
+        "crisis) leads the frontline state to consult NATO (Article 4) and allies send "
+        "forces (a counter-hybrid support team); once per crisis; 0 means none.",
+        "Article: Lithuania 'has already discussed with NATO the possibility of deploying "
+        "a Counter Hybrid Support Team', 'a more radical move'; size: assumption (two "
+        "posture steps of a clash).",
+        prior=uniform(0.0, 0.2, "Unmeasured: from none to four clash-sized posture steps."),
+    )
+    leader_calls: float = parameter(
+        0.05,
+        0,
+        1,
+        "1/day",
+        "Daily probability, during a crisis at a border, that another state's leader calls "
+        "Minsk and offers talks (besides the frontline seeking them); talks still need "
+        "Minsk's acceptance (eq. 21a).",
+        "Assumption (issue 9: calls from other leaders as a de-escalating channel); not in "
+        "the article, which names no third-party mediator but Moscow.",
+        prior=log_uniform(0.01, 0.2, "Unmeasured; from rare to one call in five days."),
+    )
     # 9. Migration
     migration: Migration = Field(default_factory=Migration)

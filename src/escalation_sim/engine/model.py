@@ -577,6 +577,8 @@ class EscalationModel(mesa.Model):
         tot.crisis_days += t.in_crisis.sum(axis=0, dtype=np.int32)
         tot.talks += t.talks.sum(axis=0, dtype=np.int32)
         tot.mediations += t.mediated.sum(axis=0, dtype=np.int32)
+        tot.leader_calls += t.called.sum(axis=0, dtype=np.int32)
+        tot.allied += t.allied.sum(axis=0, dtype=np.int32)
 
     def _log_day(self, d: int, t: Today) -> None:
         """Event-log rows of the kept replications (the table in ``eventlog``)."""

@@ -107,6 +107,8 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "crisis_days": tot.crisis_days,
         "crisis_talks": tot.talks,
         "patron_mediations": tot.mediations,
+        "leader_calls": tot.leader_calls,
+        "allied_deployments": tot.allied,
         "final_reputation": inst.reputation.astype(float),
         "final_domestic_support": inst.support.astype(float),
         "final_valve": inst.valve.astype(float),

@@ -333,6 +333,8 @@ def empty_totals(F: int, R: int) -> SimpleNamespace:
         crisis_days=z.copy(),
         talks=z.copy(),
         mediations=z.copy(),
+        leader_calls=z.copy(),
+        allied=z.copy(),
         goldstein=np.zeros((F, R), np.float64),
         goldstein_other=np.zeros(R, np.float64),
         tension_sum=np.zeros(R, np.float64),
@@ -350,6 +352,8 @@ def add_goldstein(totals: SimpleNamespace, t: Today) -> None:
         + t.moves.gesture * MOVES["conciliatory_gesture"].goldstein
         + t.talks * (MOVES["crisis_talks"].goldstein + 2 * MOVES["withdraw_forces"].goldstein)
         + t.mediated * MOVES["mediation"].goldstein
+        + t.called * MOVES["leader_call"].goldstein
+        + t.allied * (MOVES["nato_consultations"].goldstein + MOVES["allied_deployment"].goldstein)
     )
     totals.goldstein += gold
     totals.goldstein_other += (

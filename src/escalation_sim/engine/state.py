@@ -181,11 +181,13 @@ class Today:
     seen_pb: np.ndarray
     seen_clash_m: np.ndarray
     seen_s: np.ndarray
-    # the crisis arc (step 8): talks held, Moscow's mediation, crisis in force, opened
+    # the crisis arc (step 8): talks held, Moscow's mediation, crisis in force, opened, ...
     talks: np.ndarray
     mediated: np.ndarray
     in_crisis: np.ndarray
     opened: np.ndarray
+    called: np.ndarray  # another leader's call offering talks
+    allied: np.ndarray  # NATO consulted, allies deployed at the border
 
 
 @dataclass
