@@ -10,6 +10,8 @@ in both arms (belief: ``nothing_to_lose`` = 0; war atmosphere: ``war_atmosphere`
 ``--only patron`` prints only how P(armed incident) answers Moscow's parameters (issue 9
 item 4): its stake, its interest in Minsk's dependence (0 = the former fixed veto) and its
 horizon, one at a time, and the share of vetoes made where NATO's posture is high.
+``--only arc2`` prints the paired effects of allied deployments and leaders' calls (issue 9
+item 5), each switched off against the default, and the build-up before armed incidents.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from pathlib import Path
 
 from escalation_sim.analysis.claims import BASE, CLAIMS
 from escalation_sim.analysis.paired import paired_mean
+from escalation_sim.analysis.precursors import COLUMNS, precursors
 from escalation_sim.config.scenario import Scenario
+from escalation_sim.engine.model import EscalationModel
 from escalation_sim.io.scenario_file import load
 from escalation_sim.run.scenario import run_scenario
 
@@ -60,7 +64,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", choices=("patron", "crisis"), help="print one section only")
+    parser.add_argument(
+        "--only", choices=("patron", "crisis", "arc2"), help="print one section only"
+    )
     args = parser.parse_args()
     n, seed = args.replications, args.seed
     if args.only == "patron":
@@ -68,6 +74,9 @@ def main() -> None:
         return
     if args.only == "crisis":
         crisis_section(load(SCENARIOS / BASE), n, seed)
+        return
+    if args.only == "arc2":
+        arc2_section(load(SCENARIOS / BASE), n, seed)
         return
 
     def runs(sc: Scenario):
@@ -116,6 +125,51 @@ def main() -> None:
             c = runs(with_mechanisms(relief_sc, **{name: value}))
             effect = paired_mean(b["provocations"], c["provocations"], "Minsk provocations")
             print(f"relief, {name} = {value}: {'holds' if effect.holds() else 'SHORT'}: {effect}")
+
+
+ARC2_VARIANTS = (
+    ("no allied deployment", {"allied_deployment": 0.0}),
+    ("allied deployment 0.2", {"allied_deployment": 0.2}),
+    ("no leaders' calls", {"leader_calls": 0.0}),
+    ("leaders' calls 0.2", {"leader_calls": 0.2}),
+)
+
+
+def arc2_section(base_sc: Scenario, n: int, seed: int) -> None:
+    """Paired effects (variant - default) of allied deployments and leaders' calls."""
+    base = run_scenario(base_sc, n, seed, keep_traces=0).runs
+    print(f"crisis arc, issue 9 item 5 (N={n}, seed {seed}); default:")
+    for col in ("armed_incident", "allied_deployments", "leader_calls", "crisis_talks"):
+        print(f"  {col:20s} {base[col].mean():.4g}")
+    print(f"  P(armed conflict)    {(base['max_rung'] == 6).mean():.4g}")
+    for label, values in ARC2_VARIANTS:
+        other = run_scenario(with_mechanisms(base_sc, **values), n, seed, keep_traces=0).runs
+        for col, name in (
+            ("armed_incident", "P(armed incident)"),
+            ("restraint_interventions", "Moscow's vetoes"),
+            ("crisis_talks", "talks"),
+        ):
+            print(f"  {label}: {paired_mean(base[col], other[col], name, 'less')}")
+        conflict = (other["max_rung"] == 6).astype(float)
+        print(f"  {label}: P(armed conflict) {conflict.mean():.4g}")
+    precursor_section(20210812)
+
+
+def precursor_section(seed: int, n: int = 600) -> None:
+    """The build-up before first armed incidents (the design of tests/claims/test_precursors)."""
+    r = EscalationModel("august_2021", replications=n, seed=seed, keep_traces=n).run().result()
+    found = precursors(r.traces, r.events, lead=42, window=14)
+    print(f"precursors (N={n}, seed {seed}): {len(found.late)} first armed incidents after day 42")
+    for j, name in enumerate(COLUMNS):
+        early, late = found.early[:, j].mean(), found.late[:, j].mean()
+        print(
+            f"  {name}: excess over calendar {early:+.4f} six weeks before, {late:+.4f} day before"
+        )
+    print(
+        f"  militarised moves at that border in the 14 days before: {found.moves.mean():.2f} "
+        f"vs calendar {found.base.mean():.2f} (x{found.moves.mean() / found.base.mean():.2f}); "
+        f"none: {(found.moves == 0).mean():.1%}"
+    )
 
 
 PATRON_VALUES = (
