@@ -239,6 +239,7 @@ class EscalationModel(mesa.Model):
         self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
         self._slots["flight"] = slice(base + 2 * S + 1, base + 2 * S + 2)
         self._n_uniform = base + 2 * S + 2
+        self._uniforms: np.ndarray | None = None  # the day's draw (allocated on first use)
 
     # ------------------------------------------------------------------ randomness
     def _draw(self) -> dict[str, np.ndarray]:
@@ -246,11 +247,16 @@ class EscalationModel(mesa.Model):
 
         Per block a day-seeded generator, one row of n per replication (ODD 4.9).
         """
-        out = np.empty((self._n_uniform, self.R), F32)
-        start = 0
+        if self._uniforms is None:  # one buffer for the run, rewritten every day
+            self._uniforms = np.empty((self._n_uniform, self.R), F32)
+            self._block_rows = {
+                b.size: np.empty((b.size, self._n_uniform), F32) for b in self.blocks
+            }
+        out, start = self._uniforms, 0
         for b in self.blocks:
             rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,)))
-            out[:, start : start + b.size] = rng.random((b.size, self._n_uniform), dtype=F32).T
+            rows = rng.random(out=self._block_rows[b.size], dtype=F32)  # a row per replication
+            out[:, start : start + b.size] = rows.T
             start += b.size
         return {name: out[s] for name, s in self._slots.items()}
 

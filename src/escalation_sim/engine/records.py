@@ -50,13 +50,22 @@ _IS_COUNT = np.array([SERIES[s] in ("count", "int") for s in SERIES_NAMES])
 _IS_INT = np.array([SERIES[s] == "int" for s in SERIES_NAMES])
 
 
+_UNIT_ROWS = np.flatnonzero(~_IS_COUNT)
+_COUNT_ROWS = np.flatnonzero(_IS_COUNT)
+
+
 def to_bins(values: np.ndarray) -> np.ndarray:
     """(n_series, R) values -> bin indices, linear on [0, 1] or log1p for counts."""
     idx = np.empty(values.shape, np.int64)
-    unit = ~_IS_COUNT
-    idx[unit] = (np.clip(values[unit], 0, 1) * N_BINS).astype(np.int64)
-    idx[_IS_COUNT] = (np.log1p(np.maximum(values[_IS_COUNT], 0)) * _LOG_SCALE).astype(np.int64)
-    return np.minimum(idx, N_BINS - 1)
+    unit = values[_UNIT_ROWS]
+    np.clip(unit, 0, 1, out=unit)
+    unit *= N_BINS
+    idx[_UNIT_ROWS] = unit
+    count = values[_COUNT_ROWS]
+    np.maximum(count, 0, out=count)
+    np.log1p(count, out=count)
+    idx[_COUNT_ROWS] = count * _LOG_SCALE  # float64, as _LOG_SCALE is
+    return np.minimum(idx, N_BINS - 1, out=idx)
 
 
 def from_bins(series: int, position: np.ndarray) -> np.ndarray:

@@ -163,11 +163,12 @@ def perceive(rung: ArrayLike, u: ArrayLike, hostile_bias: ArrayLike, noise: Arra
     u = np.asarray(u, F32)
     p_up = (1 + np.asarray(hostile_bias, F32)) * F32(0.5)
     up = u < p_up
-    mag = np.where(
-        up, u / np.maximum(p_up, F32(1e-6)), (u - p_up) / np.maximum(1 - p_up, F32(1e-6))
-    )
-    err = np.where(up, mag, -mag) * np.asarray(noise, F32)
-    return np.clip(np.asarray(rung, F32) + err, 0, MAX_RUNG).astype(F32)
+    # err = +u / p_up upwards, -(u - p_up) / (1 - p_up) downwards: one division, the same
+    # floating-point values (p - u == -(u - p) exactly)
+    num = np.where(up, u, p_up - u)
+    den = np.where(up, np.maximum(p_up, F32(1e-6)), np.maximum(1 - p_up, F32(1e-6)))
+    seen = np.asarray(rung, F32) + num / den * np.asarray(noise, F32)  # broadcast shape
+    return np.minimum(np.maximum(seen, F32(0)), F32(MAX_RUNG))
 
 
 def update_threat(
@@ -310,4 +311,5 @@ def standard_normal(u1: ArrayLike, u2: ArrayLike) -> Array:
 
 def hostile_only(seen: ArrayLike) -> Array:
     """Perceived rungs of acts read as hostile (>= 0.5), else 0."""
-    return np.where(np.asarray(seen) >= 0.5, seen, 0).astype(F32)
+    seen = np.asarray(seen, F32)
+    return seen * (seen >= F32(0.5))  # x * 1 = x, x * 0 = +0 for the rungs (>= 0)

@@ -356,8 +356,11 @@ def rung_per_border(
     the standing rung (3 where either side's posture is militarised). Arrivals alone are
     not a hostile act: a border-day with migrants but no hostile move is not rung 2.
     """
-    standing = np.where(np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture, 3, 0)
-    ambiguous_here = (inc.amb_bg | moves.covert) * 2
-    return np.maximum.reduce(
-        [moves.rung, rung_f, inc.clash_rung, standing, flow.pb_incident * 2, ambiguous_here]
-    ).astype(np.int8)
+    # Chained int8 maxima: np.maximum.reduce over a list would first stack it as int64.
+    out = np.maximum(moves.rung, rung_f).astype(np.int8, copy=False)
+    np.maximum(out, inc.clash_rung, out=out, casting="unsafe")
+    standing = np.maximum(inc.posture_m, inc.posture_f) >= militarised_posture
+    np.maximum(out, standing.view(np.int8) * np.int8(3), out=out)
+    two = inc.amb_bg | moves.covert | flow.pb_incident  # ambiguous incident, force: rung 2
+    np.maximum(out, two.view(np.int8) * np.int8(2), out=out)
+    return out
