@@ -39,8 +39,8 @@ from escalation_sim.engine.eventlog import LastSeen, kept_view, log_day
 from escalation_sim.engine.outputs import runs_frame, series_frame, traces_frame
 from escalation_sim.engine.patron import Patron
 from escalation_sim.engine.randomness import (
-    DYAD_SLOTS,
     Block,
+    DayUniforms,
     SeedLike,
     model_blocks,
 )
@@ -51,6 +51,7 @@ from escalation_sim.engine.records import (
     EventLog,
     WindowSeries,
     add_goldstein,
+    add_outcomes,
     empty_totals,
 )
 from escalation_sim.engine.reporters import MODEL_REPORTERS
@@ -230,35 +231,13 @@ class EscalationModel(mesa.Model):
         self.route = Route(self)  # the migrant route's stocks and split (ODD 7.9)
 
     def _init_slots(self) -> None:
-        """Rows of the day's uniforms by purpose: per border, per sanctioner, one gesture."""
-        F, S = self.F, self.S
-        self._slots = {name: slice(i * F, (i + 1) * F) for i, name in enumerate(DYAD_SLOTS)}
-        base = len(DYAD_SLOTS) * F
-        self._slots["pm_sanctions"] = slice(base, base + S)
-        self._slots["counter"] = slice(base + S, base + 2 * S)
-        self._slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
-        self._slots["flight"] = slice(base + 2 * S + 1, base + 2 * S + 2)
-        self._n_uniform = base + 2 * S + 2
-        self._uniforms: np.ndarray | None = None  # the day's draw (allocated on first use)
+        """The day's uniforms by purpose (ODD 4.9): per border, per sanctioner, one row."""
+        self._uniform = DayUniforms(self.blocks, self.F, self.S)
+        self._slots = self._uniform.slots
 
-    # ------------------------------------------------------------------ randomness
     def _draw(self) -> dict[str, np.ndarray]:
-        """Today's uniforms by slot, each (rows, R) of one (n, R) array.
-
-        Per block a day-seeded generator, one row of n per replication (ODD 4.9).
-        """
-        if self._uniforms is None:  # one buffer for the run, rewritten every day
-            self._uniforms = np.empty((self._n_uniform, self.R), F32)
-            self._block_rows = {
-                b.size: np.empty((b.size, self._n_uniform), F32) for b in self.blocks
-            }
-        out, start = self._uniforms, 0
-        for b in self.blocks:
-            rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(self.day,)))
-            rows = rng.random(out=self._block_rows[b.size], dtype=F32)  # a row per replication
-            out[:, start : start + b.size] = rows.T
-            start += b.size
-        return {name: out[s] for name, s in self._slots.items()}
+        """Today's uniforms by slot, each (rows, R) (``DayUniforms.draw``)."""
+        return self._uniform.draw(self.day)
 
     # ------------------------------------------------------------------ records
     def _init_records(self, record_series: bool = False) -> None:
@@ -518,7 +497,8 @@ class EscalationModel(mesa.Model):
         stranded = self.front.stranded.sum(axis=0)
         tension = t.hostility.mean(axis=0)
         if d >= self.forecast_day:  # outcomes count from the forecast date
-            self._add_outcomes(t, overall)
+            add_outcomes(self.totals, t, overall, d)
+            self.route.add_outcomes(self.totals, t, d)
             add_goldstein(self.totals, t)
             tot.tension_sum += tension
             if self.series is not None:
@@ -552,39 +532,6 @@ class EscalationModel(mesa.Model):
             self.trace_border[d] = counts[..., self._kept]
             self.trace_rungs[d] = t.rung[:, self._kept]
             self._log_day(d, t)
-
-    def _add_outcomes(self, t: Today, overall: np.ndarray) -> None:
-        """Add the day's incidents, moves, packages and migration to the run's totals."""
-        d, tot = self.day, self.totals
-        nonlethal = t.clash & ~t.armed
-        tot.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
-        tot.armed += t.armed.sum(axis=0, dtype=np.int32)
-        tot.conflict |= t.conflict.any(axis=0)
-        tot.first_armed[np.isnan(tot.first_armed) & t.armed.any(axis=0)] = d
-        tot.first_nonlethal[np.isnan(tot.first_nonlethal) & nonlethal.any(axis=0)] = d
-        np.maximum(tot.max_rung, t.rung, out=tot.max_rung)
-        tot.days3 += overall >= 3
-        tot.new_packages += t.new_r.astype(np.int32)
-        tot.eased += t.eased_r.astype(np.int32)
-        self.route.add_outcomes(tot, t, d)
-        tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
-        covert = t.moves.covert.sum(axis=0, dtype=np.int32)
-        tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
-        tot.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
-        tot.caused += covert
-        tot.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
-        tot.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
-        tot.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
-        tot.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
-        tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
-        tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
-        tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
-        tot.crises += t.opened.sum(axis=0, dtype=np.int32)
-        tot.crisis_days += t.in_crisis.sum(axis=0, dtype=np.int32)
-        tot.talks += t.talks.sum(axis=0, dtype=np.int32)
-        tot.mediations += t.mediated.sum(axis=0, dtype=np.int32)
-        tot.leader_calls += t.called.sum(axis=0, dtype=np.int32)
-        tot.allied += t.allied.sum(axis=0, dtype=np.int32)
 
     def _log_day(self, d: int, t: Today) -> None:
         """Event-log rows of the kept replications (the table in ``eventlog``)."""

@@ -1,6 +1,6 @@
 """Seeds: blocks of replications, each with a recorded seed, and the day's slots of uniforms.
 
-The day's draw itself is ``EscalationModel._draw`` (ODD section 4.9).
+The day's draw is :class:`DayUniforms` (ODD section 4.9).
 """
 
 from __future__ import annotations
@@ -119,3 +119,40 @@ def model_blocks(
     if any(not 1 <= b.size <= BLOCK_SIZE for b in out):
         raise ValueError(f"block sizes must be between 1 and {BLOCK_SIZE}")
     return seed, out
+
+
+class DayUniforms:
+    """The day's uniforms of a model's blocks, by slot (ODD 4.9).
+
+    Per block a generator seeded with ``SeedSequence(block.seed, spawn_key=(day,))``
+    gives one row of ``n`` uniforms per replication, so replication ``i`` draws the same
+    numbers whatever else runs. Rows: ``DYAD_SLOTS`` per border, then per sanctioner the
+    sanctions perception and counter-sanctions, then one gesture and one flight row.
+    The buffers are kept for the run and rewritten every day.
+    """
+
+    def __init__(self, blocks: Sequence[Block], F: int, S: int) -> None:
+        self.blocks = list(blocks)
+        slots = {name: slice(i * F, (i + 1) * F) for i, name in enumerate(DYAD_SLOTS)}
+        base = len(DYAD_SLOTS) * F
+        slots["pm_sanctions"] = slice(base, base + S)
+        slots["counter"] = slice(base + S, base + 2 * S)
+        slots["gesture"] = slice(base + 2 * S, base + 2 * S + 1)
+        slots["flight"] = slice(base + 2 * S + 1, base + 2 * S + 2)
+        self.slots, self.n = slots, base + 2 * S + 2
+        self._out: np.ndarray | None = None
+        self._rows: dict[int, np.ndarray] = {}
+
+    def draw(self, day: int) -> dict[str, np.ndarray]:
+        """Day ``day``'s uniforms by slot, each (rows, R) of one (n, R) float32 array."""
+        if self._out is None:
+            R = sum(b.size for b in self.blocks)
+            self._out = np.empty((self.n, R), np.float32)
+            self._rows = {b.size: np.empty((b.size, self.n), np.float32) for b in self.blocks}
+        out, start = self._out, 0
+        for b in self.blocks:
+            rng = np.random.default_rng(np.random.SeedSequence(b.seed, spawn_key=(day,)))
+            rows = rng.random(out=self._rows[b.size], dtype=np.float32)  # a row per replication
+            out[:, start : start + b.size] = rows.T
+            start += b.size
+        return {name: out[s] for name, s in self.slots.items()}

@@ -371,3 +371,39 @@ def add_goldstein(totals: SimpleNamespace, t: Today) -> None:
         + t.counter.sum(axis=0) * MOVES["counter_sanctions"].goldstein
         + t.flight * MOVES["repatriation"].goldstein
     )
+
+
+def add_outcomes(tot: SimpleNamespace, t: Today, overall: np.ndarray, d: int) -> None:
+    """Add the day ``d``'s incidents, moves and packages to the run's totals ``tot``.
+
+    ``overall`` is the day's highest rung over borders, (R,); the route adds its own
+    (``Route.add_outcomes``).
+    """
+    nonlethal = t.clash & ~t.armed
+    tot.nonlethal += nonlethal.sum(axis=0, dtype=np.int32)
+    tot.armed += t.armed.sum(axis=0, dtype=np.int32)
+    tot.conflict |= t.conflict.any(axis=0)
+    tot.first_armed[np.isnan(tot.first_armed) & t.armed.any(axis=0)] = d
+    tot.first_nonlethal[np.isnan(tot.first_nonlethal) & nonlethal.any(axis=0)] = d
+    np.maximum(tot.max_rung, t.rung, out=tot.max_rung)
+    tot.days3 += overall >= 3
+    tot.new_packages += t.new_r.astype(np.int32)
+    tot.eased += t.eased_r.astype(np.int32)
+    tot.first_package[np.isnan(tot.first_package) & (t.new_r > 0)] = d
+    covert = t.moves.covert.sum(axis=0, dtype=np.int32)
+    tot.ambiguous += t.amb_bg.sum(axis=0, dtype=np.int32) + covert
+    tot.blamed += (t.blamed_bg.sum(axis=0) + t.blamed_cov.sum(axis=0)).astype(np.int32)
+    tot.caused += covert
+    tot.caused_blamed += t.blamed_cov.sum(axis=0, dtype=np.int32)
+    tot.interventions += t.moves.restrained.sum(axis=0, dtype=np.int32)
+    tot.provocations += t.moves.provoked.sum(axis=0, dtype=np.int32)
+    tot.hostile_moves += (t.moves.rung > 0).sum(axis=0, dtype=np.int32)
+    tot.retaliations += t.moves.retaliated.sum(axis=0, dtype=np.int32)
+    tot.responses += (t.rung_f > 0).sum(axis=0, dtype=np.int32)
+    tot.counter_sanctions += t.counter.sum(axis=0, dtype=np.int32)
+    tot.crises += t.opened.sum(axis=0, dtype=np.int32)
+    tot.crisis_days += t.in_crisis.sum(axis=0, dtype=np.int32)
+    tot.talks += t.talks.sum(axis=0, dtype=np.int32)
+    tot.mediations += t.mediated.sum(axis=0, dtype=np.int32)
+    tot.leader_calls += t.called.sum(axis=0, dtype=np.int32)
+    tot.allied += t.allied.sum(axis=0, dtype=np.int32)
