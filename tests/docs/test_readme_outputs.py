@@ -32,7 +32,7 @@ tool = _tool()
 
 def test_readme_output_blocks_are_what_the_commands_print():
     found = tool.blocks(README.read_text(encoding="utf-8"))
-    assert [b.name for b in found] == ["make run", "compare"]
+    assert [b.name for b in found] == ["make run", "run", "compare"]
     with tool.scratch_folder():
         for block in found:
             printed = tool.output_of(block.argv)

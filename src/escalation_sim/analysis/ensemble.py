@@ -5,9 +5,13 @@ column). By the law of total variance, Var(Y) = E[Var(Y | draw)] + Var(E[Y | dra
 the first term is replication noise, the second the parameters' share. Both are
 estimated with the one-way random-effects ANOVA (unbiased for unequal group sizes).
 
-For a probability the *total* interval is the 95% range of the per-draw probability
-across draws (parameters + replications) and the *replication-only* interval is the
-Wilson interval of the pooled estimate (what it would be were the parameters known).
+For a probability the *total* interval is the 95% range of P(outcome | parameters)
+across parameter draws, and the *replication-only* interval is the Wilson interval of the
+pooled estimate (what it would be were the parameters known). The per-draw share of a few
+replications (10 by default) is mostly binomial noise, so its empirical range runs from 0
+to 1 whatever the parameters do; the range is instead read off a beta distribution fitted
+to the per-draw counts by maximum likelihood (a beta-binomial model), which separates the
+spread of P across parameters from the binomial noise of the replications.
 For a count the total interval is the 90% range over all replications and the
 replication-only interval the 90% range of the within-draw deviations around the median.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats
 
 from escalation_sim.analysis.stats import proportion
 
@@ -41,6 +46,34 @@ def variance_components(y: np.ndarray, groups: np.ndarray) -> tuple[float, float
     return max(0.0, (msb - msw) / m0), msw
 
 
+def beta_binomial_fit(k: np.ndarray, n: np.ndarray) -> tuple[float, float]:
+    """(a, b) of the beta distribution of P across groups, from ``k`` of ``n`` per group.
+
+    Maximum likelihood of the beta-binomial model k ~ Binomial(n, P), P ~ Beta(a, b),
+    over log a and log b. Without spread between groups the likelihood grows as a + b
+    grows; a + b is capped at 1e6, a beta of standard deviation below 0.001.
+    """
+    k, n = np.asarray(k, float), np.asarray(n, float)
+    mean = float(np.clip(k.sum() / n.sum(), 1e-6, 1 - 1e-6))
+
+    def nll(x: np.ndarray) -> float:
+        a, b = np.exp(x)
+        return -float(stats.betabinom.logpmf(k, n, a, b).sum())
+
+    start = np.log([mean * 2.0, (1 - mean) * 2.0])
+    cap = np.log(1e6)
+    res = optimize.minimize(nll, start, method="L-BFGS-B", bounds=[(-10, cap), (-10, cap)])
+    a, b = np.exp(res.x)
+    return float(a), float(b)
+
+
+def probability_range(k: np.ndarray, n: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    """Central ``level`` range of P across groups, binomial noise removed (beta-binomial)."""
+    a, b = beta_binomial_fit(k, n)
+    tail = (1 - level) / 2
+    return float(stats.beta.ppf(tail, a, b)), float(stats.beta.ppf(1 - tail, a, b))
+
+
 def parameter_share(y: np.ndarray, groups: np.ndarray) -> float:
     """Share of Var(y) due to the parameters: between / (between + within)."""
     between, within = variance_components(y, groups)
@@ -58,11 +91,11 @@ def ensemble_numbers(runs: pd.DataFrame) -> dict[str, float]:
         y = runs[col].to_numpy(float)
         out[f"{key}_parameter_share"] = parameter_share(y, draws)
         if kind == "probability":
-            per_draw = pd.Series(y).groupby(draws).mean()
+            per_draw = pd.Series(y).groupby(draws).agg(["sum", "count"])
             pooled = proportion(runs[col])
             out[key] = pooled["p"]
-            out[f"{key}_total_low"] = float(per_draw.quantile(0.025))
-            out[f"{key}_total_high"] = float(per_draw.quantile(0.975))
+            low, high = probability_range(per_draw["sum"], per_draw["count"])
+            out[f"{key}_total_low"], out[f"{key}_total_high"] = low, high
             out[f"{key}_replication_low"] = pooled["low"]
             out[f"{key}_replication_high"] = pooled["high"]
         else:
@@ -92,10 +125,12 @@ def format_ensemble(numbers: dict[str, float], source: str, per_draw: int) -> st
         lo, hi = f(numbers[key + "_total_low"]), f(numbers[key + "_total_high"])
         rlo, rhi = f(numbers[key + "_replication_low"]), f(numbers[key + "_replication_high"])
         share = numbers[key + "_parameter_share"]
-        lines.append(
-            f"  {label:<32}{f(numbers[key]):>7}   total {level} {lo} - {hi} "
-            "(parameters + replications)"
+        what = (
+            "(P across parameter draws; replications' binomial noise removed)"
+            if key == "p_armed_incident"
+            else "(parameters + replications)"
         )
+        lines.append(f"  {label:<32}{f(numbers[key]):>7}   total {level} {lo} - {hi} {what}")
         lines.append(
             f"  {'':<32}{'':>7}   replications only {rep_level} {rlo} - {rhi}; "
             f"parameters' share of variance {share:.0%}"

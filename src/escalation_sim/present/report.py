@@ -282,8 +282,8 @@ def ensemble_sweep_html(res: Results) -> str:
         for r in shown.itertuples()
     )
     head = (
-        "<th>design point</th><th>P(armed incident)</th><th>total 95% (parameters + "
-        "replications)</th><th>replications only 95% CI</th><th>parameters' share of "
+        "<th>design point</th><th>P(armed incident)</th><th>total 95% (P across parameter "
+        "draws)</th><th>replications only 95% CI</th><th>parameters' share of "
         "variance</th><th>arrivals: parameters' share</th>"
     )
     more = (

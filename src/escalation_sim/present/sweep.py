@@ -228,8 +228,8 @@ def _ensemble_lines(table: pd.DataFrame, plan: Plan, max_rows: int) -> list[str]
         f"  parameter uncertainty ({ens.source}: {len(ens.paths)} parameters drawn, up to "
         f"{n_draws:,} draws x {ens.per_draw} replications per design point, shared by the "
         "points)",
-        "  P(armed incident) per design point, total 95% (parameters + replications) and "
-        "replication-only 95% intervals:",
+        "  P(armed incident) per design point, total 95% (P across parameter draws, binomial "
+        "noise removed) and replication-only 95% intervals:",
     ]
     rows = [
         f"    {int(r['design_point']):>5}  {format_ensemble_row(r)}" for _, r in table.iterrows()

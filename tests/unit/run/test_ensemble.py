@@ -119,6 +119,7 @@ def test_ensemble_numbers_and_the_labelled_summary(short, tmp_path, capsys):
     assert cli.main(argv) == 0
     text = capsys.readouterr().out
     assert "parameter uncertainty (prior: 20 draws x 5 replications each)" in text
+    assert "(P across parameter draws; replications' binomial noise removed)" in text
     assert "(parameters + replications)" in text and "replications only 95% CI" in text
     assert "parameters' share of variance" in text
     saved = pd.read_parquet(out / "runs.parquet")
