@@ -37,8 +37,8 @@ from escalation_sim.run.calibrate import (  # noqa: E402
     POPULATION,
     prepare,
     simulate_window,
-    window_scenario,
 )
+from escalation_sim.run.calibrate_window import window_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "calibration" / "august_2021_window.yaml"

@@ -55,8 +55,8 @@ def fingerprint() -> dict[str, str]:
         REPLICATIONS,
         prepare,
         simulate_window,
-        window_scenario,
     )
+    from escalation_sim.run.calibrate_window import window_scenario
 
     window = load(WINDOW)
     cal = prepare(window, load_observed(RECORD))

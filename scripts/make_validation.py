@@ -55,6 +55,7 @@ DEPENDS = (
     "src/escalation_sim/analysis/scores.py",
     "src/escalation_sim/analysis/baselines.py",
     "src/escalation_sim/run/calibrate.py",
+    "src/escalation_sim/run/calibrate_window.py",
     "src/escalation_sim/run/backtest.py",
     "src/escalation_sim/run/score.py",
     "src/escalation_sim/run/ensemble.py",

@@ -15,6 +15,26 @@ from escalation_sim.io.observed_file import load_observed
 from escalation_sim.io.scenario_file import load
 
 
+def add_abc_arguments(
+    p: argparse.ArgumentParser, generations_help: str, population: int, generations: int
+) -> None:
+    """``--population`` and ``--generations`` of ABC-SMC (``calibrate``, ``backtest``)."""
+    p.add_argument(
+        "--population",
+        type=int,
+        default=population,
+        metavar="N",
+        help=f"particles per generation (default {population})",
+    )
+    p.add_argument(
+        "--generations",
+        type=int,
+        default=generations,
+        metavar="G",
+        help=f"{generations_help} (default {generations})",
+    )
+
+
 def add_calibrate(sub: argparse._SubParsersAction) -> None:
     """The ``calibrate`` command and its arguments."""
     from escalation_sim.run.calibrate import GENERATIONS, POPULATION, REPLICATIONS
@@ -29,20 +49,7 @@ def add_calibrate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("scenario", type=Path, help="scenario YAML with forecast_from after start")
     p.add_argument("observed", type=Path, help="observed record (CSV, see data/observed/)")
-    p.add_argument(
-        "--population",
-        type=int,
-        default=POPULATION,
-        metavar="N",
-        help=f"particles per generation (default {POPULATION})",
-    )
-    p.add_argument(
-        "--generations",
-        type=int,
-        default=GENERATIONS,
-        metavar="G",
-        help=f"generations in all, stored ones included (default {GENERATIONS})",
-    )
+    add_abc_arguments(p, "generations in all, stored ones included", POPULATION, GENERATIONS)
     p.add_argument(
         "--replications",
         type=int,
@@ -214,12 +221,12 @@ def _diagnostics(out: Path, cal: Any, posterior: Any, history: Any, args: Any) -
         plot_marginals,
         plot_predictive,
     )
-    from escalation_sim.run.calibrate import observed_statistics
     from escalation_sim.run.calibrate_checks import (
         ess_per_generation,
         predictive_check,
         prior_sample,
     )
+    from escalation_sim.run.calibrate_window import observed_statistics
     from escalation_sim.store.files import atomic_write_bytes
 
     ess = ess_per_generation(history)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from escalation_sim.cli.calibrate_commands import add_abc_arguments
 from escalation_sim.cli.usage import UsageError
 from escalation_sim.io.errors import InputError
 from escalation_sim.io.observed_file import load_observed
@@ -123,20 +124,7 @@ def add_backtest(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--horizon", type=int, default=HORIZON, metavar="DAYS", help=f"default {HORIZON}"
     )
-    p.add_argument(
-        "--population",
-        type=int,
-        default=POPULATION,
-        metavar="N",
-        help=f"particles per generation (default {POPULATION})",
-    )
-    p.add_argument(
-        "--generations",
-        type=int,
-        default=GENERATIONS,
-        metavar="G",
-        help=f"ABC-SMC generations per origin (default {GENERATIONS})",
-    )
+    add_abc_arguments(p, "ABC-SMC generations per origin", POPULATION, GENERATIONS)
     p.add_argument(
         "--replications",
         type=int,

@@ -9,7 +9,8 @@ import pandas as pd
 
 from escalation_sim.config.priors import draw
 from escalation_sim.config.scenario import parameter_fields, parameter_value
-from escalation_sim.run.calibrate import Calibration, or_failed, simulate_window, window_scenario
+from escalation_sim.run.calibrate import Calibration, or_failed, simulate_window
+from escalation_sim.run.calibrate_window import window_scenario
 
 
 def prior_sample(cal: Calibration, n: int, seed: int) -> pd.DataFrame:

@@ -21,8 +21,8 @@ from escalation_sim.run.calibrate import (
     prepare,
     run_abc,
     simulate_window,
-    window_scenario,
 )
+from escalation_sim.run.calibrate_window import window_scenario
 from tests.support import ROOT
 
 WINDOW = ROOT / "scenarios" / "calibration" / "august_2021_window.yaml"
