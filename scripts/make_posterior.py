@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -38,6 +39,11 @@ DEFAULT = ROOT / "scenarios" / "august_2021.yaml"
 GOLDEN = ROOT / "tests" / "regression" / "golden_august_2021.json"
 OUT = ROOT / "data" / "posterior" / "august_2021.parquet"
 SIDECAR = OUT.with_suffix(".json")
+OBSERVED_DOC = ROOT / "docs" / "observed.md"
+DOC_BLOCK = re.compile(
+    r"(<!-- begin posterior: scripts/make_posterior.py -->\n)(?P<body>.*?)(<!-- end posterior -->)",
+    re.S,
+)
 SEED = 2021
 META_KEY = b"escalation_sim"
 SCREENING_ROWS = 8  # the screening's strongest parameters, kept in the sidecar
@@ -158,6 +164,46 @@ def make() -> None:
     print(f"wrote {OUT.relative_to(ROOT)} and {SIDECAR.relative_to(ROOT)}")
 
 
+def doc_block(sidecar: dict[str, Any]) -> str:
+    """The shipped posterior's figures for docs/observed.md, from its sidecar."""
+    top = sidecar["screening_top"]
+    kept = set(sidecar["calibrated_parameters"])
+    effects = ", ".join(
+        f"`{r['parameter']}` {r['effect']:.2f}"
+        + ("" if r["parameter"] in kept else " (not calibrated)")
+        for r in top
+    )
+    ess = ", ".join(f"{g['ess']:.0f}" for g in sidecar["ess"])
+    eps = ", ".join(f"{g['epsilon']:.2f}" for g in sidecar["ess"])
+    return (
+        f"Shipped posterior (seed {sidecar['seed']}, {sidecar['population']} particles, "
+        f"{sidecar['generations']} generations, {sidecar['replications_per_particle']} "
+        f"replications per particle; latest observation used "
+        f"{sidecar['latest_observation_used']}): {len(kept)} parameters calibrated. "
+        f"Screening effects of the strongest {len(top)} (prior-predictive SDs; calibrated "
+        f"from 0.5): {effects}. Effective sample size per generation: {ess}; ABC threshold: "
+        f"{eps}. {len(sidecar['constant_statistics'])} of {len(sidecar['statistics'])} "
+        "statistics are constant under the prior and left out of the distance.\n"
+    )
+
+
+def write_doc_block(check: bool = False) -> bool:
+    """Put :func:`doc_block` into docs/observed.md; with ``check``, only say if it is current."""
+    sidecar = json.loads(SIDECAR.read_text())
+    text = OBSERVED_DOC.read_text()
+    m = DOC_BLOCK.search(text)
+    if m is None:
+        raise SystemExit(f"{OBSERVED_DOC}: no posterior block markers")
+    new = text[: m.start("body")] + doc_block(sidecar) + text[m.end("body") :]
+    if check:
+        return new == text
+    if new != text:
+        from escalation_sim.store.files import atomic_write_bytes
+
+        atomic_write_bytes(OBSERVED_DOC, new.encode())
+    return True
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the posterior is stale")
@@ -170,6 +216,8 @@ def main() -> None:
         print(f"{OUT.relative_to(ROOT)} fits the current model")
         return
     make()
+    write_doc_block()
+    print(f"wrote the posterior's figures into {OBSERVED_DOC.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -50,3 +50,9 @@ def test_a_changed_model_makes_it_stale(tmp_path, monkeypatch):
     reason = tool.stale_reason()
     assert reason is not None and "rerun python scripts/make_posterior.py" in reason
     assert "golden summary" in reason
+
+
+def test_docs_observed_quotes_the_shipped_posteriors_figures():
+    assert tool.write_doc_block(check=True), (
+        "docs/observed.md's posterior block is stale: rerun scripts/make_posterior.py"
+    )
