@@ -102,3 +102,66 @@ def test_stranded_people_raise_the_hazard():
     clashes_b = b.runs["nonlethal_clashes"] + b.runs["armed_incidents"]
     clashes_c = c.runs["nonlethal_clashes"] + c.runs["armed_incidents"]
     assert np.mean(clashes_b) > np.mean(clashes_c)
+
+
+def _route(sc, **changes):
+    """A copy of ``sc`` with some route parameters changed (validated)."""
+    return with_changes(sc, migration={**sc.mechanisms.migration.model_dump(), **changes})
+
+
+def test_a_decided_suspension_acts_within_days_pressure_within_weeks():
+    # Issue 10: a cut by origin states and carriers has its own lag. A suspension they
+    # decided (supply_cut) is in force within days; the sanctioner's pressure on them
+    # (route_closed_early) works over weeks, so in the first fortnight fewer people reach
+    # Belarus under the suspension.
+    b = run_scenario(load(SCENARIOS / "route_closed_early.yaml"), N, SEED, keep_traces=N)
+    c = run_scenario(load(SCENARIOS / "supply_cut.yaml"), N, SEED, keep_traces=N)
+    assert b.traces is not None and c.traces is not None
+    shows(
+        paired_mean(
+            _days(b.traces, "in_belarus", 7, 20),
+            _days(c.traces, "in_belarus", 7, 20),
+            "people waiting in Belarus, days 7-20: pressure vs suspension",
+        )
+    )
+
+
+def test_restraint_scales_the_route_down():
+    # Issue 10: Minsk scales the route down when it wants relief. Its restraint follows its
+    # belief that punishment answers conduct (issue 9); with the benefit of the doubt it
+    # holds back more and closes the valve further than as a pariah with nothing to lose.
+    base = load(SCENARIOS / "august_2021.yaml")
+    b = run_scenario(base, N, SEED, keep_traces=0).runs
+    c = run_scenario(load(SCENARIOS / "benefit_of_doubt.yaml"), N, SEED, keep_traces=0).runs
+    shows(paired_mean(b["final_valve"], c["final_valve"], "final valve: pariah vs benefit"))
+    # Without relief_closing most of the difference is gone: this decision carries most of
+    # it (the rest: fewer packages under the benefit of the doubt open the valve less).
+    off_b = run_scenario(_route(base, relief_closing=0.0), N, SEED, keep_traces=0).runs
+    off_c = run_scenario(
+        _route(load(SCENARIOS / "benefit_of_doubt.yaml"), relief_closing=0.0),
+        N,
+        SEED,
+        keep_traces=0,
+    ).runs
+    gap_on = (b["final_valve"] - c["final_valve"]).mean()
+    gap_off = (off_b["final_valve"] - off_c["final_valve"]).mean()
+    assert gap_off < 0.5 * gap_on
+
+
+def test_pressure_on_the_route_is_lifted_once_crossings_fall():
+    # The sanctioner presses origin states once crossings pass press_trigger and, as the
+    # pressure costs it every day, stops once they fall below press_release of it; with
+    # press_release 0 it never stops. A low trigger makes pressure start in every run.
+    base = _route(load(SCENARIOS / "august_2021.yaml"), press_trigger=100.0)
+    kept = run_scenario(_route(base, press_release=0.0), N, SEED, keep_traces=0).runs
+    lifted = run_scenario(_route(base, press_release=0.9), N, SEED, keep_traces=0).runs
+    assert (kept["route_pressure_lifts"] == 0).all()
+    assert (lifted["route_pressure_lifts"] > 0).mean() > 0.1  # measured: 28% of runs
+    assert (lifted["route_pressure_cost"] <= kept["route_pressure_cost"]).all()
+    lifted_runs = lifted["route_pressure_lifts"] > 0
+    cut = paired_mean(
+        kept["final_route_cut"][lifted_runs],
+        lifted["final_route_cut"][lifted_runs],
+        "final route cut in runs where pressure was lifted",
+    )
+    shows(cut)

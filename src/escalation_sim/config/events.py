@@ -70,7 +70,8 @@ class Exercise(EventBase):
 class SupplyCut(EventBase):
     """Origin states or carriers cut the route (e.g. flights to Minsk suspended).
 
-    The cut reaches ``1 - factor`` of the route with the route's lag (``cut_lag``).
+    The cut reaches ``1 - factor`` of the route within days (``suspension_lag``): a decision
+    already taken, unlike the sanctioner's pressure, which works with ``cut_lag``.
     """
 
     type: Literal["supply_cut"]
@@ -81,7 +82,7 @@ class SupplyCut(EventBase):
         0,
         1,
         "share",
-        "Share of the route left once the cut has taken effect (reached with cut_lag).",
+        "Share of the route left once the cut has taken effect (reached with suspension_lag).",
         "Assumption.",
         prior=uniform(0.1, 0.4, "Share of the supply left after a cut; x0.5..x2 of the default."),
     )

@@ -142,6 +142,40 @@ class Migration(FrozenModel):
         "record) at which the EU had pressed only Iraq (initial_cut).",
         prior=log_uniform(300, 1200, "Unmeasured; x0.5..x2 of the default."),
     )
+    press_release: float = parameter(
+        0.25,
+        0,
+        1,
+        "share of press_trigger",
+        "The sanctioner stops pressing origin states and carriers once smoothed daily crossing "
+        "attempts fall below this share of press_trigger (concessions cost it every day; a "
+        "scheduled route_pressure is kept). Counted as route_pressure_lifts.",
+        "Assumption: pressure is costly (press_cost) and is eased once the flow has fallen "
+        "well below the level that started it; 0 keeps it up for good.",
+        prior=uniform(0.1, 0.5, "Unmeasured; a hysteresis band below the trigger."),
+    )
+    suspension_lag: float = parameter(
+        3.0,
+        1,
+        365,
+        "days",
+        "Mean delay before a decided suspension by origin states or carriers (a supply_cut "
+        "event) takes effect; pressure by the sanctioner works with cut_lag.",
+        "Record: Iraq's suspension of flights to Minsk was announced and in force within days "
+        "(early August 2021).",
+        prior=log_uniform(1, 10, "Days to a week and a half."),
+    )
+    relief_closing: float = parameter(
+        0.01,
+        0,
+        1,
+        "1/day",
+        "Share of the valve's opening Minsk closes each day, times its restraint: the less it "
+        "believes restraint earns nothing, the more it scales the route down to seek relief.",
+        "Issue 10: Minsk scales the route 'less when it wants relief'. Rate assumed: at full "
+        "restraint the route would halve in about ten weeks.",
+        prior=log_uniform(0.005, 0.02, "Unmeasured; x0.5..x2 of the default."),
+    )
     press_cost: float = parameter(
         1.0,
         0,

@@ -122,16 +122,18 @@ class Instigator(mesa.Agent):
         )
 
     def react_to_sanctions(self, new_packages: np.ndarray, eased: np.ndarray) -> None:
-        """Open the migrant valve for every package; close it a little for every easing.
+        """Scale the route: open the valve for every package, close it for easings and restraint.
 
         ``new_packages`` and ``eased`` count packages today (R,); each package
-        closes a share ``valve_response`` of the remaining gap to fully open.
+        closes a share ``valve_response`` of the remaining gap to fully open, each easing
+        closes that share of the opening; every day restraint (wanting relief) closes a share
+        ``relief_closing x restraint`` of it (eq. 17b).
         """
-        keep = (1 - self.model.mechanisms.migration.valve_response) ** new_packages
+        mig = self.model.mechanisms.migration
+        keep = (1 - mig.valve_response) ** new_packages
         self.valve = (1 - (1 - self.valve) * keep).astype(F32)
-        self.valve = (
-            self.valve * (1 - self.model.mechanisms.migration.valve_response) ** eased
-        ).astype(F32)
+        shut = (1 - mig.valve_response) ** eased * (1 - mig.relief_closing * self.restraint)
+        self.valve = (self.valve * shut).astype(F32)
 
     def update_domestic(self, pain: np.ndarray) -> None:
         """War atmosphere: external threat rallies support; sanctions pain erodes it."""

@@ -92,6 +92,7 @@ def runs_frame(model: RecordedModel) -> pd.DataFrame:
         "deaths_blamed_on_frontline": tot.deaths.sum(axis=0) - tot.deaths_blamed,
         "route_pressure_day": tot.first_press.astype(float),
         "route_pressure_cost": tot.press_cost,
+        "route_pressure_lifts": tot.press_lifts,
         "final_route_cut": model.route.cut.astype(float),
         "ambiguous_incidents": tot.ambiguous,
         "blamed_on_instigator": tot.blamed,

@@ -322,6 +322,7 @@ def empty_totals(F: int, R: int) -> SimpleNamespace:
         returned=np.zeros(R, np.float64),
         press_cost=np.zeros(R, np.float64),
         first_press=nan.copy(),
+        press_lifts=z.copy(),
         attempts_peak=np.zeros(R, np.float32),
         attempts_peak_day=nan.copy(),
         attempts_final=np.zeros(R, np.float64),

@@ -44,6 +44,7 @@ class Route:
         self.in_belarus = np.broadcast_to(mig.waiting, (R,)).astype(F32)
         self.cut = np.broadcast_to(mig.initial_cut, (R,)).astype(F32)
         self.pressing = np.zeros(R, bool)
+        self.lifted = np.zeros(R, bool)  # pressure lifted today (crossings fell)
         self.smoothed = np.zeros(R, F32)  # crossing attempts a day, all borders (EMA)
         self.fence = np.zeros((F, R), F32)
         self.friction = np.ones((F, R), F32)  # today's multiplier on the clash hazard
@@ -57,8 +58,9 @@ class Route:
         m = self.model
         mig, front, fp, inst = m.mechanisms.migration, m.front, m.front_params, m.instigator
         pressed = self._press(day, mig)
-        target = np.maximum(self.pressing * mig.cut_max, m.schedule.cut_target[day])
-        self.cut = np.maximum(rr.approach(self.cut, target, mig.cut_lag), 0)
+        pressure, decided = self.pressing * mig.cut_max, m.schedule.cut_target[day]
+        lag = np.where(decided >= pressure, mig.suspension_lag, mig.cut_lag)
+        self.cut = np.maximum(rr.approach(self.cut, np.maximum(pressure, decided), lag), 0)
         z = rules.standard_normal(u["z1"][0], u["z2"][0])
         came = rr.inflow(mig.supply, inst.valve, self.cut, z)
         self.supplied += came
@@ -111,13 +113,21 @@ class Route:
         )  # fmt: skip
 
     def _press(self, day: int, mig: SimpleNamespace) -> np.ndarray:
-        """Start pressing origin states and carriers: crossings past the trigger, or scheduled."""
+        """Start and stop pressing origin states and carriers; returns who starts today.
+
+        Pressure starts once crossings pass the trigger (or from a scheduled date) and stops
+        once they fall below ``press_release`` of the trigger, unless it is scheduled.
+        """
         m = self.model
         start = np.zeros_like(self.pressing)
+        self.lifted = np.zeros_like(self.pressing)
         if m.S:  # only a sanctioner presses
-            start = (self.smoothed >= mig.press_trigger) | m.schedule.route_pressure[day]
+            scheduled = m.schedule.route_pressure[day]
+            start = (self.smoothed >= mig.press_trigger) | scheduled
+            self.lifted = self.pressing & ~scheduled
+            self.lifted &= self.smoothed < mig.press_release * mig.press_trigger
         start &= ~self.pressing
-        self.pressing |= start
+        self.pressing = (self.pressing | start) & ~self.lifted
         return start
 
     # ------------------------------------------------------------------ steps 3 and 4
@@ -155,6 +165,7 @@ class Route:
         tot.returned += flow.returned
         tot.press_cost += self.pressing * m.mechanisms.migration.press_cost
         tot.first_press[np.isnan(tot.first_press) & self.pressing] = day
+        tot.press_lifts += self.lifted
         today = flow.attempts.sum(axis=0)
         higher = today > tot.attempts_peak
         tot.attempts_peak[higher] = today[higher]
