@@ -230,6 +230,26 @@ class SanctionerConfig(ActorConfig):
             0.5, 2.0, "Listings take weeks to agree; x0.5..x2 of the scenario value.", relative=True
         ),
     )
+    pain: float = parameter(
+        1.0,
+        0,
+        10,
+        "x pain_per_package",
+        "Pain of each of its packages for Minsk's domestic support, relative to "
+        "mechanisms.pain_per_package (packages differ: some hit the main exporters).",
+        "Assumption: the EU's sectoral packages are the unit.",
+        prior=log_uniform(0.5, 2.0, "Unmeasured; x0.5..x2 of the scenario value.", relative=True),
+    )
+    repression_weight: float = parameter(
+        0.0,
+        0,
+        10,
+        "hostility units/day",
+        "Hostility it attributes to Minsk each day for domestic repression at its fullest "
+        "(repression = 1 - Minsk's domestic support): its trigger besides border conduct.",
+        "Assumption: 0 for a sanctioner that acts on border hostility only (see scenario).",
+        prior=log_uniform(0.5, 2.0, "Unmeasured; x0.5..x2 of the scenario value.", relative=True),
+    )
     relief_threshold: float = parameter(
         0.5,
         0,

@@ -259,10 +259,12 @@ class Sanctioner(mesa.Agent):
         """Accumulate hostility attributed to the instigator; decide a package past threshold.
 
         ``hostility`` is today's attributed hostility (R,) as the frontline
-        states report it; forgiving sanctioners discount a share of it.
+        states report it; forgiving sanctioners discount a share of it. Each sanctioner adds
+        its own trigger: ``repression_weight`` x Minsk's repression (1 - its support), eq. 10b.
         """
         mech, st, params = model.mechanisms, model.sanc, model.sanc_params
-        seen = hostility * (1 - mech.forgiveness)
+        repression = rules.repression(model.instigator.support)
+        seen = hostility * (1 - mech.forgiveness) + params["repression_weight"] * repression
         st.hostility += seen
         st.ema += F32(0.1) * (seen - st.ema)
         factor = model.schedule.meeting_factor[:, day][:, None]

@@ -450,7 +450,8 @@ class EscalationModel(mesa.Model):
         """Step 7: threat rallies support, sanctions pain erodes it; returns packages in force."""
         cushion = self.patron.cushion() if self.patron is not None else 0.0
         level_total = self.sanc.level.sum(axis=0)  # changes only in step 1
-        pain = rules.sanctions_pain(level_total, self.mechanisms.pain_per_package, cushion)
+        weighted = (self.sanc.level * self.sanc_params["pain"]).sum(axis=0) if self.S else 0
+        pain = rules.sanctions_pain(weighted, self.mechanisms.pain_per_package, cushion)
         self.instigator.update_domestic(pain)
         return level_total
 

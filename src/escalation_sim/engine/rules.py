@@ -294,8 +294,20 @@ def support_deficit(support: ArrayLike, reference: ArrayLike) -> Array:
     return np.clip((ref - np.asarray(support, F32)) / ref, 0, 1).astype(F32)
 
 
+def repression(support: ArrayLike) -> Array:
+    """Minsk's domestic repression, 0 .. 1: the shortfall of its support (eq. 10b).
+
+    A regime with less support crushes more opponents (article: Lukashenko "has crushed his
+    opponents at home"); the US/UK/Canada sanction it besides conduct at the border.
+    """
+    return np.clip(1 - np.asarray(support, F32), 0, 1).astype(F32)
+
+
 def sanctions_pain(level: ArrayLike, per_package: ArrayLike, cushion: ArrayLike) -> Array:
-    """Support lost to sanctions in force, after the patron's cushion (eq. 13)."""
+    """Support lost to sanctions in force, after the patron's cushion (eq. 13).
+
+    ``level`` is the pain-weighted count of packages, sum over sanctioners of level x pain.
+    """
     return (
         np.asarray(level, F32) * np.asarray(per_package, F32) * (1 - np.asarray(cushion, F32))
     ).astype(F32)
