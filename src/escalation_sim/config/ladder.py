@@ -87,6 +87,7 @@ MOVES: dict[str, Move] = {
     "force_against_migrants": Move(2, -9.0, "175 use tactics of violent repression"),
     "repatriation": Move(-3, 7.0, "084 return, release persons (the route given up)"),
     "press_origin_states": Move(0, 3.0, "02 appeal (to origin states and carriers)"),
+    "lift_route_pressure": Move(0, 0.0, "02 appeal withdrawn (crossings fell)"),
     "ambiguous_incident": Move(2, -5.0, "unverified shots, trespass, a death abroad"),
     "nonlethal_clash": Move(4, -9.0, "18 assault (water cannon, warning shots)"),
     "armed_incident": Move(5, -10.0, "19 fight with conventional weapons"),

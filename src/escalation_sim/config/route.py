@@ -142,6 +142,17 @@ class Migration(FrozenModel):
         "record) at which the EU had pressed only Iraq (initial_cut).",
         prior=log_uniform(300, 1200, "Unmeasured; x0.5..x2 of the default."),
     )
+    escort_share: float = parameter(
+        0.1,
+        0,
+        1,
+        "share",
+        "Share of the people waiting in Belarus that an escort to the line (Minsk's rung-2 "
+        "move at a border) brings to that border the next day, besides the daily dispatch.",
+        "Article: Vilnius shows 'Belarusian border guards escorting groups of migrants to the "
+        "border'. Size assumed.",
+        prior=log_uniform(0.05, 0.2, "Unmeasured; x0.5..x2 of the default."),
+    )
     press_release: float = parameter(
         0.25,
         0,
@@ -316,8 +327,9 @@ class Migration(FrozenModel):
         6,
         "rungs",
         "Reputational cost of a humanitarian death blamed on Minsk, in perceived rungs: it "
-        "adds death_blame / 6 to the hostility the frontline states attribute to it (a "
-        "death blamed on the frontline state is counted, deaths_blamed_on_frontline).",
+        "adds death_blame / 6 to the hostility the frontline states attribute to it; a death "
+        "blamed on the frontline state is an accusation Minsk reads as a hostile act of "
+        "death_blame rungs from that state (deaths_blamed_on_frontline).",
         "Assumption (article: each side blames the other for the migrants' fate).",
         prior=uniform(0.25, 1.0, "Unmeasured."),
     )

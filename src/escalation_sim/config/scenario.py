@@ -174,7 +174,9 @@ def parameter_value(sc: Scenario, path: str) -> Any:
 def scenario_priors(sc: Scenario) -> dict[str, Any]:
     """Prior of every prior-carrying parameter path: the scenario's, else the table's.
 
-    Paths in :func:`parameter_fields` order; event parameters are not drawn.
+    Paths in :func:`parameter_fields` order; event parameters are not drawn, nor is a
+    parameter whose prior is relative to a scenario value of 0 (a channel the scenario
+    switches off for that actor, e.g. the EU's repression_weight: x0.5..x2 of 0 is 0).
     """
     out: dict[str, Any] = {}
     for path, info in parameter_fields(sc).items():
@@ -183,7 +185,10 @@ def scenario_priors(sc: Scenario) -> dict[str, Any]:
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if "prior" in extra:
-            out[path] = prior_from(extra["prior"])
+            prior = prior_from(extra["prior"])
+            if prior.relative and parameter_value(sc, path) == 0:
+                continue
+            out[path] = prior
     return out
 
 

@@ -287,6 +287,21 @@ def log_day(
             None,
             why,
         )
+    if sanctioners and tk.lifted.any():
+        j = np.nonzero(tk.lifted)[0]
+        move = ladder.MOVES["lift_route_pressure"]
+        why = "crossings fell below press_release of its trigger"
+        log.add(
+            kept_labels[j],
+            d,
+            sanctioners[0],
+            "origin states",
+            "lift_route_pressure",
+            move.rung,
+            move.goldstein,
+            None,
+            why,
+        )
     for s, sanctioner in enumerate(sanctioners):
         for row in EVENT_ROWS["sanctioner"]:
             where = {**names, "sanctioner": sanctioner}

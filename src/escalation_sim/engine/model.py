@@ -314,7 +314,7 @@ class EscalationModel(mesa.Model):
         )
         inst.posture = np.minimum(inst.posture + mech.posture_step * (moves.rung >= 3), 1)
         front.posture = np.minimum(front.posture + mech.posture_step * (rung_f >= 3), 1)
-        self.route.after_decisions(rung_f)
+        self.route.after_decisions(moves.rung, rung_f)
         return moves, rung_f
 
     def _incidents(
@@ -436,7 +436,9 @@ class EscalationModel(mesa.Model):
             rules.hostile_only(seen_pb),
             rules.hostile_only(seen_clash_m),
         )
-        sum_m = parts[0] + parts[1] + parts[2] + seen_s
+        # A death its side blames on the neighbour is an accusation against it (face value).
+        accused = (flow.death & ~flow.death_blamed) * mech.migration.death_blame
+        sum_m = parts[0] + parts[1] + parts[2] + seen_s + accused
         max_m = np.maximum(np.maximum(parts[0], parts[1]), np.maximum(parts[2], seen_s))
         inst.perceive(sum_m, max_m.astype(F32), np.broadcast_to(due.eased_r > 0, sum_m.shape))
         counter = (due.new > 0) & (u["counter"] < mech.retaliation)

@@ -47,6 +47,7 @@ class Route:
         self.lifted = np.zeros(R, bool)  # pressure lifted today (crossings fell)
         self.smoothed = np.zeros(R, F32)  # crossing attempts a day, all borders (EMA)
         self.fence = np.zeros((F, R), F32)
+        self.escort = np.zeros((F, R), bool)  # Minsk escorted people to that border yesterday
         self.friction = np.ones((F, R), F32)  # today's multiplier on the clash hazard
         # Cumulative since day 0 (float64): every person the route brought, and where they went.
         self.supplied = self.in_belarus.astype(np.float64)  # those waiting count as supplied
@@ -71,6 +72,8 @@ class Route:
         self.returned += returned
         dispatched = self.in_belarus * mig.dispatch
         self.in_belarus -= dispatched
+        escorted = rr.escorted(self.escort, mig.escort_share, self.in_belarus)
+        self.in_belarus -= escorted.sum(axis=0)
         rate = rr.pushback_rate(fp["pushback"], front.pressure, mig.pushback_pressure, self.fence)
         difficulty = rate + mig.posture_weight * front.posture
         steer = fp["grievance"] + inst.threat
@@ -79,7 +82,7 @@ class Route:
         )
         self.share = rr.approach(self.share, want, mig.share_lag)
         self.share /= self.share.sum(axis=0, keepdims=True)  # shares stay a split of the flow
-        arrived = self.share * dispatched
+        arrived = self.share * dispatched + escorted
         leave = np.maximum(mig.retry + mig.stranded_clearance, 1)  # never more than all of them
         retries = front.stranded * (mig.retry / leave)
         back = front.stranded * (mig.stranded_clearance / leave)
@@ -109,7 +112,7 @@ class Route:
         hostility = (blamed.sum(axis=0) * cost).astype(F32)
         return MigrationFlow(
             arrived, attempts, pushed, entered, force, death, blamed, returned, flight, pressed,
-            hostility,
+            self.lifted, hostility,
         )  # fmt: skip
 
     def _press(self, day: int, mig: SimpleNamespace) -> np.ndarray:
@@ -131,9 +134,14 @@ class Route:
         return start
 
     # ------------------------------------------------------------------ steps 3 and 4
-    def after_decisions(self, rung_f: np.ndarray) -> None:
-        """National measures (a frontline rung-2 move) add to that border's fence."""
+    def after_decisions(self, rung_m: np.ndarray, rung_f: np.ndarray) -> None:
+        """What today's rung-2 moves do to the route.
+
+        Minsk's escorts bring people to that border the next day; the frontline's national
+        measures add to that border's fence.
+        """
         step = self.model.mechanisms.migration.fence_step
+        self.escort = rung_m == 2
         self.fence = (self.fence + step * (rung_f == 2) * (1 - self.fence)).astype(F32)
 
     def after_incidents(self, armed: np.ndarray) -> None:

@@ -28,6 +28,17 @@ def inflow(supply: ArrayLike, valve: ArrayLike, cut: ArrayLike, z: ArrayLike) ->
     return np.maximum(mu + np.sqrt(mu) * np.asarray(z, F32), 0).astype(F32)
 
 
+def escorted(escort: ArrayLike, share: ArrayLike, waiting: ArrayLike) -> Array:
+    """People Minsk's border guards escort to each border (F, R) from those waiting (eq. 15b).
+
+    Each escort takes ``share`` of the people waiting in Belarus to its border; escorts at
+    several borders on one day share them out if they would take more than all.
+    """
+    take = np.asarray(escort, F32) * np.asarray(share, F32)
+    total = np.maximum(take.sum(axis=0, keepdims=True), 1)
+    return (take / total * np.asarray(waiting, F32)).astype(F32)
+
+
 def pushback_rate(
     base: ArrayLike, pressure: ArrayLike, per_pressure: ArrayLike, fence: ArrayLike
 ) -> Array:

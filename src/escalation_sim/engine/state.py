@@ -87,6 +87,7 @@ class MigrationFlow:
     returned: np.ndarray  # (R,) people flown home from Belarus today
     flight: np.ndarray  # (R,) bool: a repatriation flight today
     pressed: np.ndarray  # (R,) bool: the sanctioner starts pressing origin states today
+    lifted: np.ndarray  # (R,) bool: ... stops pressing them today (crossings fell)
     death_hostility: np.ndarray  # (R,) hostility attributed to the instigator for deaths
 
 
@@ -150,6 +151,7 @@ class Today:
     returned: np.ndarray
     flight: np.ndarray
     pressed: np.ndarray
+    lifted: np.ndarray
     death_hostility: np.ndarray
     amb_bg: np.ndarray  # ambiguous incidents not caused by the instigator
     blamed_bg: np.ndarray

@@ -52,6 +52,14 @@ def test_default_scenario_priors_fit_and_draws_stay_in_range():
             assert np.all(x == np.round(x))
 
 
+def test_a_relative_prior_of_a_switched_off_channel_is_not_drawn():
+    # x0.5..x2 of 0 is a point mass at 0 (a log-uniform over it would divide by zero): the
+    # EU does not answer repression in the default scenario, the US/UK/Canada do.
+    priors = scenario_priors(load(BASE))
+    assert "actors.EU.repression_weight" not in priors
+    assert priors["actors.US/UK/Canada.repression_weight"].bounds(0.1) == (0.05, 0.2)
+
+
 def test_families_match_their_distribution():
     lu = prior_from({"family": "log_uniform", "low": 1, "high": 100, "why": "w"})
     assert lu.ppf(np.array([0.5]), 0)[0] == pytest.approx(10)

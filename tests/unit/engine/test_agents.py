@@ -226,11 +226,13 @@ def test_an_unblamed_clash_is_felt_as_hostile_from_an_unknown_author(base):
     moves = m.instigator.decide(uniforms(m))
     f0 = np.zeros((m.F, R), np.float32)
     r0 = np.zeros(R, np.float32)
-    no_route = MigrationFlow(f0, f0, f0, f0, z, z, z, r0, r0 > 0, r0 > 0, r0)  # nothing at the line
+    no_route = MigrationFlow(f0, f0, f0, f0, z, z, z, r0, r0 > 0, r0 > 0, r0 > 0, r0)  # none
     m._frontline_perception(uniforms(m), moves, inc, no_route)
     assert np.all(m.front.threat[0] > before[0])  # felt at that border
     assert np.all(m.front.unanswered[0] < 4)  # but no author to answer
-    np.testing.assert_array_equal(m.sanc.hostility, hostility_before)  # nor to sanction
+    # nor to sanction: only the sanctioners' own repression trigger adds (eq. 10b)
+    repression = m.sanc_params["repression_weight"] * (1 - m.instigator.support)
+    np.testing.assert_allclose(m.sanc.hostility, hostility_before + repression, rtol=1e-6)
 
 
 def test_a_patron_with_no_stake_does_not_mediate(base):

@@ -51,7 +51,7 @@ def _day(arrived: float, posture: float = 0.1) -> np.ndarray:
     z = np.zeros((1, 1), bool)
     moves = InstigatorMoves(np.zeros((1, 1), np.int8), z, z, z, z, np.zeros(1, bool))
     a = np.full((1, 1), arrived, np.float32)
-    flow = MigrationFlow(a, a, a * 0, a, z, z, z, *(np.zeros(1) for _ in range(4)))
+    flow = MigrationFlow(a, a, a * 0, a, z, z, z, *(np.zeros(1) for _ in range(5)))
     p = np.full((1, 1), posture, np.float32)
     inc = Incidents(z, z, z, p, p, p, np.zeros(1), z, z, z, np.zeros((1, 1), np.int8), z)
     return rung_per_border(moves, np.zeros((1, 1), np.int8), flow, inc, 0.5)
