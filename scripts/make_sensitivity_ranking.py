@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +64,20 @@ def experiment() -> dict:
     }
 
 
+def experiment_digest() -> str:
+    """First 12 hex digits of the experiment file's SHA-256: which design the ranking ran."""
+    return hashlib.sha256(EXPERIMENT.read_bytes()).hexdigest()[:12]
+
+
 def ranking_markdown(results: dict) -> str:
-    lines = []
+    n = len(yaml.safe_load(EXPERIMENT.read_text())["parameters"])
+    lines = [
+        f"<!-- experiment {EXPERIMENT.name} sha256 {experiment_digest()} -->",
+        f"{n} parameters varied. A parameter is distinguishable from no effect when its "
+        "total-order interval lies above the replication-noise share (finite replications "
+        "add about that much to every total-order index); the rest of a ranking is noise.",
+        "",
+    ]
     for outcome, label in OUTCOMES.items():
         si = results[outcome]
         t = si.table.sort_values("ST", ascending=False).head(TOP)
@@ -83,7 +96,18 @@ def ranking_markdown(results: dict) -> str:
                 f"| {rank} | `{row.parameter}` | {row.ST:.3f} ± {row.ST_conf:.3f} | "
                 f"{row.S1:.3f} ± {row.S1_conf:.3f} |"
             )
-        lines.append("")
+        every = si.table
+        # Replication noise enters every conditional variance, so an inert parameter's ST is
+        # about the noise share, not 0: that is the floor an effect must clear.
+        floor = every["ST"] - every["ST_conf"] > si.noise_share
+        clear = every[floor].sort_values("ST", ascending=False)
+        names = ", ".join(f"`{name}`" for name in clear["parameter"]) or "none"
+        lines += [
+            "",
+            f"Distinguishable from no effect (total-order interval above the noise share "
+            f"{si.noise_share:.0%}; {len(clear)} of {len(every)}): {names}.",
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -65,7 +65,9 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--only", choices=("patron", "crisis", "arc2"), help="print one section only"
+        "--only",
+        choices=("patron", "crisis", "arc2", "route3"),
+        help="print one section only",
     )
     args = parser.parse_args()
     n, seed = args.replications, args.seed
@@ -77,6 +79,9 @@ def main() -> None:
         return
     if args.only == "arc2":
         arc2_section(load(SCENARIOS / BASE), n, seed)
+        return
+    if args.only == "route3":
+        route3_section(load(SCENARIOS / BASE), n, seed)
         return
 
     def runs(sc: Scenario):
@@ -153,6 +158,61 @@ def arc2_section(base_sc: Scenario, n: int, seed: int) -> None:
         conflict = (other["max_rung"] == 6).astype(float)
         print(f"  {label}: P(armed conflict) {conflict.mean():.4g}")
     precursor_section(20210812)
+
+
+def _with_route(sc: Scenario, **values: float) -> Scenario:
+    route = sc.mechanisms.migration.model_copy(update=values)
+    return with_mechanisms(sc, migration=route)
+
+
+def _with_actor(sc: Scenario, name: str, **values: float) -> Scenario:
+    data = sc.model_dump()
+    for actor in data["actors"]:
+        if actor["name"] == name:
+            actor.update(values)
+    return type(sc).model_validate(data)
+
+
+ROUTE3_COLUMNS = (
+    ("armed_incident", "P(armed incident)"),
+    ("attempts", "crossing attempts"),
+    ("final_valve", "final valve"),
+    ("provocations", "Minsk provocations"),
+    ("sanctions_packages", "new packages"),
+    ("final_domestic_support", "final support"),
+)
+
+
+def route3_section(base_sc: Scenario, n: int, seed: int) -> None:
+    """Paired effects (default - switched off) of this session's route and sanctioner changes.
+
+    Each change is switched off on its own (the rest at default), so the figure is what that
+    change adds to the current model, under common random numbers.
+    """
+    variants = (
+        ("relief_closing = 0", _with_route(base_sc, relief_closing=0.0)),
+        ("press_release = 0", _with_route(base_sc, press_release=0.0)),
+        ("escort_share = 0", _with_route(base_sc, escort_share=0.0)),
+        ("US/UK/Canada repression_weight = 0",
+         _with_actor(base_sc, "US/UK/Canada", repression_weight=0.0)),
+        ("US/UK/Canada pain = 1", _with_actor(base_sc, "US/UK/Canada", pain=1.0)),
+    )  # fmt: skip
+    base = run_scenario(base_sc, n, seed, keep_traces=0).runs
+    print(f"route and sanctioners, this session (N={n}, seed {seed}); default:")
+    for col, name in ROUTE3_COLUMNS:
+        print(f"  {name:20s} {base[col].mean():.4g}")
+    print(f"  pressure lifts a run  {base['route_pressure_lifts'].mean():.4g}")
+    for label, sc in variants:
+        other = run_scenario(sc, n, seed, keep_traces=0).runs
+        for col, name in ROUTE3_COLUMNS:
+            e = paired_mean(other[col], base[col], name)  # the interval is two-sided
+            print(
+                f"  {label}: {name} {e.base:.4g} -> default {e.other:.4g} "
+                f"({e.difference:+.3g}, 95% CI {e.ci[0]:+.3g} .. {e.ci[1]:+.3g})"
+            )
+    for name in ("supply_cut", "route_closed_early"):
+        runs = run_scenario(load(SCENARIOS / f"{name}.yaml"), n, seed, keep_traces=0).runs
+        print(f"  {name}: P(armed) {runs['armed_incident'].mean():.3f}")
 
 
 def precursor_section(seed: int, n: int = 600) -> None:

@@ -70,7 +70,7 @@ SHORT_OF_THE_CLAIM: dict[tuple[str, int], str] = {
     ("sanctions_relief.yaml", 1): (
         "Issues 9 and 10 merged: with crossings counted from the record the border stays "
         "tense and Minsk's provocations fall only "
-        "1.1% (55.18 -> 54.56, d = -0.08, p = 5e-124, N = 2,000): significant, short of the "
+        "0.7% (55.35 -> 54.96, d = -0.05, p = 5e-84, N = 2,000): significant, short of the "
         "5% / d = 0.2 minimum (docs/ODD.md section 10)"
     ),
 }
@@ -119,13 +119,25 @@ def test_sanctions_relief_actually_eases_sanctions():
     assert (runs_of("sanctions_relief")["sanctions_eased"] > 0).mean() >= 0.1
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Since the US/UK/Canada also answer repression (issue 9 item 2) they ease less often "
+    "under relief (56% of runs ease at least once; 81% and +7.1% belief without it): "
+    "Minsk's final belief rises 4.3% "
+    "(0.4528 -> 0.4720, d = +0.25, p = 1.5e-153, N = 2,000), significant, short of the 5% "
+    "minimum (docs/ODD.md section 10)",
+)
 def test_relief_works_through_minsks_belief_that_restraint_pays(base_runs):
     # Issue 9: the relief claim must be carried by the article's chain, not by sanctions
     # pain alone. With relief Minsk ends believing more that punishment answers its
-    # conduct; with that belief switched off in both arms (nothing_to_lose = 0) relief no
-    # longer moves its provocations by the claim's minimum.
+    # conduct.
     relief = runs_of("sanctions_relief")
     shows(paired_mean(base_runs["final_belief"], relief["final_belief"], "belief", "greater"))
+
+
+def test_relief_does_not_move_provocations_without_minsks_belief():
+    # The other half of the chain: with that belief switched off in both arms
+    # (nothing_to_lose = 0) relief does not move Minsk's provocations by the claim's minimum.
     blind = {"nothing_to_lose": 0.0}
     b = run_scenario(with_changes(load(SCENARIOS / BASE), **blind), N, SEED, keep_traces=0)
     c = run_scenario(

@@ -77,7 +77,7 @@ def test_fact2_blame_exceeds_truth_and_grows_with_reputation(base):
 @pytest.mark.xfail(
     strict=True,
     reason="Not reproduced at the pre-set size since issues 9 and 10 merged: a pariah (reputation "
-    "0.9 vs 0.3) provokes 9.7% more (50.63 -> 55.55 a run, N = 2,000), short of the 10% minimum "
+    "0.9 vs 0.3) provokes 9.5% more (50.83 -> 55.65 a run, N = 2,000), short of the 10% minimum "
     "(each issue alone gave 11.4% and 10.7%); the direction holds. See docs/ODD.md section 10.",
 )
 def test_fact3_pariah_provokes_more(base):
