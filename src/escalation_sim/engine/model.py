@@ -369,20 +369,14 @@ class EscalationModel(mesa.Model):
         """Step 5: the frontline reads the instigator's day; sanctioners and reputation follow."""
         d, mech, inst, front = self.day, self.mechanisms, self.instigator, self.front
         bias, noise = mech.hostile_bias, mech.perception_noise
-        seen_move = np.where(
-            moves.rung > 0, rules.perceive(moves.rung, u["pf_move"], bias, noise), 0
-        )
+        seen_move = rules.perceive_where(moves.rung > 0, moves.rung, u["pf_move"], bias, noise)
         seen_gesture = rules.perceive(0, u["pf_gesture"], bias, noise)
         gesture_hostile = moves.gesture & (seen_gesture >= 0.5)
         gesture_kind = moves.gesture & ~gesture_hostile
-        seen_amb = np.where(
-            inc.blamed_bg | inc.blamed_cov, rules.perceive(2, u["pf_amb"], bias, noise), 0
-        )
+        seen_amb = rules.perceive_where(inc.blamed_bg | inc.blamed_cov, 2, u["pf_amb"], bias, noise)
         # Every clash is perceived; one not blamed on the instigator is hostile from an
         # unknown author: it raises threat but is neither attributed nor answered (7.11).
-        seen_clash_f = np.where(
-            inc.clash, rules.perceive(inc.clash_rung, u["pf_clash"], bias, noise), 0
-        )
+        seen_clash_f = rules.perceive_where(inc.clash, inc.clash_rung, u["pf_clash"], bias, noise)
         parts = (
             rules.hostile_only(seen_move),
             np.where(gesture_hostile, seen_gesture, 0),
@@ -424,12 +418,10 @@ class EscalationModel(mesa.Model):
         """Step 6: the instigator reads its neighbours' and sanctioners' day; counter-sanctions."""
         mech, inst = self.mechanisms, self.instigator
         bias, noise = mech.hostile_bias, mech.perception_noise
-        seen_f = np.where(rung_f > 0, rules.perceive(rung_f, u["pm_move"], bias, noise), 0)
-        seen_pb = np.where(flow.pb_incident, rules.perceive(2, u["pm_pushback"], bias, noise), 0)
-        seen_clash_m = np.where(
-            inc.clash, rules.perceive(inc.clash_rung, u["pm_clash"], bias, noise), 0
-        )
-        seen_s = np.where(due.new > 0, rules.perceive(2, u["pm_sanctions"], bias, noise), 0)
+        seen_f = rules.perceive_where(rung_f > 0, rung_f, u["pm_move"], bias, noise)
+        seen_pb = rules.perceive_where(flow.pb_incident, 2, u["pm_pushback"], bias, noise)
+        seen_clash_m = rules.perceive_where(inc.clash, inc.clash_rung, u["pm_clash"], bias, noise)
+        seen_s = rules.perceive_where(due.new > 0, 2, u["pm_sanctions"], bias, noise)
         seen_s = rules.hostile_only(seen_s).max(axis=0, initial=0)[None, :]
         parts = (
             rules.hostile_only(seen_f),

@@ -171,6 +171,28 @@ def perceive(rung: ArrayLike, u: ArrayLike, hostile_bias: ArrayLike, noise: Arra
     return np.minimum(np.maximum(seen, F32(0)), F32(MAX_RUNG))
 
 
+def perceive_where(
+    mask: np.ndarray, rung: ArrayLike, u: ArrayLike, hostile_bias: ArrayLike, noise: ArrayLike
+) -> Array:
+    """``perceive`` where ``mask`` holds, 0 elsewhere: the same values, computed only there.
+
+    Most moves and incidents are rare on a given day, so perceiving only the masked elements
+    saves most of the arithmetic on the hot path; the result equals
+    ``np.where(mask, perceive(rung, u, hostile_bias, noise), 0)`` bit for bit.
+    """
+    mask = np.asarray(mask, bool)
+    out = np.zeros(mask.shape, F32)
+    if not mask.any():
+        return out
+    shape = mask.shape
+
+    def at(x: ArrayLike) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x), shape)[mask]
+
+    out[mask] = perceive(at(rung), at(np.asarray(u, F32)), at(hostile_bias), at(noise))
+    return out
+
+
 def update_threat(
     threat: ArrayLike,
     hostile_rungs: ArrayLike,
