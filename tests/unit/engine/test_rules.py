@@ -214,3 +214,16 @@ def test_patron_restraint_weighs_risk_against_interest():
     # Without any interest it restrains at its full stake whenever there is risk (the old veto).
     assert rules.patron_restraint(0.5, 1e-4, 0.0, 0.0) == pytest.approx(0.5)
     assert rules.patron_restraint(0.0, 0.5, 0.03, 0.0) == 0
+
+
+def test_perceive_where_equals_perceive_under_the_mask_bit_for_bit():
+    rng = np.random.default_rng(5)
+    shape = (3, 500)
+    rung = rng.integers(0, 7, shape).astype(np.int8)
+    u = rng.random(shape, dtype=np.float32)
+    bias = rng.random(shape[1]).astype(np.float32)  # per replication, broadcast over borders
+    for mask in (rng.random(shape) < 0.05, np.zeros(shape, bool), np.ones(shape, bool)):
+        expected = np.where(mask, rules.perceive(rung, u, bias, 0.5), 0)
+        got = rules.perceive_where(mask, rung, u, bias, 0.5)
+        assert got.dtype == expected.dtype == np.float32
+        np.testing.assert_array_equal(got, expected)
